@@ -1,0 +1,52 @@
+"""Where cardforge finds its built-in themes, assets and data, and which paths input may name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+_CHECKOUT = PACKAGE_DIR.parent.parent
+
+
+def _existing(*candidates: Path) -> list[Path]:
+    return [path for path in candidates if path.is_dir()]
+
+
+def themes_dirs() -> list[Path]:
+    """Folders of built-in themes: the project's ``themes/``, then the installed copy."""
+    return _existing(_CHECKOUT / "themes", DATA_DIR / "themes")
+
+
+def assets_dirs() -> list[Path]:
+    """Folders of built-in assets (logos, images) that themes may refer to."""
+    return _existing(_CHECKOUT / "assets", DATA_DIR / "assets")
+
+
+def inside(path: Path, roots: Iterable[Path]) -> bool:
+    """True when *path* (resolved, links followed) lies within one of *roots*."""
+    resolved = path.resolve()
+    for root in roots:
+        try:
+            resolved.relative_to(root.resolve())
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def resolve_user_path(text: str, base_dir: Path, extra_roots: Iterable[Path] = ()) -> tuple[Optional[Path], str]:
+    """Resolve *text* relative to *base_dir*; refuse paths that leave it (or *extra_roots*).
+
+    Returns the path and an empty string, or ``None`` and the reason it was refused.
+    """
+    if "\x00" in text:
+        return None, "a path may not contain NUL characters"
+    candidate = Path(text)
+    if candidate.is_absolute():
+        return None, f"`{text}` is an absolute path; give it relative to {base_dir.name or 'this folder'}"
+    full = base_dir / candidate
+    if not inside(full, [base_dir, *extra_roots]):
+        return None, f"`{text}` leaves the folder of the file that names it; keep assets beside it"
+    return full, ""

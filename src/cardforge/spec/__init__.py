@@ -1,0 +1,1 @@
+"""Reading deck and theme files: YAML with positions, validated into typed specs."""

@@ -1,0 +1,207 @@
+"""The deck format, version 1, as pydantic models (see ``deck-format.md``).
+
+These models check shapes and value types only; references between parts of the deck
+(persona ids, colours, teams, architectures) are resolved in :mod:`cardforge.model`.
+Scalars arrive as the text the user wrote, so numbers and booleans are parsed here, by
+pydantic, only where a field is a number or a boolean.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from .types import Name, NameList, Text, Url, lower, one_or_many
+
+FORMAT_VERSION = 1
+SECTIONS = (
+    "title",
+    "persona-table",
+    "cards",
+    "process-map",
+    "architecture",
+    "interactions",
+    "categories",
+    "rbac",
+    "gaps",
+)
+CATEGORIES = ("pretrained", "discriminative", "generative")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+def _service_from_text(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _link_from_text(value: Any) -> Any:
+    return {"url": value} if isinstance(value, str) else value
+
+
+class ServiceSpec(Strict):
+    """A service (component) a persona needs access to."""
+
+    name: Name
+    url: Optional[Url] = None
+
+
+class LinkSpec(Strict):
+    """A titled link to learning material."""
+
+    title: Optional[Text] = None
+    url: Url
+
+
+ServiceItem = Annotated[
+    ServiceSpec, BeforeValidator(_service_from_text, json_schema_input_type=Union[str, ServiceSpec])
+]
+LinkItem = Annotated[LinkSpec, BeforeValidator(_link_from_text, json_schema_input_type=Union[str, LinkSpec])]
+Category = Annotated[Literal["pretrained", "discriminative", "generative"], BeforeValidator(lower)]
+
+
+class PersonaSpec(Strict):
+    """One persona: a role in the workload team, human or agent."""
+
+    id: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\s|()]+$")]
+    name: Name
+    colour: Optional[Name] = None
+    color: Optional[Name] = Field(None, description="Same as `colour`.")
+    kind: Annotated[Literal["person", "agent"], BeforeValidator(lower)] = "person"
+    category: Annotated[list[Category], BeforeValidator(one_or_many)] = []
+    team: Optional[Name] = None
+    interacts_with: NameList = []
+    processes: NameList = []
+    architectures: NameList = []
+    scope: Optional[Text] = None
+    services: Annotated[list[ServiceItem], BeforeValidator(one_or_many)] = []
+    data_access: Optional[Text] = None
+    skills: NameList = []
+    learn: Annotated[list[LinkItem], BeforeValidator(one_or_many)] = []
+    people: Optional[NameList] = None
+    notes: Optional[Text] = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _strip_id(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_colour_key(self) -> "PersonaSpec":
+        if self.colour is not None and self.color is not None:
+            raise ValueError("give either `colour` or `color`, not both")
+        return self
+
+    @property
+    def colour_name(self) -> Optional[str]:
+        return self.colour if self.colour is not None else self.color
+
+
+class TeamSpec(Strict):
+    name: Name
+    description: Optional[Text] = None
+
+
+class ProcessSpec(Strict):
+    name: Name
+    description: Optional[Text] = None
+    stages: NameList = []
+
+
+class ComponentSpec(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    name: Name
+    aliases: NameList = []
+    description: Optional[Text] = None
+
+
+class LayerSpec(Strict):
+    name: Name
+    components: list[ComponentSpec] = Field(min_length=1)
+
+
+class FlowSpec(Strict):
+    source: Name = Field(alias="from")
+    target: Name = Field(alias="to")
+    label: Optional[Name] = None
+
+
+class ArchitectureSpec(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    title: Optional[Text] = None
+    description: Optional[Text] = None
+    direction: Annotated[Literal["horizontal", "vertical"], BeforeValidator(lower)] = "horizontal"
+    layers: list[LayerSpec] = Field(min_length=1)
+    flows: list[FlowSpec] = []
+
+
+class GrantSpec(Strict):
+    persona: Name
+    service: Name
+    roles: dict[Name, Text] = {}
+
+
+class RbacSpec(Strict):
+    environments: Annotated[list[Name], BeforeValidator(one_or_many), Field(min_length=1)] = [
+        "Dev",
+        "Stage",
+        "Prod",
+    ]
+    grants: list[GrantSpec] = []
+
+
+class PrintSpec(Strict):
+    card_size: Annotated[Literal["a6", "a5", "poker", "bridge", "slide"], BeforeValidator(lower)] = "a6"
+    paper: Annotated[Literal["a4", "letter"], BeforeValidator(lower)] = "a4"
+    crop_marks: bool = True
+    backs: bool = False
+    bleed: Annotated[float, Field(ge=0, le=10, description="Bleed in millimetres.")] = 0.0
+
+
+class LintSpec(Strict):
+    disable: Annotated[list[Name], BeforeValidator(one_or_many)] = Field(
+        [], description="Warning codes to silence, for example CF101."
+    )
+
+
+SlideEntry = Annotated[
+    Union[str, dict[str, Any]],
+    Field(
+        description="A section name, or a one-key mapping from a section name to its options.",
+        json_schema_extra={"examples": list(SECTIONS) + [{"architecture": "lambda"}]},
+    ),
+]
+
+
+class DeckSpec(Strict):
+    """A whole deck file."""
+
+    cardforge: int = Field(description="Format version; this cardforge reads version 1.")
+    title: Text
+    subtitle: Optional[Text] = None
+    organisation: Optional[Text] = None
+    theme: Name = "default"
+    footer: Optional[Text] = None
+    language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    slides: Optional[list[SlideEntry]] = None
+    teams: list[TeamSpec] = []
+    processes: Optional[list[ProcessSpec]] = None
+    architectures: list[ArchitectureSpec] = []
+    personas: list[PersonaSpec] = Field(min_length=1)
+    rbac: Optional[RbacSpec] = None
+    print: Optional[PrintSpec] = None
+    lint: Optional[LintSpec] = None
+
+    @field_validator("cardforge")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > FORMAT_VERSION:
+            raise ValueError(
+                f"this deck is format version {value}, newer than this cardforge reads "
+                f"(version {FORMAT_VERSION}); upgrade cardforge"
+            )
+        if value < FORMAT_VERSION:
+            raise ValueError(f"unknown format version {value}; write `cardforge: {FORMAT_VERSION}`")
+        return value

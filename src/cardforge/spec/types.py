@@ -1,0 +1,56 @@
+"""Reusable field types of the deck format: text, links, lists that accept one item."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+
+MAX_TEXT = 4000
+MAX_URL = 2048
+ALLOWED_SCHEMES = ("https", "http", "mailto")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+"""Non-empty text, surrounding white space removed."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+"""A short name: persona, team, process, component, colour."""
+
+
+def _check_url(value: str) -> str:
+    value = value.strip()
+    match = _SCHEME.match(value)
+    if not match:
+        raise ValueError(f"`{value[:60]}` is not a link; it must start with https://, http:// or mailto:")
+    scheme = match.group(1).lower()
+    if scheme not in ALLOWED_SCHEMES:
+        raise ValueError(f"links may use https, http or mailto, not `{scheme}:`")
+    if len(value) > MAX_URL:
+        raise ValueError(f"the link is {len(value)} characters long; at most {MAX_URL} are allowed")
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise ValueError("a link may not contain spaces or control characters; encode a space as %20")
+    if scheme in ("http", "https") and not re.match(r"^https?://[^/?#\s]+", value, re.I):
+        raise ValueError(f"`{value[:60]}` has no host name after `{scheme}://`")
+    return value
+
+
+Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_url)]
+"""A link restricted to https, http and mailto."""
+
+
+def one_or_many(value: Any) -> Any:
+    """Let a single value stand for a one-item list (``skills: SQL``)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, dict)):
+        return [value]
+    return value
+
+
+def lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+NameList = Annotated[list[Name], BeforeValidator(one_or_many)]

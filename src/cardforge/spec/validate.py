@@ -1,0 +1,157 @@
+"""Turn pydantic's validation errors into positioned, actionable diagnostics."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Optional, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..diagnostics import Position, Report, did_you_mean
+from .yamlread import Document
+
+M = TypeVar("M", bound=BaseModel)
+
+_PATTERN_HINTS = {
+    "id": "an id is one word: no spaces, `|` or brackets",
+    "language": "use a BCP 47 language tag such as `en`, `de` or `pt-BR`",
+}
+
+
+def validate(document: Document, model: type[M], report: Report) -> Optional[M]:
+    """Validate *document* as *model*, reporting every problem with its position."""
+    if not isinstance(document.data, dict):
+        report.error(
+            document.file,
+            document.position(()),
+            f"expected a mapping of keys (such as `title:`), found {describe(document.data)}",
+        )
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            position, message = _explain(error, document, model)
+            report.error(document.file, position, message)
+        return None
+
+
+def describe(value: Any) -> str:
+    """A few words saying what kind of value the user wrote."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
+
+
+def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[Position, str]:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    path = document.nearest_path(loc)
+    key = next((part for part in reversed(loc) if isinstance(part, str) and part in _field_names(model, loc)), None)
+    value = error.get("input")
+    context = error.get("ctx") or {}
+    label = f"`{key}`: " if key else ""
+
+    if kind == "extra_forbidden":
+        unknown = str(loc[-1])
+        known = _field_names(model, loc[:-1])
+        return document.key_position(loc), f"unknown key `{unknown}`{did_you_mean(unknown, known)}"
+    if kind == "missing":
+        missing = str(loc[-1])
+        return document.position(path), f"missing required key `{missing}`"
+    position = document.position(path)
+    if kind in ("string_type",):
+        return position, f"{label}expected text, found {describe(value)}"
+    if kind == "string_too_short":
+        return position, f"{label}must not be empty"
+    if kind == "string_too_long":
+        return position, f"{label}is too long ({len(value)} characters; at most {context.get('max_length')})"
+    if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(key or "", "use letters, digits, `-`, `_` or `.`")
+        return position, f"{label}{describe(value)} is not valid here; {hint}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return position, f"{label}expected a whole number, found {describe(value)}"
+    if kind in ("float_parsing", "float_type"):
+        return position, f"{label}expected a number, found {describe(value)}"
+    if kind in ("bool_parsing", "bool_type"):
+        return position, f"{label}expected true or false, found {describe(value)}"
+    if kind == "literal_error":
+        choices = _literal_choices(context.get("expected", ""))
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        return position, f"{label}{describe(value)} is not one of {', '.join(choices)}{hint}"
+    if kind == "list_type":
+        return position, f"{label}expected a list, found {describe(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return position, f"{label}expected a mapping of keys, found {describe(value)}"
+    if kind == "too_short":
+        return position, f"{label}needs at least {context.get('min_length', 1)} entry"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return position, f"{label}{error['msg'].lower()}"
+    if kind == "value_error":
+        return position, f"{label}{str(context.get('error', error['msg']))}"
+    return position, f"{label}{error['msg']}"
+
+
+def _literal_choices(expected: str) -> list[str]:
+    return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip(" '\"")]
+
+
+def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed in the mapping at *loc* (``[]`` if it is not a model)."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return []
+    current = _unwrap_model(current)
+    if current is None:
+        return []
+    names = []
+    for name, info in current.model_fields.items():
+        names.append(info.alias or name)
+    return names
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    model = _unwrap_model(annotation)
+    if isinstance(part, str):
+        if model is None:
+            return None
+        for name, info in model.model_fields.items():
+            if part in (name, info.alias):
+                return info.annotation
+        return None
+    return _item_type(annotation)
+
+
+def _unwrap_model(annotation: Any) -> Optional[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _unwrap_model(arg) if not _is_container(arg) else None
+        if found is not None:
+            return found
+    return None
+
+
+def _item_type(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple):
+        args = typing.get_args(annotation)
+        return args[0] if args else None
+    if origin in (typing.Union, types.UnionType, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _item_type(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _is_container(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (list, tuple, dict)

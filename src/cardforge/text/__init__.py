@@ -1,0 +1,1 @@
+"""Text measurement with real font metrics, and fitting text into boxes."""

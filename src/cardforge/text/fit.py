@@ -1,0 +1,91 @@
+"""Wrap text into lines of a given width and find the largest size at which it fits.
+
+Sizes are whole points. Lines break at spaces, between CJK characters, and inside words
+that are wider than a whole line (URLs), preferring a break after ``/``, ``-``, ``_`` or ``.``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Optional
+
+from .measure import LINE_SPACING, Metrics
+
+_WIDE = "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+_TOKENS = re.compile(rf"[{_WIDE}][^\S\n]*|[^\s{_WIDE}]+[^\S\n]*|[^\S\n]+")
+_SOFT_BREAKS = "/-_.?&=,;:"
+
+
+def line_height(size: float) -> float:
+    """Distance between baselines, in points, for text of *size* points."""
+    return size * LINE_SPACING
+
+
+def wrap(text: str, width: float, size: float, metrics: Metrics, bold: bool = False) -> list[str]:
+    """Greedy line breaking of *text* into lines no wider than *width* points."""
+    lines: list[str] = []
+    for hard_line in text.split("\n"):
+        lines.extend(_wrap_line(hard_line, width, size, metrics, bold))
+    return lines
+
+
+def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for token in _TOKENS.findall(text):
+        if current and metrics.width((current + token).rstrip(), size, bold) <= width:
+            current += token
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+        current = token
+        word = token.rstrip()
+        if metrics.width(word, size, bold) > width:
+            pieces = _break_word(word, width, size, metrics, bold)
+            lines.extend(pieces[:-1])
+            current = pieces[-1] + token[len(word) :]
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
+
+
+def _break_word(word: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        end = start + 1
+        while end < len(word) and metrics.width(word[start : end + 1], size, bold) <= width:
+            end += 1
+        if end < len(word):
+            soft = max(word.rfind(c, start, end) for c in _SOFT_BREAKS)
+            if soft >= start + (end - start) // 2:
+                end = soft + 1
+        pieces.append(word[start:end])
+        start = end
+    return pieces
+
+
+def text_height(line_count: int, size: float) -> float:
+    return line_count * line_height(size)
+
+
+def largest_fitting(sizes: Iterable[int], fits: Callable[[int], bool]) -> Optional[int]:
+    """The first size in *sizes* (largest first) for which *fits* holds."""
+    for size in sizes:
+        if fits(size):
+            return size
+    return None
+
+
+def ellipsize(text: str, width: float, size: float, metrics: Metrics, bold: bool = False) -> str:
+    """*text* cut to fit on one line of *width* points, ending in an ellipsis if cut."""
+    if metrics.width(text, size, bold) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if metrics.width(text[:middle].rstrip() + "…", size, bold) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"

@@ -1,0 +1,179 @@
+"""Read theme files (with ``extends:``) into a :class:`Theme`, reporting every problem."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Optional
+
+from ..diagnostics import Position, Report, did_you_mean
+from ..paths import assets_dirs, resolve_user_path, themes_dirs
+from ..spec.theme import ThemeSpec
+from ..spec.validate import validate
+from ..spec.yamlread import Document, read_yaml
+from .contrast import MIN_CONTRAST, best_contrast
+from .images import check_image
+from .model import Font, Theme, parse_slide_size
+
+MAX_EXTENDS = 8
+
+
+def builtin_theme_names() -> list[str]:
+    names: dict[str, None] = {}
+    for folder in themes_dirs():
+        for path in sorted(folder.glob("*.yaml")):
+            names.setdefault(path.stem, None)
+    return list(names)
+
+
+def builtin_theme_path(name: str) -> Optional[Path]:
+    for folder in themes_dirs():
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def looks_like_path(ref: str) -> bool:
+    return "/" in ref or "\\" in ref or ref.lower().endswith((".yaml", ".yml"))
+
+
+def load_theme(
+    ref: str, base_dir: Path, file: str, position: Position, report: Report
+) -> Optional[Theme]:
+    """Load the theme a deck names: a built-in name, or a path relative to *base_dir*."""
+    path = _locate(ref, base_dir, file, position, report)
+    if path is None:
+        return None
+    return _load_chain(path, report, seen=())
+
+
+def _locate(ref: str, base_dir: Path, file: str, position: Position, report: Report) -> Optional[Path]:
+    if looks_like_path(ref):
+        path, why = resolve_user_path(ref, base_dir)
+        if path is None:
+            report.error(file, position, why)
+            return None
+        if not path.is_file():
+            report.error(file, position, f"theme file `{ref}` does not exist")
+            return None
+        return path
+    path = builtin_theme_path(ref)
+    if path is None:
+        names = builtin_theme_names()
+        hint = did_you_mean(ref, names) or f"; built-in themes: {', '.join(names)}"
+        report.error(file, position, f"unknown theme `{ref}`{hint}")
+    return path
+
+
+def _load_chain(path: Path, report: Report, seen: tuple[Path, ...]) -> Optional[Theme]:
+    file = str(path)
+    local = Report()
+    document = read_yaml(path.read_bytes(), file, local)
+    spec = validate(document, ThemeSpec, local) if document else None
+    report.extend(local)
+    if spec is None or document is None:
+        return None
+    base = Theme(name=spec.name)
+    if spec.extends:
+        base = _load_parent(spec.extends, path, document, report, seen)
+        if base is None:
+            return None
+    return _apply(spec, base, path, document, report)
+
+
+def _load_parent(
+    ref: str, path: Path, document: Document, report: Report, seen: tuple[Path, ...]
+) -> Optional[Theme]:
+    position = document.position(("extends",))
+    parent = _locate(ref, path.parent, str(path), position, report)
+    if parent is None:
+        return None
+    chain = (*seen, path.resolve())
+    if parent.resolve() in chain or len(chain) > MAX_EXTENDS:
+        report.error(str(path), position, f"`extends: {ref}` makes a loop of themes")
+        return None
+    return _load_chain(parent, report, chain)
+
+
+def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report: Report) -> Theme:
+    file = str(path)
+    theme = replace(base, name=spec.name, description=spec.description or base.description, source=path)
+    if spec.slide_size:
+        size = parse_slide_size(spec.slide_size)
+        if size is None:
+            report.error(
+                file,
+                document.position(("slide_size",)),
+                f"`{spec.slide_size}` is not a slide size; use 16:9, 4:3, A4, Letter or WIDTHxHEIGHTmm",
+            )
+        else:
+            theme = replace(theme, slide_size=size)
+    theme = _apply_fonts(spec, theme, path, document, report)
+    roles = spec.colour_roles
+    if roles is not None:
+        given = {k: v.lstrip("#") for k, v in roles.model_dump().items() if v is not None}
+        theme = replace(theme, **given)
+    if spec.palette:
+        palette = dict(theme.palette)
+        for name, value in spec.palette.items():
+            existing = theme.palette_colour(name)
+            palette.pop(existing[0] if existing else name, None)
+            palette[name] = value.lstrip("#")
+        theme = replace(theme, palette=palette)
+    for name, value in spec.palette.items():
+        if best_contrast(value, theme.text) < MIN_CONTRAST:
+            report.warning(
+                file,
+                document.position(("palette", name)),
+                f"palette colour `{name}` ({value}) gives text a contrast below "
+                f"{MIN_CONTRAST}:1 in both dark and light",
+            )
+    if spec.logo:
+        logo = _asset(spec.logo, path, document, ("logo",), report)
+        if logo is not None and check_image(logo, file, document.position(("logo",)), report):
+            theme = replace(theme, logo=logo)
+    if spec.template:
+        template = _asset(spec.template, path, document, ("template",), report)
+        if template is not None:
+            theme = replace(theme, template=template)
+    return theme
+
+
+def _apply_fonts(spec: ThemeSpec, theme: Theme, path: Path, document: Document, report: Report) -> Theme:
+    if spec.fonts is None:
+        return theme
+    for role in ("heading", "body"):
+        font = getattr(spec.fonts, role)
+        if font is None:
+            continue
+        file_path = None
+        if font.file:
+            file_path = _asset(font.file, path, document, ("fonts", role, "file"), report)
+            if file_path is not None and not _is_font(file_path):
+                report.error(
+                    str(path),
+                    document.position(("fonts", role, "file")),
+                    f"`{font.file}` is not a TrueType or OpenType font file",
+                )
+                file_path = None
+        theme = replace(theme, **{f"{role}_font": Font(font.family, file_path)})
+    return theme
+
+
+def _is_font(path: Path) -> bool:
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    return magic in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+
+
+def _asset(text: str, theme_path: Path, document: Document, where: tuple, report: Report) -> Optional[Path]:
+    position = document.position(where)
+    path, why = resolve_user_path(text, theme_path.parent, assets_dirs())
+    if path is None:
+        report.error(str(theme_path), position, why)
+        return None
+    if not path.is_file():
+        report.error(str(theme_path), position, f"`{text}` does not exist (looked in {path.parent})")
+        return None
+    return path

@@ -1,0 +1,73 @@
+"""The resolved theme that layout and writer work from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+EMU_PER_INCH = 914400
+EMU_PER_MM = 36000
+
+
+@dataclass(frozen=True)
+class SlideSize:
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Font:
+    family: str
+    file: Optional[Path] = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    description: str = ""
+    slide_size: SlideSize = SlideSize(12192000, 6858000)
+    heading_font: Font = Font("Calibri")
+    body_font: Font = Font("Calibri")
+    background: str = "FFFFFF"
+    text: str = "1A1A1A"
+    accent: str = "0078D4"
+    muted: str = "5F5F5F"
+    card: str = "F2F2F2"
+    palette: dict[str, str] = field(default_factory=dict)
+    logo: Optional[Path] = None
+    template: Optional[Path] = None
+    source: Optional[Path] = None
+
+    def palette_colour(self, name: str) -> Optional[tuple[str, str]]:
+        """The palette entry named *name* (case-insensitive) as ``(canonical name, hex)``."""
+        folded = name.casefold()
+        for canonical, value in self.palette.items():
+            if canonical.casefold() == folded:
+                return canonical, value
+        return None
+
+
+def parse_slide_size(text: str) -> Optional[SlideSize]:
+    """Parse ``16:9``, ``4:3``, ``A4``, ``Letter`` or ``WxHmm`` / ``WxHin`` / ``WxHcm``."""
+    named = {
+        "16:9": SlideSize(12192000, 6858000),
+        "4:3": SlideSize(9144000, 6858000),
+        "16:10": SlideSize(10972800, 6858000),
+        "a4": SlideSize(297 * EMU_PER_MM, 210 * EMU_PER_MM),
+        "letter": SlideSize(11 * EMU_PER_INCH, int(8.5 * EMU_PER_INCH)),
+    }
+    cleaned = text.strip().lower().replace(" ", "")
+    if cleaned in named:
+        return named[cleaned]
+    import re
+
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(mm|cm|in)", cleaned)
+    if not match:
+        return None
+    unit = {"mm": EMU_PER_MM, "cm": EMU_PER_MM * 10, "in": EMU_PER_INCH}[match.group(3)]
+    width, height = (round(float(match.group(i)) * unit) for i in (1, 2))
+    limit_low, limit_high = 25 * EMU_PER_MM, 1422 * EMU_PER_MM  # PowerPoint's 1 in to 56 in
+    if not (limit_low <= width <= limit_high and limit_low <= height <= limit_high):
+        return None
+    return SlideSize(width, height)
