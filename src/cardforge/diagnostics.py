@@ -85,10 +85,10 @@ def did_you_mean(word: str, choices: Iterable[str], *, quote: str = "`") -> str:
     return f"; did you mean {quote}{best}{quote}?" if best else ""
 
 
-def closest(word: str, choices: Iterable[str]) -> str | None:
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The choice most like *word*, compared case-insensitively, if any is close enough."""
     by_folded: dict[str, str] = {}
     for choice in choices:
         by_folded.setdefault(choice.casefold(), choice)
-    matches = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=cutoff)
     return by_folded[matches[0]] if matches else None

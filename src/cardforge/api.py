@@ -1,0 +1,45 @@
+"""The scripting API: load a deck, lay it out, write a presentation.
+
+    import cardforge
+    deck = cardforge.load_deck("decks/mlops.yaml")
+    result = cardforge.build(deck, "out/mlops.pptx")
+    for warning in result.warnings:
+        print(warning)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Union
+
+from .diagnostics import Diagnostic, Report
+from .model import Deck, Section
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    slides: int
+    warnings: list[Diagnostic] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def build(
+    deck: Deck,
+    output: Union[str, Path],
+    *,
+    sections: Optional[list[Section]] = None,
+    report: Optional[Report] = None,
+) -> BuildResult:
+    """Lay out *deck* and write it to *output* (atomically). Returns what was built."""
+    from .layout.deck import layout_deck
+    from .writer import write_presentation
+
+    report = report if report is not None else Report()
+    local = Report()
+    laid_out = layout_deck(deck, local, sections)
+    fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
+    write_presentation(laid_out.presentation, Path(output), fonts, deck.theme.template)
+    report.extend(local)
+    return BuildResult(Path(output), len(laid_out.presentation.slides), local.sorted(), laid_out.skipped)

@@ -1,0 +1,1 @@
+"""Layout: the model turned into slides of boxes and fitted text, in EMU. No python-pptx here."""

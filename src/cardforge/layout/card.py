@@ -1,0 +1,235 @@
+"""Persona card slides: a header band in the persona colour and the template's fields.
+
+The fields follow the persona template: Team, Primary interaction, Component access,
+Processes, Skills, Links to learn, plus Scope, Architecture, Data access and People where
+the deck gives them. Both columns share one text size, the largest whole point size at
+which everything fits; below the readable minimum, long lists are shortened ("+ 4 more")
+and kept whole in the speaker notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from ..diagnostics import Report
+from ..model import Deck, Persona
+from ..theme.contrast import text_on
+from .chrome import Frame, fitted_title, footer
+from .fonts import Fonts
+from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
+
+VALUE_SIZES = range(18, 9, -1)
+MIN_VALUE_SIZE = VALUE_SIZES[-1]
+TITLE_SIZES = range(32, 15, -1)
+BAND_HEIGHT = 92
+PANEL_PADDING = 20
+COLUMN_GAP = 28
+LEFT_SHARE = 0.42
+
+
+@dataclass
+class Field:
+    """One template field: a label and either running text or a list of items."""
+
+    key: str
+    label: str
+    items: list[Run]
+    as_list: bool = False
+    """Draw each item as a bullet; otherwise items are joined on one paragraph."""
+    separator: str = ", "
+    italic: bool = False
+    hidden: int = 0
+    """How many trailing items are cut from view (shown as "+ N more")."""
+    clipped: Optional[str] = None
+    """The visible start of a value too long for the card, when it had to be cut."""
+
+    @property
+    def shown(self) -> list[Run]:
+        if self.clipped is not None:
+            return [replace(self.items[0], text=self.clipped)]
+        return self.items[: len(self.items) - self.hidden] if self.hidden else self.items
+
+    @property
+    def is_cut(self) -> bool:
+        return bool(self.hidden) or self.clipped is not None
+
+
+@dataclass
+class CardText:
+    left: list[Field]
+    right: list[Field]
+    cut: list[Field] = field(default_factory=list)
+
+
+def card_slides(deck: Deck, personas: list[Persona], fonts: Fonts, report: Report) -> list[Slide]:
+    return [card_slide(deck, persona, fonts, report) for persona in personas]
+
+
+def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report) -> Slide:
+    frame = Frame.for_deck(deck)
+    theme = deck.theme
+    slide = Slide(persona.title)
+    band_text = text_on(persona.colour.hex, theme.text, "FFFFFF")
+    band = Box(0, 0, frame.width, pt(BAND_HEIGHT))
+    slide.add(Shape(f"persona:{persona.id}:band", band, fill=persona.colour.hex, description=persona.title))
+
+    pill_width = pt(96) if persona.is_agent else 0
+    title_box = Box(frame.margin, 0, band.w - 2 * frame.margin - (pill_width + pt(16) if pill_width else 0), band.h)
+    title, whole = fitted_title(fonts, persona.title, title_box.inset(0, pt(8)), band_text, TITLE_SIZES, 2)
+    slide.add(Shape("Title", title_box, text=TextFrame((title,), anchor="ctr", inset=(0, pt(8), 0, pt(8))), is_title=True))
+    if not whole:
+        _warn(report, deck, persona, (), f"{persona.id}: the card title is too long to show whole; it is in the speaker notes")
+    if persona.is_agent:
+        slide.add(_agent_pill(band, frame, pill_width, band_text, fonts))
+
+    panel = Box(frame.margin, band.bottom + pt(20), frame.width - 2 * frame.margin, 0)
+    panel = replace(panel, h=frame.height - frame.margin // 2 - frame.footer_height - pt(12) - panel.y)
+    slide.add(Shape(f"persona:{persona.id}:panel", panel, geometry="rect", fill=theme.card))
+    slide.add(Shape(f"persona:{persona.id}:accent", Box(panel.x, panel.y, pt(6), panel.h), fill=persona.colour.hex))
+
+    inner = panel.inset(pt(PANEL_PADDING) + pt(6), pt(PANEL_PADDING), pt(PANEL_PADDING), pt(PANEL_PADDING))
+    left_w = round((inner.w - pt(COLUMN_GAP)) * LEFT_SHARE)
+    columns = (Box(inner.x, inner.y, left_w, inner.h), Box(inner.x + left_w + pt(COLUMN_GAP), inner.y, inner.w - left_w - pt(COLUMN_GAP), inner.h))
+    text = card_fields(deck, persona, theme.text)
+    size = _fit(text, columns, fonts)
+    for column, fields, name in zip(columns, (text.left, text.right), ("left", "right")):
+        paragraphs = render_fields(fields, size, theme.muted, theme.text)
+        if paragraphs:
+            height = round(fonts.height_pt(paragraphs, column.w) * EMU_PER_PT) + pt(4)
+            slide.add(Shape(f"persona:{persona.id}:{name}", replace(column, h=min(height, column.h)), text=TextFrame(tuple(paragraphs)), is_textbox=True))
+    for cut in text.cut:
+        _warn(
+            report, deck, persona, (cut.key,),
+            f"{persona.id} {persona.name}: `{cut.key}` is too long for the card and is shortened "
+            f"({_how_cut(cut)}); the full text is in the speaker notes",
+        )
+    slide.notes = card_notes(persona, text.cut, None if whole else persona.title)
+    footer(deck, frame, fonts, slide, page_label=persona.id)
+    return slide
+
+
+def _agent_pill(band: Box, frame: Frame, width: int, colour: str, fonts: Fonts) -> Shape:
+    height = pt(28)
+    box = Box(band.right - frame.margin - width, band.y + (band.h - height) // 2, width, height)
+    paragraph = Paragraph((Run("AGENT"),), 12, colour=colour, bold=True, align="ctr")
+    return Shape("Agent marker", box, geometry="roundRect", line=colour, line_width=pt(1.25), text=TextFrame((paragraph,), anchor="ctr"), adjust=50000, description="Unattended agent persona")
+
+
+def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
+    """The persona's template fields, split into the card's two columns."""
+    architectures = [deck.architectures[a].title if a in deck.architectures else a for a in persona.architectures]
+    left = [
+        Field("team", "Team", _runs([persona.team] if persona.team else [])),
+        Field("interacts_with", "Primary interaction", _runs(persona.interacts_with)),
+        Field("processes", "Processes", _runs(persona.processes)),
+        Field("architectures", "Architecture", _runs(architectures)),
+        Field("scope", "Scope", _runs([persona.scope] if persona.scope else [])),
+        _people_field(persona),
+    ]
+    right = [
+        Field("services", "Component access", [Run(s.name, link=s.url) for s in persona.services], as_list=True),
+        Field("data_access", "Data access", _runs([persona.data_access] if persona.data_access else [])),
+        Field("skills", "Skills", _runs(persona.skills), separator=" · "),
+        Field("learn", "Links to learn", [Run(link.title, link=link.url) for link in persona.learn], as_list=True),
+    ]
+    return CardText([f for f in left if f.items], [f for f in right if f.items])
+
+
+def _runs(texts) -> list[Run]:
+    return [Run(text) for text in texts]
+
+
+def _people_field(persona: Persona) -> Field:
+    if persona.people is None:
+        return Field("people", "People", [])
+    if not persona.people:
+        label = "Nobody yet: a staffing gap" if not persona.is_agent else "Runs unattended"
+        return Field("people", "People", [Run(label)], italic=True)
+    return Field("people", "People", _runs(persona.people))
+
+
+def render_fields(fields: list[Field], size: int, label_colour: str, text_colour: str) -> list[Paragraph]:
+    """Paragraphs for *fields* at value *size*: a bold label, then the values."""
+    label_size = max(size - 3, 9)
+    gap = round(size * 0.7)
+    paragraphs: list[Paragraph] = []
+    for field_ in fields:
+        paragraphs.append(Paragraph((Run(field_.label),), label_size, colour=label_colour, bold=True, space_before=gap if paragraphs else 0))
+        shown = field_.shown
+        more = [Run(f"+ {field_.hidden} more (see notes)", italic=True)] if field_.hidden else []
+        if field_.as_list:
+            for run in shown + more:
+                paragraphs.append(Paragraph((run,), size, colour=text_colour, bullet=True, space_before=2))
+        else:
+            runs: list[Run] = []
+            for index, run in enumerate(shown + more):
+                if index:
+                    runs.append(Run(field_.separator))
+                runs.append(replace(run, italic=run.italic or field_.italic))
+            paragraphs.append(Paragraph(tuple(runs), size, colour=text_colour, space_before=2))
+    return paragraphs
+
+
+def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts) -> int:
+    """The value size for both columns; shortens lists when even the minimum is too big."""
+    for size in VALUE_SIZES:
+        if all(_fits(fields, column, size, fonts) for fields, column in zip((text.left, text.right), columns)):
+            return size
+    for fields, column in zip((text.left, text.right), columns):
+        _shorten(fields, column, fonts)
+    text.cut = [f for f in text.left + text.right if f.is_cut]
+    return MIN_VALUE_SIZE
+
+
+def _fits(fields: list[Field], column: Box, size: int, fonts: Fonts) -> bool:
+    paragraphs = render_fields(fields, size, "000000", "000000")
+    return fonts.height_pt(paragraphs, column.w) <= column.h / EMU_PER_PT
+
+
+def _shorten(fields: list[Field], column: Box, fonts: Fonts) -> None:
+    """Hide trailing items of the longest lists until the column fits (one item stays)."""
+    while not _fits(fields, column, MIN_VALUE_SIZE, fonts):
+        candidates = [f for f in fields if len(f.shown) > 1]
+        if not candidates:
+            _cut_text(fields, column, fonts)
+            return
+        longest = max(candidates, key=lambda f: (len(f.shown), -fields.index(f)))
+        longest.hidden += 1
+
+
+def _cut_text(fields: list[Field], column: Box, fonts: Fonts) -> None:
+    """Last resort for very long single values: shorten the longest text with an ellipsis."""
+    while not _fits(fields, column, MIN_VALUE_SIZE, fonts):
+        longest = max(fields, key=lambda f: sum(len(r.text) for r in f.shown))
+        text = longest.shown[0].text
+        if len(text) <= 1:
+            return
+        longest.clipped = text[: max(1, len(text) * 3 // 4)].rstrip() + "…"
+
+
+def _how_cut(field_: Field) -> str:
+    if field_.clipped is not None:
+        return "cut with an ellipsis"
+    return f"{len(field_.items) - field_.hidden} of {len(field_.items)} entries shown"
+
+
+def card_notes(persona: Persona, cut: list[Field], full_title: Optional[str]) -> str:
+    """Speaker notes: the facilitator's notes, then whatever the card could not show."""
+    parts: list[str] = []
+    if full_title:
+        parts.append(full_title)
+    if persona.notes:
+        parts.append(persona.notes)
+    for field_ in cut:
+        lines = [f"{field_.label} (all {len(field_.items)}):"]
+        for run in field_.items:
+            lines.append(f"- {run.text}" + (f" <{run.link}>" if run.link else ""))
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _warn(report: Report, deck: Deck, persona: Persona, where: tuple, message: str) -> None:
+    position = deck.document.position((*persona.path, *where)) if deck.document else None
+    if position is not None:
+        report.warning(deck.file, position, message, "CF201")

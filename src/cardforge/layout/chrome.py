@@ -1,0 +1,100 @@
+"""What every slide shares: its frame (margins), the footer, and fitted single-box titles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..model import Deck
+from ..text.fit import ellipsize, line_height
+from .fonts import Fonts
+from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
+
+FOOTER_SIZE = 10
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The slide's size and the margins content keeps to."""
+
+    width: int
+    height: int
+    margin: int
+    footer_height: int
+
+    @classmethod
+    def for_deck(cls, deck: Deck) -> "Frame":
+        size = deck.theme.slide_size
+        margin = round(min(size.width, size.height) * 0.0667)  # 0.5 in on a 7.5 in tall slide
+        return cls(size.width, size.height, margin, pt(28))
+
+    @property
+    def content(self) -> Box:
+        """The area between the margins and above the footer."""
+        return Box(self.margin, self.margin, self.width - 2 * self.margin, self.height - 2 * self.margin - self.footer_height)
+
+
+def footer(deck: Deck, frame: Frame, fonts: Fonts, slide: Slide, page_label: str = "") -> None:
+    """Add the deck's footer text (left) and a page label (right) to *slide*."""
+    theme = deck.theme
+    top = frame.height - frame.margin // 2 - frame.footer_height
+    height = frame.footer_height
+    right_width = pt(160)
+    left_box = Box(frame.margin, top, frame.width - 2 * frame.margin - right_width, height)
+    if deck.footer_text:
+        text = ellipsize(deck.footer_text, left_box.w / EMU_PER_PT, FOOTER_SIZE, fonts.body)
+        slide.add(_footer_text("Footer", left_box, text, theme.muted, "l"))
+    if page_label:
+        right_box = Box(frame.width - frame.margin - right_width, top, right_width, height)
+        slide.add(_footer_text("Page", right_box, page_label, theme.muted, "r"))
+
+
+def _footer_text(name: str, box: Box, text: str, colour: str, align: str) -> Shape:
+    paragraph = Paragraph((Run(text),), FOOTER_SIZE, colour=colour, align=align)  # type: ignore[arg-type]
+    return Shape(name, box, text=TextFrame((paragraph,), anchor="ctr"), is_textbox=True)
+
+
+def fitted_title(
+    fonts: Fonts,
+    text: str,
+    box: Box,
+    colour: str,
+    sizes: range,
+    max_lines: int,
+    bold: bool = True,
+) -> tuple[Paragraph, bool]:
+    """The title paragraph at the largest size that fits *box* in at most *max_lines*.
+
+    Returns the paragraph and whether the whole text fits; when it does not, the text is
+    cut with an ellipsis at the smallest size and the caller keeps the full text elsewhere.
+    """
+    height = box.h / EMU_PER_PT
+    for size in sizes:
+        paragraph = Paragraph((Run(text),), size, colour=colour, bold=bold, font="heading")
+        lines = fonts.lines(paragraph, box.w)
+        if len(lines) <= max_lines and len(lines) * line_height(size) <= height:
+            return paragraph, True
+    size = sizes[-1]
+    probe = Paragraph((Run(text),), size, colour=colour, bold=bold, font="heading")
+    lines_fit = max(1, min(max_lines, int(height // line_height(size))))
+    kept = fonts.lines(probe, box.w)[:lines_fit]
+    kept[-1] = ellipsize(kept[-1] + " …", box.w / EMU_PER_PT, size, fonts.heading, bold)
+    cut = Paragraph((Run(" ".join(kept)),), size, colour=colour, bold=bold, font="heading")
+    if len(fonts.lines(cut, box.w)) > lines_fit:
+        one_line = ellipsize(text, box.w / EMU_PER_PT, size, fonts.heading, bold)
+        cut = Paragraph((Run(one_line),), size, colour=colour, bold=bold, font="heading")
+    return cut, False
+
+
+def text_box(name: str, box: Box, paragraphs: list[Paragraph], anchor: str = "t") -> Shape:
+    return Shape(name, box, text=TextFrame(tuple(paragraphs), anchor=anchor), is_textbox=True)  # type: ignore[arg-type]
+
+
+def slide_title(
+    deck: Deck, frame: Frame, fonts: Fonts, text: str, slide: Slide, sizes: range = range(28, 17, -1)
+) -> tuple[int, Optional[str]]:
+    """Add a slide title at the top of the content area; returns its bottom and any overflow note."""
+    box = Box(frame.margin, frame.margin // 2, frame.width - 2 * frame.margin, pt(56))
+    paragraph, whole = fitted_title(fonts, text, box, deck.theme.text, sizes, max_lines=1)
+    slide.add(Shape("Title", box, text=TextFrame((paragraph,), anchor="b"), is_title=True))
+    return box.bottom, None if whole else text

@@ -1,0 +1,60 @@
+"""The whole deck's layout: sections in order, each turned into slides by its own module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from ..diagnostics import Report
+from ..model import Deck, Section
+from .card import card_slides
+from .fonts import Fonts
+from .shapes import Presentation, Slide
+from .title import title_slide
+
+SectionBuilder = Callable[[Deck, Section, Fonts, Report], list[Slide]]
+
+
+def _title(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    return [title_slide(deck, fonts, report)]
+
+
+def _cards(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    chosen = section.options.get("personas")
+    personas = [deck.persona(pid) for pid in chosen] if chosen else deck.personas
+    return card_slides(deck, [p for p in personas if p is not None], fonts, report)
+
+
+BUILDERS: dict[str, SectionBuilder] = {
+    "title": _title,
+    "cards": _cards,
+}
+
+
+@dataclass
+class DeckLayout:
+    presentation: Presentation
+    skipped: list[str] = field(default_factory=list)
+    """Sections not drawn, with the reason, for the user's information."""
+
+
+def layout_deck(deck: Deck, report: Report, sections: Optional[list[Section]] = None) -> DeckLayout:
+    """Lay out *sections* (default: the deck's own) into a :class:`Presentation`."""
+    fonts = Fonts.from_theme(deck.theme)
+    size = deck.theme.slide_size
+    presentation = Presentation(
+        size.width,
+        size.height,
+        title=deck.title,
+        author=deck.organisation or "",
+        subject=deck.subtitle or "",
+        language=deck.language,
+    )
+    result = DeckLayout(presentation)
+    for section in sections if sections is not None else deck.sections:
+        builder = BUILDERS.get(section.kind)
+        if builder is None:
+            result.skipped.append(f"{section.kind}: not drawn by this version of cardforge")
+            continue
+        presentation.slides.extend(builder(deck, section, fonts, report))
+    return result

@@ -1,0 +1,53 @@
+"""Measuring paragraphs as the writer will draw them: wrapped, whole-point sizes, exact pitch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..text.fit import line_height, wrap
+from ..text.measure import Metrics, metrics_for
+from ..theme import Theme
+from .shapes import EMU_PER_PT, Paragraph
+
+BULLET_INDENT_PT = 14
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The theme's two font roles with their metrics."""
+
+    heading_family: str
+    body_family: str
+    heading: Metrics
+    body: Metrics
+
+    @classmethod
+    def from_theme(cls, theme: Theme) -> "Fonts":
+        return cls(
+            theme.heading_font.family,
+            theme.body_font.family,
+            metrics_for(theme.heading_font.family, theme.heading_font.file),
+            metrics_for(theme.body_font.family, theme.body_font.file),
+        )
+
+    def metrics(self, role: str) -> Metrics:
+        return self.heading if role == "heading" else self.body
+
+    def lines(self, paragraph: Paragraph, width_emu: int) -> list[str]:
+        """The lines *paragraph* breaks into in a text area *width_emu* wide."""
+        width = width_emu / EMU_PER_PT - (BULLET_INDENT_PT if paragraph.bullet else 0)
+        bold = paragraph.bold or any(run.bold for run in paragraph.runs)
+        return wrap(paragraph.text, width, paragraph.size, self.metrics(paragraph.font), bold)
+
+    def height_pt(self, paragraphs: Iterable[Paragraph], width_emu: int) -> float:
+        """Height in points of *paragraphs* stacked in a text area *width_emu* wide."""
+        total = 0.0
+        for index, paragraph in enumerate(paragraphs):
+            if index:
+                total += paragraph.space_before
+            total += len(self.lines(paragraph, width_emu)) * line_height(paragraph.size)
+        return total
+
+    def width_pt(self, text: str, size: int, role: str = "body", bold: bool = False) -> float:
+        return self.metrics(role).width(text, size, bold)

@@ -1,0 +1,161 @@
+"""What a slide is made of, as pure data: boxes in EMU, fitted text, colours as hex.
+
+Layout modules produce these; the writer turns them into PresentationML and nothing
+else. Nothing here knows about python-pptx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Union
+
+EMU_PER_PT = 12700
+EMU_PER_INCH = 914400
+
+Align = Literal["l", "ctr", "r"]
+Anchor = Literal["t", "ctr", "b"]
+FontRole = Literal["heading", "body"]
+
+
+def pt(value: float) -> int:
+    """Points to EMU, rounded to a whole EMU."""
+    return round(value * EMU_PER_PT)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in EMU: left, top, width, height."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    def inset(self, left: int, top: int = -1, right: int = -1, bottom: int = -1) -> "Box":
+        top = left if top < 0 else top
+        right = left if right < 0 else right
+        bottom = top if bottom < 0 else bottom
+        return Box(self.x + left, self.y + top, self.w - left - right, self.h - top - bottom)
+
+    def overlaps(self, other: "Box") -> bool:
+        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+
+    def contains(self, other: "Box") -> bool:
+        return self.x <= other.x and self.y <= other.y and other.right <= self.right and other.bottom <= self.bottom
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    colour: Optional[str] = None
+    """Overrides the paragraph colour."""
+    link: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    size: int
+    """Whole points."""
+    colour: str = "1A1A1A"
+    bold: bool = False
+    font: FontRole = "body"
+    align: Align = "l"
+    space_before: int = 0
+    """Points of space above the paragraph."""
+    bullet: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+@dataclass(frozen=True)
+class TextFrame:
+    paragraphs: tuple[Paragraph, ...]
+    anchor: Anchor = "t"
+    inset: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """Left, top, right, bottom, in EMU."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A preset geometry (rectangle, rounded rectangle, triangle...), maybe holding text."""
+
+    name: str
+    box: Box
+    geometry: str = "rect"
+    fill: Optional[str] = None
+    line: Optional[str] = None
+    line_width: int = 0
+    text: Optional[TextFrame] = None
+    is_title: bool = False
+    is_textbox: bool = False
+    link: Optional[str] = None
+    description: str = ""
+    adjust: Optional[int] = None
+    """The first adjust value of the preset (corner radius of a rounded rectangle, ...)."""
+
+
+@dataclass(frozen=True)
+class Connector:
+    """A straight or elbow line glued to connection sites of two shapes on the same slide."""
+
+    name: str
+    start: str
+    end: str
+    start_site: int
+    end_site: int
+    box: Box
+    flip_h: bool = False
+    flip_v: bool = False
+    geometry: str = "straightConnector1"
+    colour: str = "0070C0"
+    width: int = pt(1.5)
+    arrow: bool = True
+
+
+@dataclass(frozen=True)
+class Picture:
+    name: str
+    box: Box
+    path: str
+    description: str = ""
+
+
+Element = Union[Shape, Connector, Picture]
+
+
+@dataclass
+class Slide:
+    """One slide: its elements in z-order, speaker notes, and a name for messages."""
+
+    title: str
+    elements: list[Element] = field(default_factory=list)
+    notes: str = ""
+    background: Optional[str] = None
+
+    def add(self, element: Element) -> Element:
+        self.elements.append(element)
+        return element
+
+
+@dataclass
+class Presentation:
+    width: int
+    height: int
+    slides: list[Slide] = field(default_factory=list)
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+    language: str = "en"

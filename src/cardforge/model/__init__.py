@@ -1,0 +1,35 @@
+"""The resolved deck: personas, teams, processes and architectures with references checked."""
+
+from .deck import (
+    Architecture,
+    Component,
+    Deck,
+    Flow,
+    Grant,
+    Layer,
+    Link,
+    Persona,
+    PrintOptions,
+    Process,
+    Rbac,
+    Section,
+    Service,
+    Team,
+)
+
+__all__ = [
+    "Architecture",
+    "Component",
+    "Deck",
+    "Flow",
+    "Grant",
+    "Layer",
+    "Link",
+    "Persona",
+    "PrintOptions",
+    "Process",
+    "Rbac",
+    "Section",
+    "Service",
+    "Team",
+]

@@ -1,0 +1,182 @@
+"""Plain data classes for a deck whose references are resolved.
+
+Layout modules read these and nothing else: every persona has a concrete colour, every
+team and process named anywhere exists as an object, architectures are complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..spec.yamlread import Document, PathKey
+from ..theme import Theme
+
+
+@dataclass(frozen=True)
+class Colour:
+    name: str
+    """Palette name, or the hex as written (``#92D050``) for a custom colour."""
+    hex: str
+    """``RRGGBB`` without ``#``."""
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    url: Optional[str] = None
+
+
+@dataclass
+class Persona:
+    id: str
+    name: str
+    colour: Colour
+    kind: str = "person"
+    categories: tuple[str, ...] = ()
+    team: Optional[str] = None
+    interacts_with: tuple[str, ...] = ()
+    """Display names: persona names with ids, or team names."""
+    processes: tuple[str, ...] = ()
+    architectures: tuple[str, ...] = ()
+    scope: Optional[str] = None
+    services: tuple[Service, ...] = ()
+    data_access: Optional[str] = None
+    skills: tuple[str, ...] = ()
+    learn: tuple[Link, ...] = ()
+    people: Optional[tuple[str, ...]] = None
+    notes: Optional[str] = None
+    path: PathKey = ()
+    """Where the persona stands in the deck file, for positioned warnings."""
+
+    @property
+    def title(self) -> str:
+        """The card title, exactly ``NAME (ID | COLOUR NAME)``."""
+        return f"{self.name} ({self.id} | {self.colour.name})"
+
+    @property
+    def is_agent(self) -> bool:
+        return self.kind == "agent"
+
+
+@dataclass
+class Team:
+    name: str
+    description: Optional[str] = None
+    members: list[str] = field(default_factory=list)
+    declared: bool = True
+
+
+@dataclass
+class Process:
+    name: str
+    description: Optional[str] = None
+    stages: tuple[str, ...] = ()
+    ad_hoc: bool = False
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: Optional[str] = None
+
+    def matches(self, service: str) -> bool:
+        folded = service.strip().casefold()
+        return folded == self.name.casefold() or any(folded == a.casefold() for a in self.aliases)
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    components: tuple[Component, ...]
+
+
+@dataclass(frozen=True)
+class Flow:
+    source: str
+    target: str
+    label: Optional[str] = None
+
+
+@dataclass
+class Architecture:
+    id: str
+    title: str
+    layers: tuple[Layer, ...]
+    flows: tuple[Flow, ...] = ()
+    description: Optional[str] = None
+    direction: str = "horizontal"
+    builtin: bool = False
+
+    def components(self) -> list[Component]:
+        return [component for layer in self.layers for component in layer.components]
+
+
+@dataclass(frozen=True)
+class Grant:
+    persona: str
+    service: str
+    roles: dict[str, str]
+    path: PathKey = ()
+
+
+@dataclass
+class Rbac:
+    environments: tuple[str, ...]
+    grants: tuple[Grant, ...]
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    card_size: str = "a6"
+    paper: str = "a4"
+    crop_marks: bool = True
+    backs: bool = False
+    bleed: float = 0.0
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    path: PathKey = ()
+
+
+@dataclass
+class Deck:
+    """A validated deck, ready for layout."""
+
+    file: str
+    base_dir: Path
+    title: str
+    theme: Theme
+    personas: list[Persona]
+    sections: list[Section]
+    teams: dict[str, Team] = field(default_factory=dict)
+    processes: list[Process] = field(default_factory=list)
+    architectures: dict[str, Architecture] = field(default_factory=dict)
+    subtitle: Optional[str] = None
+    organisation: Optional[str] = None
+    footer: Optional[str] = None
+    language: str = "en"
+    rbac: Optional[Rbac] = None
+    print_options: PrintOptions = field(default_factory=PrintOptions)
+    disabled_lints: frozenset[str] = frozenset()
+    document: Optional[Document] = field(default=None, repr=False)
+
+    def persona(self, persona_id: str) -> Optional[Persona]:
+        folded = persona_id.casefold()
+        return next((p for p in self.personas if p.id.casefold() == folded), None)
+
+    @property
+    def footer_text(self) -> str:
+        return self.footer or self.organisation or ""

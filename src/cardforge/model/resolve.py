@@ -1,0 +1,433 @@
+"""Resolve a validated :class:`DeckSpec` into a :class:`Deck`: every reference checked.
+
+Each ``_resolve_*`` function handles one kind of reference and reports problems with the
+position of the offending value, so that one run shows them all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from ..diagnostics import Report, closest, did_you_mean
+from ..spec.deck import SECTIONS, DeckSpec, PersonaSpec
+from ..spec.yamlread import Document, PathKey
+from ..theme import Theme
+from .architectures import BUILTIN_IDS, builtin_architecture, to_architecture
+from .deck import (
+    Architecture,
+    Colour,
+    Deck,
+    Grant,
+    Link,
+    Persona,
+    PrintOptions,
+    Process,
+    Rbac,
+    Section,
+    Service,
+    Team,
+)
+
+DEFAULT_PROCESSES = (
+    ("DataOps", "Ingestion and preparation of data."),
+    ("MLOps", "Operationalisation of machine learning models."),
+    ("GenAIOps", "Discovery and evaluation of existing models, and their refinement to the workload."),
+    ("Inner loop", "Refinement in the development environment."),
+    ("Outer loop", "Moving solutions from development to stage and production, with monitoring."),
+)
+DEFAULT_SECTIONS = SECTIONS
+ALL_TEAMS = ("all teams", "all", "everyone")
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_SECTION_ALIASES = {"architectures": "architecture", "persona-cards": "cards", "table": "persona-table"}
+
+
+@dataclass
+class _Context:
+    document: Document
+    report: Report
+
+    def error(self, path: PathKey, message: str) -> None:
+        self.report.error(self.document.file, self.document.position(path), message)
+
+    def warning(self, path: PathKey, message: str, code: str = "") -> None:
+        self.report.warning(self.document.file, self.document.position(path), message, code)
+
+
+def resolve(spec: DeckSpec, document: Document, deck_path: Path, theme: Theme, report: Report) -> Deck:
+    """Resolve *spec*; problems go to *report* (check ``report.ok`` before using the deck)."""
+    ctx = _Context(document, report)
+    _check_unique_ids(spec, ctx)
+    colours = _resolve_colours(spec, theme, ctx)
+    teams, team_names = _resolve_teams(spec, ctx)
+    processes, process_names = _resolve_processes(spec, ctx)
+    architectures, architecture_ids = _resolve_architectures(spec, ctx)
+    personas = [
+        _persona(index, persona, colours[index])
+        for index, persona in enumerate(spec.personas)
+    ]
+    for index, persona in enumerate(personas):
+        persona.team = team_names[index]
+        persona.processes = process_names[index]
+        persona.architectures = architecture_ids[index]
+    _resolve_interactions(spec, personas, teams, ctx)
+    for persona in personas:
+        if persona.team:
+            teams[persona.team.casefold()].members.append(persona.id)
+    return Deck(
+        file=document.file,
+        base_dir=deck_path.parent,
+        title=spec.title,
+        subtitle=spec.subtitle,
+        organisation=spec.organisation,
+        footer=spec.footer,
+        language=spec.language,
+        theme=theme,
+        personas=personas,
+        sections=_resolve_sections(spec, personas, architectures, ctx),
+        teams={team.name: team for team in teams.values()},
+        processes=processes,
+        architectures=architectures,
+        rbac=_resolve_rbac(spec, personas, ctx),
+        print_options=PrintOptions(**spec.print.model_dump()) if spec.print else PrintOptions(),
+        disabled_lints=frozenset(code.upper() for code in (spec.lint.disable if spec.lint else [])),
+        document=document,
+    )
+
+
+def _persona(index: int, spec: PersonaSpec, colour: Colour) -> Persona:
+    return Persona(
+        id=spec.id,
+        name=spec.name,
+        colour=colour,
+        kind=spec.kind,
+        categories=tuple(dict.fromkeys(spec.category)),
+        scope=spec.scope,
+        services=tuple(Service(s.name, s.url) for s in spec.services),
+        data_access=spec.data_access,
+        skills=tuple(spec.skills),
+        learn=tuple(Link(link.title or link.url, link.url) for link in spec.learn),
+        people=tuple(spec.people) if spec.people is not None else None,
+        notes=spec.notes,
+        path=("personas", index),
+    )
+
+
+def _check_unique_ids(spec: DeckSpec, ctx: _Context) -> None:
+    seen: dict[str, int] = {}
+    for index, persona in enumerate(spec.personas):
+        key = persona.id.casefold()
+        if key in seen:
+            first = ctx.document.position(("personas", seen[key], "id"))
+            ctx.error(("personas", index, "id"), f"persona id `{persona.id}` is already used at line {first.line}")
+        else:
+            seen[key] = index
+
+
+def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: _Context) -> list[Colour]:
+    chosen: list[Optional[Colour]] = []
+    for index, persona in enumerate(spec.personas):
+        name = persona.colour_name
+        key = "colour" if persona.colour is not None else "color"
+        if name is None:
+            chosen.append(None)
+        elif _HEX.match(name):
+            chosen.append(Colour(name.upper(), name[1:].upper()))
+        else:
+            found = theme.palette_colour(name)
+            if found is None:
+                hint = did_you_mean(name, theme.palette) or f"; the palette has {', '.join(theme.palette)}"
+                ctx.error(("personas", index, key), f"unknown colour `{name}`{hint} (or give #RRGGBB)")
+                chosen.append(Colour(name, "808080"))
+            else:
+                chosen.append(Colour(*found))
+    used = {colour.hex for colour in chosen if colour is not None}
+    free = [Colour(n, h) for n, h in theme.palette.items() if h not in used] or [
+        Colour(n, h) for n, h in theme.palette.items()
+    ] or [Colour("Grey", "808080")]
+    next_free = 0
+    result = []
+    for colour in chosen:
+        if colour is None:
+            colour = free[next_free % len(free)]
+            next_free += 1
+        result.append(colour)
+    return result
+
+
+def _resolve_teams(spec: DeckSpec, ctx: _Context) -> tuple[dict[str, Team], list[Optional[str]]]:
+    teams: dict[str, Team] = {}
+    for index, team in enumerate(spec.teams):
+        key = team.name.casefold()
+        if key in teams:
+            ctx.error(("teams", index, "name"), f"team `{team.name}` is listed twice")
+            continue
+        teams[key] = Team(team.name, team.description)
+    declared = [team.name for team in teams.values()]
+    names: list[Optional[str]] = []
+    for index, persona in enumerate(spec.personas):
+        if persona.team is None:
+            names.append(None)
+            continue
+        key = persona.team.casefold()
+        if key in teams:
+            names.append(teams[key].name)
+            continue
+        names.append(persona.team)
+        near = closest(persona.team, declared)
+        if near:
+            ctx.warning(
+                ("personas", index, "team"),
+                f"team `{persona.team}` is not in `teams:` and becomes a new team; did you mean `{near}`?",
+                "CF001",
+            )
+        teams[key] = Team(persona.team, declared=False)
+    return teams, names
+
+
+def _resolve_processes(spec: DeckSpec, ctx: _Context) -> tuple[list[Process], list[tuple[str, ...]]]:
+    processes: dict[str, Process] = {}
+    if spec.processes is None:
+        for name, description in DEFAULT_PROCESSES:
+            processes[name.casefold()] = Process(name, description)
+    else:
+        for index, process in enumerate(spec.processes):
+            key = process.name.casefold()
+            if key in processes:
+                ctx.error(("processes", index, "name"), f"process `{process.name}` is listed twice")
+                continue
+            processes[key] = Process(process.name, process.description, tuple(process.stages))
+    known = [p.name for p in processes.values()]
+    loose = {_loose(p.name): key for key, p in processes.items()}
+    per_persona: list[tuple[str, ...]] = []
+    for index, persona in enumerate(spec.personas):
+        names: list[str] = []
+        for item, name in enumerate(persona.processes):
+            key = name.casefold()
+            key = key if key in processes else loose.get(_loose(name), key)
+            if key not in processes:
+                near = closest(name, known, cutoff=0.85)
+                if near:
+                    ctx.warning(
+                        ("personas", index, "processes", item),
+                        f"process `{name}` is not one of the deck's processes and becomes an ad-hoc "
+                        f"process; did you mean `{near}`?",
+                        "CF002",
+                    )
+                processes[key] = Process(name, ad_hoc=True)
+            if processes[key].name not in names:
+                names.append(processes[key].name)
+        per_persona.append(tuple(names))
+    return list(processes.values()), per_persona
+
+
+def _loose(name: str) -> str:
+    """A process name with case, spaces and punctuation ignored: `Inner-loop` is `inner loop`."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _resolve_architectures(
+    spec: DeckSpec, ctx: _Context
+) -> tuple[dict[str, Architecture], list[tuple[str, ...]]]:
+    architectures: dict[str, Architecture] = {}
+    defined: dict[str, int] = {}
+    for index, arch in enumerate(spec.architectures):
+        key = arch.id.casefold()
+        if key in defined:
+            ctx.error(("architectures", index, "id"), f"architecture `{arch.id}` is defined twice")
+            continue
+        defined[key] = index
+        architectures[key] = to_architecture(arch, ctx.document, ("architectures", index), ctx.report)
+    for arch_id in BUILTIN_IDS:
+        architectures.setdefault(arch_id, None)  # type: ignore[arg-type]  # loaded on demand below
+    canonical = {key: (a.id if a else key) for key, a in architectures.items()}
+    per_persona: list[tuple[str, ...]] = []
+    for index, persona in enumerate(spec.personas):
+        ids = []
+        for item, arch_id in enumerate(persona.architectures):
+            key = arch_id.casefold()
+            if key not in architectures:
+                ctx.error(
+                    ("personas", index, "architectures", item),
+                    f"unknown architecture `{arch_id}`{_architecture_hint(arch_id, canonical.values())}",
+                )
+                continue
+            if canonical[key] not in ids:
+                ids.append(canonical[key])
+        per_persona.append(tuple(ids))
+    for key in list(architectures):
+        if architectures[key] is None:
+            architectures[key] = builtin_architecture(key)
+    return {a.id: a for a in architectures.values()}, per_persona
+
+
+def _architecture_hint(arch_id: str, known: Any) -> str:
+    return did_you_mean(arch_id, known) or f"; known architectures: {', '.join(known)}"
+
+
+def _resolve_interactions(spec: DeckSpec, personas: list[Persona], teams: dict[str, Team], ctx: _Context) -> None:
+    by_id = {p.id.casefold(): p for p in personas}
+    by_name = {p.name.casefold(): p for p in personas}
+    choices = [p.id for p in personas] + [t.name for t in teams.values()]
+    for index, persona in enumerate(spec.personas):
+        names: list[str] = []
+        for item, ref in enumerate(persona.interacts_with):
+            key = ref.casefold()
+            target = by_id.get(key) or by_name.get(key)
+            if target is not None:
+                names.append(f"{target.name} ({target.id})")
+            elif key in teams:
+                names.append(teams[key].name)
+            elif key in ALL_TEAMS:
+                names.append("All teams")
+            else:
+                ctx.error(
+                    ("personas", index, "interacts_with", item),
+                    f"`{ref}` is neither a team nor a persona id{did_you_mean(ref, choices)}",
+                )
+        personas[index].interacts_with = tuple(dict.fromkeys(names))
+
+
+def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: _Context) -> Optional[Rbac]:
+    if spec.rbac is None:
+        return None
+    environments = list(dict.fromkeys(spec.rbac.environments))
+    by_env = {env.casefold(): env for env in environments}
+    by_id = {p.id.casefold(): p for p in personas}
+    grants: list[Grant] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, grant in enumerate(spec.rbac.grants):
+        path = ("rbac", "grants", index)
+        persona = by_id.get(grant.persona.casefold())
+        if persona is None:
+            ctx.error(
+                (*path, "persona"),
+                f"unknown persona `{grant.persona}`{did_you_mean(grant.persona, [p.id for p in personas])}",
+            )
+            continue
+        roles: dict[str, str] = {}
+        for env, role in grant.roles.items():
+            canonical = by_env.get(env.casefold())
+            if canonical is None:
+                ctx.report.error(
+                    ctx.document.file,
+                    ctx.document.key_position((*path, "roles", env)),
+                    f"unknown environment `{env}`{did_you_mean(env, environments)}",
+                )
+                continue
+            roles[canonical] = role
+        key = (persona.id, grant.service.casefold())
+        if key in seen:
+            first = ctx.document.position(("rbac", "grants", seen[key]))
+            ctx.error(path, f"{persona.id} already has a grant on `{grant.service}` at line {first.line}")
+            continue
+        seen[key] = index
+        grants.append(Grant(persona.id, grant.service, roles, path))
+    return Rbac(tuple(environments), tuple(grants))
+
+
+def _resolve_sections(
+    spec: DeckSpec, personas: list[Persona], architectures: dict[str, Architecture], ctx: _Context
+) -> list[Section]:
+    if spec.slides is None:
+        return [Section(kind) for kind in DEFAULT_SECTIONS]
+    sections = []
+    for index, entry in enumerate(spec.slides):
+        section = _section(entry, ("slides", index), personas, architectures, ctx)
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def _section(
+    entry: Any, path: PathKey, personas: list[Persona], architectures: dict[str, Architecture], ctx: _Context
+) -> Optional[Section]:
+    if isinstance(entry, str):
+        kind, options = entry, None
+    elif isinstance(entry, dict) and len(entry) == 1:
+        kind, options = next(iter(entry.items()))
+    else:
+        ctx.error(path, "a slide entry is a section name, or one `section: options` pair")
+        return None
+    name = _SECTION_ALIASES.get(kind.strip().lower(), kind.strip().lower())
+    if name not in SECTIONS:
+        where = path if isinstance(entry, str) else (*path, kind)
+        ctx.report.error(
+            ctx.document.file,
+            ctx.document.key_position(where) if isinstance(entry, dict) else ctx.document.position(where),
+            f"unknown section `{kind}`{did_you_mean(kind, SECTIONS)}",
+        )
+        return None
+    option_path = (*path, kind)
+    if name == "architecture":
+        return _architecture_section(options, option_path, architectures, ctx)
+    if name == "cards":
+        return _cards_section(options, option_path, personas, ctx)
+    if options not in (None, {}):
+        ctx.error(option_path, f"section `{name}` takes no options")
+        return None
+    return Section(name, {}, path)
+
+
+def _architecture_section(
+    options: Any, path: PathKey, architectures: dict[str, Architecture], ctx: _Context
+) -> Optional[Section]:
+    if options is None:
+        return Section("architecture", {}, path)
+    per_persona = False
+    arch_id = options
+    if isinstance(options, dict):
+        unknown = [key for key in options if key not in ("id", "per_persona")]
+        for key in unknown:
+            ctx.report.error(
+                ctx.document.file,
+                ctx.document.key_position((*path, key)),
+                f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}",
+            )
+        arch_id = options.get("id")
+        flag = options.get("per_persona", "false")
+        if not isinstance(flag, str) or flag.strip().lower() not in ("true", "false", "yes", "no", "on", "off"):
+            ctx.error((*path, "per_persona"), "`per_persona`: expected true or false")
+            return None
+        per_persona = flag.strip().lower() in ("true", "yes", "on")
+        if unknown:
+            return None
+    if not isinstance(arch_id, str):
+        ctx.error(path, "name the architecture: `{architecture: lambda}`")
+        return None
+    by_key = {key.casefold(): key for key in architectures}
+    if arch_id.casefold() not in by_key:
+        where = (*path, "id") if isinstance(options, dict) else path
+        ctx.error(where, f"unknown architecture `{arch_id}`{_architecture_hint(arch_id, list(architectures))}")
+        return None
+    return Section("architecture", {"id": by_key[arch_id.casefold()], "per_persona": per_persona}, path)
+
+
+def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: _Context) -> Optional[Section]:
+    if options in (None, {}):
+        return Section("cards", {}, path)
+    if not isinstance(options, dict) or set(options) - {"personas"}:
+        extra = [key for key in (options if isinstance(options, dict) else {}) if key != "personas"]
+        message = f"unknown key `{extra[0]}`; did you mean `personas`?" if extra else "expected `{personas: [ID, ...]}`"
+        ctx.error(path, message)
+        return None
+    ids = options.get("personas")
+    if isinstance(ids, str):
+        ids = [ids]
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        ctx.error((*path, "personas"), "expected a list of persona ids")
+        return None
+    by_id = {p.id.casefold(): p.id for p in personas}
+    chosen = []
+    for item, persona_id in enumerate(ids):
+        found = by_id.get(persona_id.strip().casefold())
+        if found is None:
+            ctx.error(
+                (*path, "personas", item),
+                f"unknown persona `{persona_id}`{did_you_mean(persona_id, list(by_id.values()))}",
+            )
+        else:
+            chosen.append(found)
+    return Section("cards", {"personas": chosen}, path)

@@ -1,0 +1,186 @@
+"""Assemble the .pptx package and write it atomically, byte for byte reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Optional
+
+from ..layout.shapes import Connector, Picture, Presentation, Shape, Slide
+from .xml import ElementWriter, clean
+
+DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed, so the same deck gives the same bytes
+_TEMPLATE_SIZE = (9144000, 6858000)
+
+
+def build_epoch() -> int:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible-builds convention), else a fixed date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else DEFAULT_EPOCH
+
+
+def write_presentation(
+    presentation: Presentation,
+    output: Path,
+    fonts: dict[str, str],
+    template: Optional[Path] = None,
+) -> None:
+    """Write *presentation* to *output*; an existing file is replaced only on success."""
+    data = render_bytes(presentation, fonts, template)
+    atomic_write(output, data)
+
+
+def render_bytes(presentation: Presentation, fonts: dict[str, str], template: Optional[Path] = None) -> bytes:
+    import pptx
+
+    prs = pptx.Presentation(str(template) if template else None)
+    _resize(prs, presentation.width, presentation.height)
+    layout = _title_only_layout(prs)
+    builder = _SlideBuilder(prs, layout, presentation.language, fonts)
+    for slide in presentation.slides:
+        builder.add(slide)
+    _set_properties(prs, presentation)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+class _SlideBuilder:
+    """Adds slides without python-pptx's per-slide scans of the whole package."""
+
+    def __init__(self, prs, layout, language: str, fonts: dict[str, str]):
+        self._prs = prs
+        self._layout = layout
+        self._language = language
+        self._fonts = fonts
+        self._count = 0
+        self._sld_id_lst = prs.slides._sldIdLst
+        self._next_slide_id = 256 + len(self._sld_id_lst)
+
+    def add(self, slide: Slide) -> None:
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+        from pptx.opc.packuri import PackURI
+        from pptx.parts.slide import SlidePart
+
+        self._count += 1
+        index = len(self._sld_id_lst) + 1
+        part = SlidePart.new(PackURI(f"/ppt/slides/slide{index}.xml"), self._prs.part.package, self._layout.part)
+        rel_id = self._prs.part.relate_to(part, RT.SLIDE)
+        self._sld_id_lst._add_sldId(id=self._next_slide_id, rId=rel_id)
+        self._next_slide_id += 1
+        sp_tree = part._element.cSld.spTree
+        links = lambda url: part.relate_to(url, RT.HYPERLINK, is_external=True)  # noqa: E731
+        writer = ElementWriter(sp_tree, links, self._language, self._fonts)
+        for element in slide.elements:
+            if isinstance(element, Shape):
+                writer.shape(element)
+            elif isinstance(element, Connector):
+                writer.connector(element)
+            elif isinstance(element, Picture):
+                _, image_rel = part.get_or_add_image_part(element.path)
+                writer.picture(element, image_rel)
+        if slide.notes:
+            self._add_notes(part, index, slide.notes)
+
+    def _add_notes(self, slide_part, index: int, text: str) -> None:
+        from pptx.opc.constants import CONTENT_TYPE as CT
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+        from pptx.opc.packuri import PackURI
+        from pptx.oxml.slide import CT_NotesSlide
+        from pptx.parts.slide import NotesSlidePart
+
+        package = self._prs.part.package
+        master_part = package.presentation_part.notes_master_part
+        notes_part = NotesSlidePart(
+            PackURI(f"/ppt/notesSlides/notesSlide{index}.xml"), CT.PML_NOTES_SLIDE, package, CT_NotesSlide.new()
+        )
+        notes_part.relate_to(master_part, RT.NOTES_MASTER)
+        notes_part.relate_to(slide_part, RT.SLIDE)
+        slide_part.relate_to(notes_part, RT.NOTES_SLIDE)
+        notes = notes_part.notes_slide
+        notes.clone_master_placeholders(master_part.notes_master)
+        frame = notes.notes_text_frame
+        if frame is not None:
+            frame.text = clean(text)
+
+
+def _title_only_layout(prs):
+    for layout in prs.slide_layouts:
+        if layout.name.strip().lower() == "title only":
+            return layout
+    return prs.slide_layouts[0]
+
+
+def _resize(prs, width: int, height: int) -> None:
+    """Set the slide size, scaling the masters' and layouts' own shapes to match."""
+    old_width = prs.slide_width or _TEMPLATE_SIZE[0]
+    old_height = prs.slide_height or _TEMPLATE_SIZE[1]
+    prs.slide_width, prs.slide_height = width, height
+    if (old_width, old_height) == (width, height):
+        return
+    sx, sy = width / old_width, height / old_height
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    parts = [prs.slide_master.part] + [layout.part for layout in prs.slide_layouts]
+    for part in parts:
+        for off in part._element.iter(f"{a}off"):
+            off.set("x", str(round(int(off.get("x")) * sx)))
+            off.set("y", str(round(int(off.get("y")) * sy)))
+        for ext in part._element.iter(f"{a}ext"):
+            if ext.get("cx") is not None:
+                ext.set("cx", str(round(int(ext.get("cx")) * sx)))
+                ext.set("cy", str(round(int(ext.get("cy")) * sy)))
+
+
+def _set_properties(prs, presentation: Presentation) -> None:
+    when = dt.datetime.fromtimestamp(build_epoch(), tz=dt.timezone.utc).replace(tzinfo=None)
+    props = prs.core_properties
+    props.title = clean(presentation.title)[:255]
+    props.author = clean(presentation.author)[:255] or "cardforge"
+    props.subject = clean(presentation.subject)[:255]
+    props.last_modified_by = "cardforge"
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.language = presentation.language
+    props.keywords = "personas"
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed timestamps and permissions, members in a fixed order."""
+    stamp = dt.datetime.fromtimestamp(max(build_epoch(), 315532800), tz=dt.timezone.utc)
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def atomic_write(output: Path, data: bytes) -> None:
+    """Write *data* to a temporary file beside *output*, then rename it into place."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, output)
+    except BaseException:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
+        raise

@@ -1,0 +1,202 @@
+"""PresentationML for layout elements, built directly with lxml.
+
+python-pptx's shape API looks up the next free shape id by scanning the whole tree on
+every insert (quadratic in shapes per slide) and gives autoshapes a theme style with
+gradient and shadow. Building the elements here keeps ids sequential, every fill and
+line explicit, and the cost linear.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from lxml import etree
+
+from ..layout.shapes import Box, Connector, Paragraph, Picture, Run, Shape, TextFrame
+from ..text.fit import line_height
+
+NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+BULLET_INDENT = 177800  # 14 pt, matching layout.fonts.BULLET_INDENT_PT
+
+LinkResolver = Callable[[str], str]
+"""Returns the relationship id of an external hyperlink to a URL."""
+
+
+def _q(tag: str) -> str:
+    prefix, name = tag.split(":")
+    return f"{{{NS[prefix]}}}{name}"
+
+
+def sub(parent: etree._Element, tag: str, **attrs: object) -> etree._Element:
+    element = etree.SubElement(parent, _q(tag))
+    for key, value in attrs.items():
+        if value is not None:
+            element.set(_q(key.replace("_", ":", 1)) if key.startswith("r_") else key, str(value))
+    return element
+
+
+def clean(text: str) -> str:
+    """Text safe for XML: characters XML 1.0 forbids are dropped."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+class ElementWriter:
+    """Appends layout elements to one slide's shape tree, numbering shapes as it goes."""
+
+    def __init__(self, sp_tree: etree._Element, links: LinkResolver, language: str, fonts: dict[str, str]):
+        self._tree = sp_tree
+        self._links = links
+        self._language = language
+        self._fonts = fonts
+        self._next_id = 2
+        self.ids: dict[str, int] = {}
+
+    def _id(self, name: str) -> int:
+        shape_id = self._next_id
+        self._next_id += 1
+        self.ids.setdefault(name, shape_id)
+        return shape_id
+
+    def shape(self, shape: Shape) -> None:
+        sp = sub(self._tree, "p:sp")
+        nv = sub(sp, "p:nvSpPr")
+        c_nv_pr = sub(nv, "p:cNvPr", id=self._id(shape.name), name=clean(shape.name), descr=clean(shape.description) or None)
+        if shape.link:
+            sub(c_nv_pr, "a:hlinkClick", r_id=self._links(shape.link))
+        c_nv_sp_pr = sub(nv, "p:cNvSpPr", txBox="1" if shape.is_textbox else None)
+        nv_pr = sub(nv, "p:nvPr")
+        if shape.is_title:
+            sub(c_nv_sp_pr, "a:spLocks", noGrp="1")
+            sub(nv_pr, "p:ph", type="title")
+        sp_pr = sub(sp, "p:spPr")
+        _xfrm(sp_pr, shape.box)
+        geometry = sub(sp_pr, "a:prstGeom", prst=shape.geometry)
+        av = sub(geometry, "a:avLst")
+        if shape.adjust is not None:
+            sub(av, "a:gd", name="adj", fmla=f"val {shape.adjust}")
+        _fill(sp_pr, shape.fill)
+        _line(sp_pr, shape.line, shape.line_width)
+        if shape.text is not None or shape.is_title or shape.is_textbox:
+            self._text(sp, shape.text or TextFrame(()))
+
+    def connector(self, connector: Connector) -> None:
+        cxn = sub(self._tree, "p:cxnSp")
+        nv = sub(cxn, "p:nvCxnSpPr")
+        sub(nv, "p:cNvPr", id=self._id(connector.name), name=clean(connector.name))
+        c_nv = sub(nv, "p:cNvCxnSpPr")
+        sub(c_nv, "a:stCxn", id=self.ids[connector.start], idx=connector.start_site)
+        sub(c_nv, "a:endCxn", id=self.ids[connector.end], idx=connector.end_site)
+        sub(nv, "p:nvPr")
+        sp_pr = sub(cxn, "p:spPr")
+        _xfrm(sp_pr, connector.box, connector.flip_h, connector.flip_v)
+        sub(sub(sp_pr, "a:prstGeom", prst=connector.geometry), "a:avLst")
+        sub(sp_pr, "a:noFill")
+        ln = sub(sp_pr, "a:ln", w=connector.width)
+        sub(sub(ln, "a:solidFill"), "a:srgbClr", val=connector.colour)
+        sub(ln, "a:round")
+        if connector.arrow:
+            sub(ln, "a:tailEnd", type="triangle", w="med", len="med")
+
+    def picture(self, picture: Picture, rel_id: str) -> None:
+        pic = sub(self._tree, "p:pic")
+        nv = sub(pic, "p:nvPicPr")
+        sub(nv, "p:cNvPr", id=self._id(picture.name), name=clean(picture.name), descr=clean(picture.description) or None)
+        sub(sub(nv, "p:cNvPicPr"), "a:picLocks", noChangeAspect="1")
+        sub(nv, "p:nvPr")
+        fill = sub(pic, "p:blipFill")
+        sub(fill, "a:blip", r_embed=rel_id)
+        sub(sub(fill, "a:stretch"), "a:fillRect")
+        sp_pr = sub(pic, "p:spPr")
+        _xfrm(sp_pr, picture.box)
+        sub(sub(sp_pr, "a:prstGeom", prst="rect"), "a:avLst")
+        sub(sp_pr, "a:noFill")
+        sub(sub(sp_pr, "a:ln"), "a:noFill")
+
+    def _text(self, sp: etree._Element, frame: TextFrame) -> None:
+        body = sub(sp, "p:txBody")
+        left, top, right, bottom = frame.inset
+        body_pr = sub(body, "a:bodyPr", wrap="square", lIns=left, tIns=top, rIns=right, bIns=bottom, anchor=frame.anchor, rtlCol="0")
+        sub(body_pr, "a:noAutofit")
+        sub(body, "a:lstStyle")
+        if not frame.paragraphs:
+            sub(sub(body, "a:p"), "a:endParaRPr", lang=self._language)
+        for index, paragraph in enumerate(frame.paragraphs):
+            self._paragraph(body, paragraph, first=index == 0)
+
+    def _paragraph(self, body: etree._Element, paragraph: Paragraph, first: bool) -> None:
+        p = sub(body, "a:p")
+        indent = {"marL": BULLET_INDENT, "indent": -BULLET_INDENT} if paragraph.bullet else {"marL": 0, "indent": 0}
+        p_pr = sub(p, "a:pPr", algn=paragraph.align, **indent)
+        sub(sub(p_pr, "a:lnSpc"), "a:spcPts", val=round(line_height(paragraph.size) * 100))
+        sub(sub(p_pr, "a:spcBef"), "a:spcPts", val=0 if first else paragraph.space_before * 100)
+        sub(sub(p_pr, "a:spcAft"), "a:spcPts", val=0)
+        if paragraph.bullet:
+            sub(p_pr, "a:buFont", typeface="Arial")
+            sub(p_pr, "a:buChar", char="•")
+        else:
+            sub(p_pr, "a:buNone")
+        for run in paragraph.runs:
+            self._run(p, run, paragraph)
+        end = sub(p, "a:endParaRPr", lang=self._language, sz=paragraph.size * 100)
+        self._font(end, paragraph)
+
+    def _run(self, p: etree._Element, run: Run, paragraph: Paragraph) -> None:
+        for index, piece in enumerate(clean(run.text).split("\n")):
+            if index:
+                br = sub(p, "a:br")
+                self._run_properties(br, run, paragraph)
+            if not piece and index:
+                continue
+            r = sub(p, "a:r")
+            self._run_properties(r, run, paragraph)
+            sub(r, "a:t").text = piece
+
+    def _run_properties(self, parent: etree._Element, run: Run, paragraph: Paragraph) -> None:
+        r_pr = sub(
+            parent,
+            "a:rPr",
+            lang=self._language,
+            sz=paragraph.size * 100,
+            b="1" if (run.bold or paragraph.bold) else "0",
+            i="1" if run.italic else "0",
+            u="sng" if run.link else None,
+            dirty="0",
+        )
+        sub(sub(r_pr, "a:solidFill"), "a:srgbClr", val=run.colour or paragraph.colour)
+        family = self._fonts[paragraph.font]
+        sub(r_pr, "a:latin", typeface=family)
+        sub(r_pr, "a:ea", typeface=family)
+        sub(r_pr, "a:cs", typeface=family)
+        if run.link:
+            sub(r_pr, "a:hlinkClick", r_id=self._links(run.link))
+
+    def _font(self, r_pr: etree._Element, paragraph: Paragraph) -> None:
+        family = self._fonts[paragraph.font]
+        sub(r_pr, "a:latin", typeface=family)
+
+
+def _xfrm(sp_pr: etree._Element, box: Box, flip_h: bool = False, flip_v: bool = False) -> None:
+    xfrm = sub(sp_pr, "a:xfrm", flipH="1" if flip_h else None, flipV="1" if flip_v else None)
+    sub(xfrm, "a:off", x=int(box.x), y=int(box.y))
+    sub(xfrm, "a:ext", cx=max(0, int(box.w)), cy=max(0, int(box.h)))
+
+
+def _fill(sp_pr: etree._Element, colour: Optional[str]) -> None:
+    if colour is None:
+        sub(sp_pr, "a:noFill")
+    else:
+        sub(sub(sp_pr, "a:solidFill"), "a:srgbClr", val=colour)
+
+
+def _line(sp_pr: etree._Element, colour: Optional[str], width: int) -> None:
+    if colour is None:
+        sub(sub(sp_pr, "a:ln"), "a:noFill")
+    else:
+        ln = sub(sp_pr, "a:ln", w=width)
+        sub(sub(ln, "a:solidFill"), "a:srgbClr", val=colour)
