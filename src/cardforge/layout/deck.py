@@ -54,7 +54,8 @@ def layout_deck(deck: Deck, report: Report, sections: Optional[list[Section]] = 
     for section in sections if sections is not None else deck.sections:
         builder = BUILDERS.get(section.kind)
         if builder is None:
-            result.skipped.append(f"{section.kind}: not drawn by this version of cardforge")
+            if section.path:  # asked for by name in `slides:`, so say why it is missing
+                result.skipped.append(f"{section.kind}: not drawn by this version of cardforge")
             continue
         presentation.slides.extend(builder(deck, section, fonts, report))
     return result

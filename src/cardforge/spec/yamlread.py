@@ -143,8 +143,7 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
         report.error(file, Position(1, 1), "the file is UTF-16 encoded; save it as UTF-8")
         return None
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        report.error(file, Position(line, 1), "this is a binary file, not a YAML deck (it contains NUL bytes)")
+        report.error(file, Position(1, 1), "this is a binary file, not a YAML deck (it contains NUL bytes)")
         return None
     try:
         text = raw.decode("utf-8-sig")

@@ -1,0 +1,142 @@
+"""The ``cardforge`` command line: build, validate, schema, init.
+
+Imports are deferred into each command so that a command loads only what it needs:
+start-up time is most of a small build.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .diagnostics import DeckError, Diagnostic, Report
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Turn a YAML persona spec into a PowerPoint deck of persona cards.",
+)
+
+EXIT_INPUT = 1
+EXIT_INTERNAL = 2
+
+
+def _print(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        typer.echo(str(diagnostic), err=True)
+
+
+def _fail(report: Report) -> "typer.Exit":
+    _print(report.sorted())
+    errors = len(report.errors)
+    typer.echo(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", err=True)
+    return typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def build(
+    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file, instead of the deck's."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+) -> None:
+    """Build a presentation from DECK."""
+    from .load import load_deck
+
+    report = Report()
+    output = output or Path(deck.stem + ".pptx")
+    if output.suffix.lower() != ".pptx":
+        report.error(str(output), _start(), "the output must be a .pptx file")
+        raise _fail(report)
+    if output.exists() and deck.exists() and output.resolve() == deck.resolve():
+        report.error(str(output), _start(), "the output would overwrite the deck itself")
+        raise _fail(report)
+    try:
+        loaded = load_deck(deck, theme=theme, report=report)
+    except DeckError as error:
+        raise _fail(error.report)
+    from .api import build as build_deck
+
+    result = build_deck(loaded, output, report=report)
+    if not quiet:
+        _print(report.sorted())
+        for note in result.skipped:
+            typer.echo(f"note: {note}", err=True)
+        typer.echo(f"wrote {output} ({result.slides} slides)", err=True)
+
+
+@app.command()
+def validate(
+    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Check against this theme instead of the deck's."),
+) -> None:
+    """Check DECK without building: every error and warning, with its line."""
+    from .load import load_deck
+
+    report = Report()
+    try:
+        loaded = load_deck(deck, theme=theme, report=report)
+    except DeckError as error:
+        raise _fail(error.report)
+    _print(report.sorted())
+    count = len(report.warnings)
+    typer.echo(
+        f"{deck}: ok, {len(loaded.personas)} personas, {count} warning{'s' if count != 1 else ''}",
+        err=True,
+    )
+
+
+@app.command()
+def schema(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Print the JSON Schema of the deck format, for editors that check YAML."""
+    from .spec.jsonschema import deck_schema_json
+
+    text = deck_schema_json()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from .writer.save import atomic_write
+
+        atomic_write(output, text.encode("utf-8"))
+        typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def init(
+    file: Path = typer.Argument(..., help="Where to write the starter deck.", show_default=False),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+) -> None:
+    """Write a commented starter deck to FILE."""
+    from .starter import STARTER_DECK
+    from .writer.save import atomic_write
+
+    if file.exists() and not force:
+        report = Report()
+        report.error(str(file), _start(), "the file exists; choose another name or pass --force")
+        raise _fail(report)
+    atomic_write(file, STARTER_DECK.encode("utf-8"))
+    typer.echo(f"wrote {file}; build it with: cardforge build {file}", err=True)
+
+
+def _start():
+    from .diagnostics import Position
+
+    return Position(1, 1)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Entry point of the ``cardforge`` command."""
+    try:
+        app(args=argv, prog_name="cardforge")
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was written.", err=True)
+        sys.exit(130)
+    except OSError as error:  # a disk or permission problem while writing
+        typer.echo(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        sys.exit(EXIT_INPUT)

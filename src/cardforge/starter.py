@@ -1,0 +1,62 @@
+"""The commented starter deck that ``cardforge init`` writes."""
+
+STARTER_DECK = """\
+# A cardforge deck (format version 1). Build it with:  cardforge build THIS_FILE
+# Every key is described in the deck format; `cardforge schema` prints a JSON Schema
+# that editors use to complete and check this file.
+cardforge: 1
+title: Personas for our AI workload
+subtitle: Who does what, who needs access to which service
+organisation: Contoso          # shown on the title slide and in the footer
+theme: default                 # a built-in theme, or a path to your own theme file
+footer: "Contoso - Internal"
+
+# Teams are optional: a team named only by a persona is created for you.
+teams:
+  - name: Data Ingestion Team
+    description: Owns the pipelines that bring data in
+  - name: AI Team
+    description: Builds and evaluates the models
+
+# Processes default to DataOps, MLOps, GenAIOps, Inner loop and Outer loop.
+# processes:
+#   - {name: MLOps, description: Operationalising models, stages: [Dev, Stage, Prod]}
+
+personas:
+  - id: P001                   # unique; shown on the card title
+    name: AI Data Engineer
+    colour: Dark Blue          # a palette colour name, or "#RRGGBB" (quote it: # starts a comment)
+    kind: person               # person | agent
+    category: discriminative   # pretrained | discriminative | generative, or a list
+    team: Data Ingestion Team
+    interacts_with: [AI Team]  # team names or persona ids
+    processes: [DataOps, ETL]  # names not in `processes` become ad-hoc processes
+    architectures: [lambda]    # built-in: lambda, rag-chat
+    scope: Ingestion and storage of the Lambda architecture
+    services:                  # the components this persona needs access to
+      - Azure Data Factory
+      - {name: Azure Databricks, url: "https://learn.microsoft.com/azure/databricks/"}
+    data_access: Full access to the landing zone; read access to curated data
+    skills: [SQL, Python, PySpark]
+    learn:
+      - {title: DataOps for the modern data warehouse, url: "https://learn.microsoft.com/azure/architecture/databases/architecture/dataops-mdw"}
+    people: [Ann Lee]          # who fills this persona today; [] marks a staffing gap
+    notes: Facilitator notes go to the speaker notes of the card.
+
+  - id: P002
+    name: Build Agent
+    kind: agent                # an unattended agent is a persona too
+    team: AI Team
+    interacts_with: [P001]
+    processes: [MLOps, Outer loop]
+    services: [Azure Machine Learning, GitHub]
+    skills: [Python]
+
+# Who holds which role on which service, per environment (optional).
+rbac:
+  environments: [Dev, Stage, Prod]
+  grants:
+    - persona: P001
+      service: Azure Data Factory
+      roles: {Dev: Contributor, Stage: Reader, Prod: Reader}
+"""

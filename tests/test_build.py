@@ -1,0 +1,185 @@
+"""Building the example deck: card titles, fields, links, notes, validity, determinism."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from pptx import Presentation as OpenPptx
+
+import cardforge
+from cardforge.cli import main
+
+from checks import (
+    NS,
+    SCHEMAS,
+    audit_errors,
+    boxes,
+    overflow_findings,
+    schema_errors,
+    slide_xml,
+    structural_problems,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+MLOPS = ROOT / "decks" / "mlops.yaml"
+EXPECTED_TITLES = [
+    "AI Data Engineer (P001 | Dark Blue)",
+    "Analyst Data Engineer (P002 | Blue)",
+    "BI Analyst (P003 | Purple)",
+    "Discriminative AI Data Scientist (P004 | Light Blue)",
+    "Discriminative AI MLOps Engineer (P005 | Orange)",
+    "GenAI Data Scientist (P006 | Light Blue)",
+    "GenAI Chat Developer (P007 | Light Green)",
+    "DeveloperAgent Unittest Writer (P008 | Magenta)",
+    "BuildAgent MLOps (P009 | Pink)",
+    "Data & AI Product Manager (P010 | Gold)",
+    "Project Manager (P011 | Teal)",
+]
+
+
+@pytest.fixture(scope="module")
+def mlops(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("build") / "mlops.pptx"
+    main_exit(["build", str(MLOPS), "-o", str(output), "--quiet"])
+    return output
+
+
+def main_exit(argv: list[str]) -> int:
+    try:
+        main(argv)
+    except SystemExit as exit_info:
+        return int(exit_info.code or 0)
+    return 0
+
+
+def test_cards_are_titled_name_id_colour(mlops):
+    prs = OpenPptx(str(mlops))
+    titles = [slide.shapes.title.text_frame.text for slide in prs.slides]
+    assert titles[0] == "Personas for DataOps and MLOps"
+    assert titles[1:] == EXPECTED_TITLES
+
+
+def test_card_shows_template_fields(mlops):
+    prs = OpenPptx(str(mlops))
+    card = prs.slides[1]
+    text = "\n".join(shape.text_frame.text for shape in card.shapes if shape.has_text_frame)
+    for label in ("Team", "Primary interaction", "Component access", "Processes", "Skills", "Links to learn", "Scope", "Architecture", "Data access"):
+        assert f"\n{label}\n" in f"\n{text}\n", label
+    assert "Data Ingestion Team" in text
+    assert "Azure Data Factory" in text
+
+
+def test_learn_links_are_real_hyperlinks(mlops):
+    prs = OpenPptx(str(mlops))
+    card = prs.slides[1]
+    links = [
+        (run.text, run.hyperlink.address)
+        for shape in card.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.hyperlink.address
+    ]
+    assert (
+        "DataOps for the modern data warehouse",
+        "https://learn.microsoft.com/azure/architecture/databases/architecture/dataops-mdw",
+    ) in links
+    assert all(url.startswith(("https://", "http://", "mailto:")) for _, url in links)
+
+
+def test_agents_are_marked_and_people_shown(mlops):
+    prs = OpenPptx(str(mlops))
+    by_title = {slide.shapes.title.text_frame.text: slide for slide in prs.slides}
+    agent = by_title["BuildAgent MLOps (P009 | Pink)"]
+    person = by_title["AI Data Engineer (P001 | Dark Blue)"]
+    assert any(shape.name == "Agent marker" and shape.text_frame.text == "AGENT" for shape in agent.shapes)
+    assert not any(shape.name == "Agent marker" for shape in person.shapes)
+    gap = by_title["Data & AI Product Manager (P010 | Gold)"]
+    assert "staffing gap" in "\n".join(s.text_frame.text for s in gap.shapes if s.has_text_frame)
+
+
+def test_header_text_contrasts_with_band(mlops):
+    from cardforge.theme.contrast import contrast
+
+    for _, root in slide_xml(mlops)[1:]:
+        band = next(e for e in root.iter(f"{{{NS['p']}}}sp") if e.find(".//p:cNvPr", NS).get("name").endswith(":band"))
+        fill = band.find("p:spPr/a:solidFill/a:srgbClr", NS).get("val")
+        title = next(e for e in root.iter(f"{{{NS['p']}}}sp") if e.find(".//p:ph[@type='title']", NS) is not None)
+        colour = title.find(".//a:rPr/a:solidFill/a:srgbClr", NS).get("val")
+        assert contrast(fill, colour) >= 4.5, (fill, colour)
+
+
+def test_notes_go_to_speaker_notes(mlops):
+    prs = OpenPptx(str(mlops))
+    deck = cardforge.load_deck(MLOPS)
+    with_notes = [p for p in deck.personas if p.notes]
+    assert with_notes
+    by_title = {slide.shapes.title.text_frame.text: slide for slide in prs.slides}
+    for persona in with_notes:
+        assert persona.notes in by_title[persona.title].notes_slide.notes_text_frame.text
+
+
+def test_no_autofit_and_explicit_fills(mlops):
+    for name, root in slide_xml(mlops):
+        assert not root.findall(".//a:normAutofit", NS) and not root.findall(".//a:spAutoFit", NS)
+        for sp in root.iter(f"{{{NS['p']}}}sp"):
+            sp_pr = sp.find("p:spPr", NS)
+            assert sp_pr.find("a:solidFill", NS) is not None or sp_pr.find("a:noFill", NS) is not None, name
+            assert sp_pr.find("a:ln", NS) is not None, name
+            assert sp.find("p:style", NS) is None, name
+            for r_pr in sp.iter(f"{{{NS['a']}}}rPr"):
+                assert r_pr.get("sz") and int(r_pr.get("sz")) % 100 == 0, "sizes in whole points"
+
+
+def test_geometry_inside_slide_and_text_boxes_apart(mlops):
+    assert structural_problems(mlops) == []
+    for name, root in slide_xml(mlops):
+        text = [b for b in boxes(root) if b.kind in ("textbox", "title") and b.text.strip()]
+        for i, first in enumerate(text):
+            for second in text[i + 1 :]:
+                assert not first.overlaps(second), f"{name}: {first.name} overlaps {second.name}"
+
+
+@pytest.mark.skipif(not (SCHEMAS / "transitional" / "pml.xsd").exists(), reason="../shared/ooxml-schemas is absent")
+def test_parts_validate_against_ecma_schemas(mlops):
+    assert schema_errors(mlops) == []
+
+
+def test_openxml_audit_finds_nothing(mlops):
+    assert audit_errors(mlops) == []
+
+
+def test_independent_layout_checker_finds_no_overflow(mlops):
+    assert overflow_findings(mlops) == []
+
+
+def test_same_deck_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, second = tmp_path / "a.pptx", tmp_path / "b.pptx"
+    deck = cardforge.load_deck(MLOPS)
+    cardforge.build(deck, first)
+    cardforge.build(cardforge.load_deck(MLOPS), second)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as package:
+        assert {info.date_time for info in package.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        assert b"2000-01-01T00:00:00Z" in package.read("docProps/core.xml")
+
+
+def test_source_date_epoch_is_honoured(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    output = tmp_path / "a.pptx"
+    cardforge.build(cardforge.load_deck(MLOPS), output)
+    with zipfile.ZipFile(output) as package:
+        assert {info.date_time for info in package.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        assert b"2023-11-14T22:13:20Z" in package.read("docProps/core.xml")
+
+
+def test_failed_build_leaves_existing_output_untouched(tmp_path, write_deck):
+    output = tmp_path / "keep.pptx"
+    output.write_bytes(b"previous build")
+    bad = write_deck("cardforge: 1\ntitle: x\npersonas:\n  - {id: P1, name: A, colour: Nope}\n")
+    assert main_exit(["build", str(bad), "-o", str(output)]) == 1
+    assert output.read_bytes() == b"previous build"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
