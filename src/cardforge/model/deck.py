@@ -137,8 +137,8 @@ class Rbac:
 
 @dataclass(frozen=True)
 class PrintOptions:
-    card_size: str = "a6"
-    paper: str = "a4"
+    card_size: str = "A6"
+    paper: str = "A4"
     crop_marks: bool = True
     backs: bool = False
     bleed: float = 0.0

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from .types import Name, NameList, Text, Url, lower, one_or_many
+from .types import Name, NameList, Text, Url, canonical, lower, one_or_many_of
 
 FORMAT_VERSION = 1
 SECTIONS = (
@@ -70,16 +70,16 @@ class PersonaSpec(Strict):
     colour: Optional[Name] = None
     color: Optional[Name] = Field(None, description="Same as `colour`.")
     kind: Annotated[Literal["person", "agent"], BeforeValidator(lower)] = "person"
-    category: Annotated[list[Category], BeforeValidator(one_or_many)] = []
+    category: one_or_many_of(Category) = []
     team: Optional[Name] = None
     interacts_with: NameList = []
     processes: NameList = []
     architectures: NameList = []
     scope: Optional[Text] = None
-    services: Annotated[list[ServiceItem], BeforeValidator(one_or_many)] = []
+    services: one_or_many_of(ServiceItem) = []
     data_access: Optional[Text] = None
     skills: NameList = []
-    learn: Annotated[list[LinkItem], BeforeValidator(one_or_many)] = []
+    learn: one_or_many_of(LinkItem) = []
     people: Optional[NameList] = None
     notes: Optional[Text] = None
 
@@ -144,7 +144,7 @@ class GrantSpec(Strict):
 
 
 class RbacSpec(Strict):
-    environments: Annotated[list[Name], BeforeValidator(one_or_many), Field(min_length=1)] = [
+    environments: Annotated[NameList, Field(min_length=1)] = [
         "Dev",
         "Stage",
         "Prod",
@@ -153,15 +153,17 @@ class RbacSpec(Strict):
 
 
 class PrintSpec(Strict):
-    card_size: Annotated[Literal["a6", "a5", "poker", "bridge", "slide"], BeforeValidator(lower)] = "a6"
-    paper: Annotated[Literal["a4", "letter"], BeforeValidator(lower)] = "a4"
+    card_size: Annotated[
+        Literal["A6", "A5", "poker", "bridge", "slide"], canonical("A6", "A5", "poker", "bridge", "slide")
+    ] = "A6"
+    paper: Annotated[Literal["A4", "Letter"], canonical("A4", "Letter")] = "A4"
     crop_marks: bool = True
     backs: bool = False
     bleed: Annotated[float, Field(ge=0, le=10, description="Bleed in millimetres.")] = 0.0
 
 
 class LintSpec(Strict):
-    disable: Annotated[list[Name], BeforeValidator(one_or_many)] = Field(
+    disable: NameList = Field(
         [], description="Warning codes to silence, for example CF101."
     )
 

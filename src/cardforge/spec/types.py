@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
@@ -53,4 +53,21 @@ def lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-NameList = Annotated[list[Name], BeforeValidator(one_or_many)]
+def canonical(*choices: str) -> BeforeValidator:
+    """Accept any capitalisation of *choices*, giving back the documented spelling."""
+    by_folded = {choice.casefold(): choice for choice in choices}
+
+    def _pick(value: Any) -> Any:
+        if isinstance(value, str):
+            return by_folded.get(value.strip().casefold(), value.strip())
+        return value
+
+    return BeforeValidator(_pick)
+
+
+def one_or_many_of(item: Any) -> Any:
+    """``list[item]`` that also accepts a single item; the JSON Schema says both."""
+    return Annotated[list[item], BeforeValidator(one_or_many, json_schema_input_type=Union[item, list[item]])]
+
+
+NameList = one_or_many_of(Name)
