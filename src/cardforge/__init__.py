@@ -5,20 +5,37 @@ The pipeline runs spec (read and validate YAML) -> model (resolve references) ->
 
 - :func:`load_deck` reads and checks a deck file (raises :class:`DeckError`).
 - :func:`build` lays out a deck and writes the presentation.
+
+Names are imported on first use, so that ``import cardforge`` stays cheap for commands
+that need only part of the pipeline.
 """
 
-from .diagnostics import DeckError, Diagnostic, Report
-from .load import load_deck
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+__all__ = ["BuildResult", "DeckError", "Diagnostic", "Report", "build", "load_deck", "__version__"]
+
+_EXPORTS = {
+    "DeckError": "cardforge.diagnostics",
+    "Diagnostic": "cardforge.diagnostics",
+    "Report": "cardforge.diagnostics",
+    "load_deck": "cardforge.load",
+    "build": "cardforge.api",
+    "BuildResult": "cardforge.api",
+}
+
+if TYPE_CHECKING:
+    from .api import BuildResult, build
+    from .diagnostics import DeckError, Diagnostic, Report
+    from .load import load_deck
 
 
-def build(deck, output, **options):  # noqa: D103 - documented in cardforge.api
-    from .api import build as _build
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cardforge' has no attribute {name!r}")
+    import importlib
 
-    return _build(deck, output, **options)
-
-
-build.__doc__ = "Lay out *deck* and write it to *output*; see :func:`cardforge.api.build`."
-
-__all__ = ["DeckError", "Diagnostic", "Report", "build", "load_deck", "__version__"]
+    return getattr(importlib.import_module(module), name)

@@ -25,7 +25,7 @@ TITLE_SIZES = range(32, 15, -1)
 BAND_HEIGHT = 92
 PANEL_PADDING = 20
 COLUMN_GAP = 28
-LEFT_SHARE = 0.42
+LEFT_SHARE = 0.45
 
 
 @dataclass
@@ -172,12 +172,36 @@ def render_fields(fields: list[Field], size: int, label_colour: str, text_colour
 
 
 def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts) -> int:
-    """The value size for both columns; shortens lists when even the minimum is too big."""
+    """Choose the value size and where the fields break between the two columns.
+
+    Fields keep the template's reading order, flowing from the left column into the
+    right one; the break moves from its usual place when that lets the text be larger.
+    Below the minimum size, long lists are shortened instead.
+    """
+    fields = text.left + text.right
+    usual = len(text.left)
+    splits = sorted(range(len(fields) + 1), key=lambda k: (abs(k - usual), k))
+    heights: dict[tuple[int, int, int], float] = {}
+
+    def column_height(first: int, last: int, size: int, column: int) -> float:
+        total = 0.0
+        for index in range(first, last):
+            key = (index, size, column)
+            if key not in heights:
+                heights[key] = fonts.height_pt(render_fields([fields[index]], size, "000000", "000000"), columns[column].w)
+            total += heights[key]
+        return total + round(size * 0.7) * max(0, last - first - 1)
+
+    limit = columns[0].h / EMU_PER_PT
     for size in VALUE_SIZES:
-        if all(_fits(fields, column, size, fonts) for fields, column in zip((text.left, text.right), columns)):
-            return size
-    for fields, column in zip((text.left, text.right), columns):
-        _shorten(fields, column, fonts)
+        for k in splits:
+            if column_height(0, k, size, 0) <= limit and column_height(k, len(fields), size, 1) <= limit:
+                text.left, text.right = fields[:k], fields[k:]
+                return size
+    k = min(splits, key=lambda k: max(column_height(0, k, MIN_VALUE_SIZE, 0), column_height(k, len(fields), MIN_VALUE_SIZE, 1)))
+    text.left, text.right = fields[:k], fields[k:]
+    for column_fields, column in zip((text.left, text.right), columns):
+        _shorten(column_fields, column, fonts)
     text.cut = [f for f in text.left + text.right if f.is_cut]
     return MIN_VALUE_SIZE
 
