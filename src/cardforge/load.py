@@ -8,7 +8,7 @@ from typing import Optional, Union
 from .diagnostics import DeckError, Position, Report
 from .model.deck import Deck
 from .spec.deck import DeckSpec
-from .spec.validate import validate
+from .spec.validate import validate_and_salvage
 from .spec.yamlread import read_yaml
 from .theme.load import load_theme
 
@@ -42,14 +42,14 @@ def load_deck(path: Union[str, Path], *, theme: Optional[str] = None, report: Op
     local = Report()
     raw = read_source(path, local)
     document = read_yaml(raw, str(path), local) if raw is not None else None
-    spec = validate(document, DeckSpec, local) if document is not None else None
+    spec, paths = validate_and_salvage(document, DeckSpec, local) if document is not None else (None, None)
     deck = None
     if spec is not None and document is not None:
         theme_ref = theme or spec.theme
         theme_position = document.position(("theme",)) if theme is None else Position(1, 1)
         loaded_theme = load_theme(theme_ref, path.parent, str(path), theme_position, local)
         if loaded_theme is not None:
-            deck = resolve(spec, document, path, loaded_theme, local)
+            deck = resolve(spec, document, path, loaded_theme, local, paths)
     report.extend(local)
     if not local.ok or deck is None:
         raise DeckError(local)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable, Optional
 
-from ..diagnostics import Report, did_you_mean
+from ..diagnostics import Position, Report, did_you_mean
 from ..paths import DATA_DIR
 from ..spec.deck import ArchitectureSpec
 from ..spec.validate import validate
@@ -28,8 +29,18 @@ def builtin_architecture(arch_id: str) -> Architecture:
     return architecture
 
 
-def to_architecture(spec: ArchitectureSpec, document: Document, path: PathKey, report: Report) -> Architecture:
-    """Build an :class:`Architecture`, reporting duplicate ids and flows to unknown components."""
+def to_architecture(
+    spec: ArchitectureSpec,
+    document: Document,
+    path: PathKey,
+    report: Report,
+    locate: Optional[Callable[[PathKey], Position]] = None,
+) -> Architecture:
+    """Build an :class:`Architecture`, reporting duplicate ids and flows to unknown components.
+
+    *locate* turns a path into a position in the file (default: the document's own).
+    """
+    locate = locate or document.position
     seen: dict[str, PathKey] = {}
     layers = []
     for layer_index, layer in enumerate(spec.layers):
@@ -38,10 +49,10 @@ def to_architecture(spec: ArchitectureSpec, document: Document, path: PathKey, r
             where = (*path, "layers", layer_index, "components", index, "id")
             key = component.id.casefold()
             if key in seen:
-                first = document.position(seen[key])
+                first = locate(seen[key])
                 report.error(
                     document.file,
-                    document.position(where),
+                    locate(where),
                     f"component id `{component.id}` is already used at line {first.line}",
                 )
                 continue
@@ -50,7 +61,7 @@ def to_architecture(spec: ArchitectureSpec, document: Document, path: PathKey, r
                 Component(component.id, component.name, tuple(component.aliases), component.description)
             )
         layers.append(Layer(layer.name, tuple(components)))
-    ids = {key: document.position(where) for key, where in seen.items()}
+    ids = {key: locate(where) for key, where in seen.items()}
     canonical = {c.id.casefold(): c.id for layer in layers for c in layer.components}
     flows = []
     for index, flow in enumerate(spec.flows):
@@ -59,7 +70,7 @@ def to_architecture(spec: ArchitectureSpec, document: Document, path: PathKey, r
             if value.casefold() not in ids:
                 report.error(
                     document.file,
-                    document.position((*path, "flows", index, end_key)),
+                    locate((*path, "flows", index, end_key)),
                     f"flow {end_key} `{value}`: no component has this id{did_you_mean(value, canonical.values())}",
                 )
             ends.append(canonical.get(value.casefold(), value))

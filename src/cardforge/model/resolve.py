@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from ..diagnostics import Report, closest, did_you_mean
 from ..spec.deck import SECTIONS, DeckSpec, PersonaSpec
+from ..spec.salvage import PathMap
 from ..spec.yamlread import Document, PathKey
 from ..theme import Theme
 from .architectures import BUILTIN_IDS, builtin_architecture, to_architecture
@@ -48,24 +49,37 @@ _SECTION_ALIASES = {"architectures": "architecture", "persona-cards": "cards", "
 class _Context:
     document: Document
     report: Report
+    paths: PathMap
+
+    def position(self, path: PathKey):
+        return self.document.position(self.paths.original(path))
 
     def error(self, path: PathKey, message: str) -> None:
-        self.report.error(self.document.file, self.document.position(path), message)
+        self.report.error(self.document.file, self.position(path), message)
+
+    def key_error(self, path: PathKey, message: str) -> None:
+        self.report.error(self.document.file, self.document.key_position(self.paths.original(path)), message)
 
     def warning(self, path: PathKey, message: str, code: str = "") -> None:
-        self.report.warning(self.document.file, self.document.position(path), message, code)
+        self.report.warning(self.document.file, self.position(path), message, code)
+
+    def unknown(self, name: str) -> bool:
+        """True when *name* refers to nothing, not even to a part dropped for its own errors."""
+        return not self.paths.is_dropped(name)
 
 
-def resolve(spec: DeckSpec, document: Document, deck_path: Path, theme: Theme, report: Report) -> Deck:
+def resolve(
+    spec: DeckSpec, document: Document, deck_path: Path, theme: Theme, report: Report, paths: Optional[PathMap] = None
+) -> Deck:
     """Resolve *spec*; problems go to *report* (check ``report.ok`` before using the deck)."""
-    ctx = _Context(document, report)
+    ctx = _Context(document, report, paths or PathMap())
     _check_unique_ids(spec, ctx)
     colours = _resolve_colours(spec, theme, ctx)
     teams, team_names = _resolve_teams(spec, ctx)
     processes, process_names = _resolve_processes(spec, ctx)
     architectures, architecture_ids = _resolve_architectures(spec, ctx)
     personas = [
-        _persona(index, persona, colours[index])
+        _persona(ctx.paths.original(("personas", index)), persona, colours[index])
         for index, persona in enumerate(spec.personas)
     ]
     for index, persona in enumerate(personas):
@@ -97,7 +111,7 @@ def resolve(spec: DeckSpec, document: Document, deck_path: Path, theme: Theme, r
     )
 
 
-def _persona(index: int, spec: PersonaSpec, colour: Colour) -> Persona:
+def _persona(path: PathKey, spec: PersonaSpec, colour: Colour) -> Persona:
     return Persona(
         id=spec.id,
         name=spec.name,
@@ -111,7 +125,7 @@ def _persona(index: int, spec: PersonaSpec, colour: Colour) -> Persona:
         learn=tuple(Link(link.title or link.url, link.url) for link in spec.learn),
         people=tuple(spec.people) if spec.people is not None else None,
         notes=spec.notes,
-        path=("personas", index),
+        path=path,
     )
 
 
@@ -120,7 +134,7 @@ def _check_unique_ids(spec: DeckSpec, ctx: _Context) -> None:
     for index, persona in enumerate(spec.personas):
         key = persona.id.casefold()
         if key in seen:
-            first = ctx.document.position(("personas", seen[key], "id"))
+            first = ctx.position(("personas", seen[key], "id"))
             ctx.error(("personas", index, "id"), f"persona id `{persona.id}` is already used at line {first.line}")
         else:
             seen[key] = index
@@ -131,8 +145,13 @@ def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: _Context) -> list[Colour
     for index, persona in enumerate(spec.personas):
         name = persona.colour_name
         key = "colour" if persona.colour is not None else "color"
+        if spec.personas[index].colour is not None and persona.color is not None:
+            ctx.key_error(("personas", index, "color"), "give either `colour` or `color`, not both")
         if name is None:
             chosen.append(None)
+        elif name.startswith("#") and not _HEX.match(name):
+            ctx.error(("personas", index, key), f"`{name}` is not a hex colour; write #RRGGBB with six hex digits")
+            chosen.append(Colour(name, "808080"))
         elif _HEX.match(name):
             chosen.append(Colour(name.upper(), name[1:].upper()))
         else:
@@ -208,7 +227,8 @@ def _resolve_processes(spec: DeckSpec, ctx: _Context) -> tuple[list[Process], li
             key = name.casefold()
             key = key if key in processes else loose.get(_loose(name), key)
             if key not in processes:
-                near = closest(name, known, cutoff=0.85)
+                near_key = closest(_loose(name), list(loose), cutoff=0.8)
+                near = processes[loose[near_key]].name if near_key else None
                 if near:
                     ctx.warning(
                         ("personas", index, "processes", item),
@@ -239,7 +259,7 @@ def _resolve_architectures(
             ctx.error(("architectures", index, "id"), f"architecture `{arch.id}` is defined twice")
             continue
         defined[key] = index
-        architectures[key] = to_architecture(arch, ctx.document, ("architectures", index), ctx.report)
+        architectures[key] = to_architecture(arch, ctx.document, ("architectures", index), ctx.report, ctx.position)
     for arch_id in BUILTIN_IDS:
         architectures.setdefault(arch_id, None)  # type: ignore[arg-type]  # loaded on demand below
     canonical = {key: (a.id if a else key) for key, a in architectures.items()}
@@ -249,6 +269,8 @@ def _resolve_architectures(
         for item, arch_id in enumerate(persona.architectures):
             key = arch_id.casefold()
             if key not in architectures:
+                if not ctx.unknown(arch_id):
+                    continue
                 ctx.error(
                     ("personas", index, "architectures", item),
                     f"unknown architecture `{arch_id}`{_architecture_hint(arch_id, canonical.values())}",
@@ -282,7 +304,7 @@ def _resolve_interactions(spec: DeckSpec, personas: list[Persona], teams: dict[s
                 names.append(teams[key].name)
             elif key in ALL_TEAMS:
                 names.append("All teams")
-            else:
+            elif ctx.unknown(ref):
                 ctx.error(
                     ("personas", index, "interacts_with", item),
                     f"`{ref}` is neither a team nor a persona id{did_you_mean(ref, choices)}",
@@ -302,6 +324,8 @@ def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: _Context) -> Opt
         path = ("rbac", "grants", index)
         persona = by_id.get(grant.persona.casefold())
         if persona is None:
+            if not ctx.unknown(grant.persona):
+                continue
             ctx.error(
                 (*path, "persona"),
                 f"unknown persona `{grant.persona}`{did_you_mean(grant.persona, [p.id for p in personas])}",
@@ -311,16 +335,12 @@ def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: _Context) -> Opt
         for env, role in grant.roles.items():
             canonical = by_env.get(env.casefold())
             if canonical is None:
-                ctx.report.error(
-                    ctx.document.file,
-                    ctx.document.key_position((*path, "roles", env)),
-                    f"unknown environment `{env}`{did_you_mean(env, environments)}",
-                )
+                ctx.key_error((*path, "roles", env), f"unknown environment `{env}`{did_you_mean(env, environments)}")
                 continue
             roles[canonical] = role
         key = (persona.id, grant.service.casefold())
         if key in seen:
-            first = ctx.document.position(("rbac", "grants", seen[key]))
+            first = ctx.position(("rbac", "grants", seen[key]))
             ctx.error(path, f"{persona.id} already has a grant on `{grant.service}` at line {first.line}")
             continue
         seen[key] = index
@@ -353,12 +373,11 @@ def _section(
         return None
     name = _SECTION_ALIASES.get(kind.strip().lower(), kind.strip().lower())
     if name not in SECTIONS:
-        where = path if isinstance(entry, str) else (*path, kind)
-        ctx.report.error(
-            ctx.document.file,
-            ctx.document.key_position(where) if isinstance(entry, dict) else ctx.document.position(where),
-            f"unknown section `{kind}`{did_you_mean(kind, SECTIONS)}",
-        )
+        message = f"unknown section `{kind}`{did_you_mean(kind, SECTIONS)}"
+        if isinstance(entry, dict):
+            ctx.key_error((*path, kind), message)
+        else:
+            ctx.error(path, message)
         return None
     option_path = (*path, kind)
     if name == "architecture":
@@ -381,11 +400,7 @@ def _architecture_section(
     if isinstance(options, dict):
         unknown = [key for key in options if key not in ("id", "per_persona")]
         for key in unknown:
-            ctx.report.error(
-                ctx.document.file,
-                ctx.document.key_position((*path, key)),
-                f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}",
-            )
+            ctx.key_error((*path, key), f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}")
         arch_id = options.get("id")
         flag = options.get("per_persona", "false")
         if not isinstance(flag, str) or flag.strip().lower() not in ("true", "false", "yes", "no", "on", "off"):
@@ -423,6 +438,8 @@ def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: _C
     chosen = []
     for item, persona_id in enumerate(ids):
         found = by_id.get(persona_id.strip().casefold())
+        if found is None and not ctx.unknown(persona_id):
+            continue
         if found is None:
             ctx.error(
                 (*path, "personas", item),

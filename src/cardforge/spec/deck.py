@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from .types import Name, NameList, Text, Url, canonical, lower, one_or_many_of
 
@@ -76,10 +76,10 @@ class PersonaSpec(Strict):
     processes: NameList = []
     architectures: NameList = []
     scope: Optional[Text] = None
-    services: one_or_many_of(ServiceItem) = []
+    services: one_or_many_of(ServiceItem, entries=True) = []
     data_access: Optional[Text] = None
     skills: NameList = []
-    learn: one_or_many_of(LinkItem) = []
+    learn: one_or_many_of(LinkItem, entries=True) = []
     people: Optional[NameList] = None
     notes: Optional[Text] = None
 
@@ -87,12 +87,6 @@ class PersonaSpec(Strict):
     @classmethod
     def _strip_id(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _one_colour_key(self) -> "PersonaSpec":
-        if self.colour is not None and self.color is not None:
-            raise ValueError("give either `colour` or `color`, not both")
-        return self
 
     @property
     def colour_name(self) -> Optional[str]:

@@ -41,12 +41,15 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), Aft
 
 
 def one_or_many(value: Any) -> Any:
-    """Let a single value stand for a one-item list (``skills: SQL``)."""
+    """Let a single text stand for a one-item list (``skills: SQL``)."""
     if value is None:
         return []
-    if isinstance(value, (str, dict)):
-        return [value]
-    return value
+    return [value] if isinstance(value, str) else value
+
+
+def one_or_many_entries(value: Any) -> Any:
+    """Let a single text or mapping stand for a one-item list of entries."""
+    return [value] if isinstance(value, dict) else one_or_many(value)
 
 
 def lower(value: Any) -> Any:
@@ -65,9 +68,13 @@ def canonical(*choices: str) -> BeforeValidator:
     return BeforeValidator(_pick)
 
 
-def one_or_many_of(item: Any) -> Any:
-    """``list[item]`` that also accepts a single item; the JSON Schema says both."""
-    return Annotated[list[item], BeforeValidator(one_or_many, json_schema_input_type=Union[item, list[item]])]
+def one_or_many_of(item: Any, entries: bool = False) -> Any:
+    """``list[item]`` that also accepts a single item; the JSON Schema says both.
+
+    With *entries*, a single mapping counts as one item too (``services: {name: ...}``).
+    """
+    wrap = one_or_many_entries if entries else one_or_many
+    return Annotated[list[item], BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]])]
 
 
 NameList = one_or_many_of(Name)

@@ -21,20 +21,52 @@ _PATTERN_HINTS = {
 
 def validate(document: Document, model: type[M], report: Report) -> Optional[M]:
     """Validate *document* as *model*, reporting every problem with its position."""
+    spec, _ = validate_and_salvage(document, model, report, salvage=False)
+    return spec
+
+
+def validate_and_salvage(document: Document, model: type[M], report: Report, salvage: bool = True):
+    """Like :func:`validate`, but on errors also return the valid remainder and a path map.
+
+    Returns ``(spec, path_map)``; *spec* is the salvaged remainder when there were errors
+    (check ``report.ok``), or ``None`` when nothing usable is left.
+    """
+    from .salvage import PathMap, salvage as salvage_data
+
     if not isinstance(document.data, dict):
         report.error(
             document.file,
             document.position(()),
             f"expected a mapping of keys (such as `title:`), found {describe(document.data)}",
         )
-        return None
+        return None, PathMap()
     try:
-        return model.model_validate(document.data)
+        return model.model_validate(document.data), PathMap()
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            position, message = _explain(error, document, model)
-            report.error(document.file, position, message)
-        return None
+        errors = exc.errors(include_url=False)
+    misspelt = _misspelt_keys(errors, model)
+    for error in errors:
+        if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
+            continue  # `titel:` already says "did you mean `title`?"
+        position, message = _explain(error, document, model)
+        report.error(document.file, position, message)
+    if not salvage:
+        return None, PathMap()
+    return salvage_data(document.data, errors, model)
+
+
+def _misspelt_keys(errors: list, model: type[BaseModel]) -> set[tuple]:
+    """Paths of required keys that an unknown key nearby is probably a misspelling of."""
+    from ..diagnostics import closest
+
+    found = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            parent = tuple(error["loc"][:-1])
+            near = closest(str(error["loc"][-1]), _field_names(model, parent))
+            if near:
+                found.add((*parent, near))
+    return found
 
 
 def describe(value: Any) -> str:
@@ -53,7 +85,7 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
     loc = tuple(error["loc"])
     kind = error["type"]
     path = document.nearest_path(loc)
-    key = next((part for part in reversed(loc) if isinstance(part, str) and part in _field_names(model, loc)), None)
+    key = _field_key(model, loc)
     value = error.get("input")
     context = error.get("ctx") or {}
     label = f"`{key}`: " if key else ""
@@ -98,24 +130,35 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
     return position, f"{label}{error['msg']}"
 
 
+def _field_key(model: type[BaseModel], loc: tuple) -> Optional[str]:
+    """The last part of *loc* that is a key of the deck format (not a pydantic marker)."""
+    found = None
+    for index, part in enumerate(loc):
+        if isinstance(part, str) and part in _field_names(model, loc[:index]):
+            found = part
+    return found
+
+
+def model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
+    """The model class that validates the mapping at *loc*, if any."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return None
+    return _unwrap_model(current)
+
+
 def _literal_choices(expected: str) -> list[str]:
     return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip(" '\"")]
 
 
 def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
     """The keys allowed in the mapping at *loc* (``[]`` if it is not a model)."""
-    current: Any = model
-    for part in loc:
-        current = _step(current, part)
-        if current is None:
-            return []
-    current = _unwrap_model(current)
+    current = model_at(model, loc)
     if current is None:
         return []
-    names = []
-    for name, info in current.model_fields.items():
-        names.append(info.alias or name)
-    return names
+    return [info.alias or name for name, info in current.model_fields.items()]
 
 
 def _step(annotation: Any, part: Any) -> Any:

@@ -116,7 +116,9 @@ def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
     try:
         node = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        report.error(file, _pos(exc.problem_mark or exc.context_mark), _yaml_message(exc))
+        if not _report_hex_in_flow(text, file, report):
+            position, message = _yaml_problem(exc)
+            report.error(file, position, message)
         return None
     except RecursionError:
         report.error(file, Position(1, 1), "the file nests too deeply to be a deck")
@@ -185,6 +187,34 @@ def _report_tabs(text: str, file: str, report: Report) -> bool:
             report.error(file, Position(number, column), "tab used for indentation; indent with spaces")
             found = True
     return found
+
+
+_FLOW_HEX = re.compile(r"[{\[][^#\n]*?:\s+(#[0-9A-Fa-f]{6})\b")
+_UNCLOSED = {"flow sequence": ("list", "[", "]"), "flow mapping": ("mapping", "{", "}")}
+
+
+def _report_hex_in_flow(text: str, file: str, report: Report) -> bool:
+    """``{colour: #002060}``: the comment swallows the closing brace. Say so, where it is."""
+    found = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _FLOW_HEX.search(line)
+        if match:
+            report.error(
+                file,
+                Position(number, match.start(1) + 1),
+                f"`{match.group(1)}` here starts a YAML comment that hides the rest of the line; "
+                f'quote the colour: "{match.group(1)}"',
+            )
+            found = True
+    return found
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[Position, str]:
+    context = exc.context or ""
+    for kind, (noun, opener, closer) in _UNCLOSED.items():
+        if kind in context and exc.context_mark is not None and "expected" in (exc.problem or ""):
+            return _pos(exc.context_mark), f"the {noun} opened here with `{opener}` is not closed; add `{closer}`"
+    return _pos(exc.problem_mark or exc.context_mark), _yaml_message(exc)
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
