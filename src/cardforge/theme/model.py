@@ -41,11 +41,16 @@ class Theme:
 
     def palette_colour(self, name: str) -> Optional[tuple[str, str]]:
         """The palette entry named *name* (case-insensitive) as ``(canonical name, hex)``."""
-        folded = name.casefold()
+        folded = _fold_colour_name(name)
         for canonical, value in self.palette.items():
-            if canonical.casefold() == folded:
+            if _fold_colour_name(canonical) == folded:
                 return canonical, value
         return None
+
+
+def _fold_colour_name(name: str) -> str:
+    """Compare colour names ignoring case, spacing and British/American spelling of grey."""
+    return " ".join(name.casefold().replace("gray", "grey").split())
 
 
 def parse_slide_size(text: str) -> Optional[SlideSize]:
