@@ -183,3 +183,12 @@ def test_failed_build_leaves_existing_output_untouched(tmp_path, write_deck):
     assert main_exit(["build", str(bad), "-o", str(output)]) == 1
     assert output.read_bytes() == b"previous build"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_example_decks_build_without_warnings(tmp_path):
+    from cardforge.diagnostics import Report
+
+    for deck_file in sorted((ROOT / "decks").glob("*.yaml")):
+        report = Report()
+        cardforge.build(cardforge.load_deck(deck_file, report=report), tmp_path / "d.pptx", report=report)
+        assert [str(w) for w in report.warnings] == [], deck_file.name

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .types import Name, NameList, Text, Url, canonical, lower, one_or_many_of
+from .types import Name, NameList, Text, Url, canonical, check_version, lower, one_or_many_of
 
 FORMAT_VERSION = 1
 SECTIONS = (
@@ -193,11 +193,4 @@ class DeckSpec(Strict):
     @field_validator("cardforge")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value > FORMAT_VERSION:
-            raise ValueError(
-                f"this deck is format version {value}, newer than this cardforge reads "
-                f"(version {FORMAT_VERSION}); upgrade cardforge"
-            )
-        if value < FORMAT_VERSION:
-            raise ValueError(f"unknown format version {value}; write `cardforge: {FORMAT_VERSION}`")
-        return value
+        return check_version(value, FORMAT_VERSION, "cardforge")

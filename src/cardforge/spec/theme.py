@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from .deck import Strict
-from .types import Name, Text
+from .types import Name, Text, check_version
 
 THEME_FORMAT_VERSION = 1
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -62,14 +62,7 @@ class ThemeSpec(Strict):
     @field_validator("cardforge_theme")
     @classmethod
     def _known_version(cls, value: int) -> int:
-        if value > THEME_FORMAT_VERSION:
-            raise ValueError(
-                f"this theme is format version {value}, newer than this cardforge reads "
-                f"(version {THEME_FORMAT_VERSION}); upgrade cardforge"
-            )
-        if value < THEME_FORMAT_VERSION:
-            raise ValueError(f"unknown theme format version {value}; write `cardforge_theme: 1`")
-        return value
+        return check_version(value, THEME_FORMAT_VERSION, "cardforge_theme")
 
     @property
     def colour_roles(self) -> Optional[ColoursSpec]:

@@ -78,3 +78,15 @@ def one_or_many_of(item: Any, entries: bool = False) -> Any:
 
 
 NameList = one_or_many_of(Name)
+
+
+def check_version(value: int, supported: int, key: str) -> int:
+    """Accept format version *supported*; explain anything else."""
+    if value > supported:
+        raise ValueError(
+            f"this file is format version {value}, newer than this cardforge reads "
+            f"(version {supported}); upgrade cardforge"
+        )
+    if value < supported:
+        raise ValueError(f"unknown format version {value}; write `{key}: {supported}`")
+    return value
