@@ -69,7 +69,7 @@ def card_slides(deck: Deck, personas: list[Persona], fonts: Fonts, report: Repor
 def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report) -> Slide:
     frame = Frame.for_deck(deck)
     theme = deck.theme
-    slide = Slide(persona.title)
+    slide = Slide(persona.title, anchor=f"card:{persona.id}")
     band_text = text_on(persona.colour.hex, theme.text, "FFFFFF")
     band = Box(0, 0, frame.width, pt(BAND_HEIGHT))
     slide.add(Shape(f"persona:{persona.id}:band", band, fill=persona.colour.hex, description=persona.title))

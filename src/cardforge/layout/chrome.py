@@ -98,3 +98,43 @@ def slide_title(
     paragraph, whole = fitted_title(fonts, text, box, deck.theme.text, sizes, max_lines=1)
     slide.add(Shape("Title", box, text=TextFrame((paragraph,), anchor="b"), is_title=True))
     return box.bottom, None if whole else text
+
+
+def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: Optional[str] = None) -> Shape:
+    """A rounded chip in the persona's colour holding its ID: readable in greyscale too."""
+    from ..theme.contrast import text_on
+
+    fill = persona.colour.hex
+    colour = text_on(fill)
+    height_pt = box.h / EMU_PER_PT
+    size = max(7, min(12, int(height_pt * 0.55)))
+    while size > 7 and fonts.width_pt(persona.id, size, "body", True) > box.w / EMU_PER_PT - 6:
+        size -= 1
+    text = ellipsize(persona.id, box.w / EMU_PER_PT - 4, size, fonts.body, True)
+    paragraph = Paragraph((Run(text, link=link),), size, colour=colour, bold=True, align="ctr")
+    return Shape(
+        name,
+        box,
+        geometry="roundRect",
+        fill=fill,
+        line=None,
+        text=TextFrame((paragraph,), anchor="ctr"),
+        adjust=25000,
+        description=persona.title,
+    )
+
+
+def overview_frame(deck: Deck, fonts: Fonts, title: str, page_label: str) -> tuple[Slide, Box, list[str]]:
+    """A slide with its title and footer in place; returns it, the free area and notes."""
+    frame = Frame.for_deck(deck)
+    slide = Slide(title)
+    bottom, overflow = slide_title(deck, frame, fonts, title, slide)
+    footer(deck, frame, fonts, slide, page_label)
+    footer_top = frame.height - frame.margin // 2 - frame.footer_height
+    area = Box(frame.margin, bottom + pt(12), frame.width - 2 * frame.margin, footer_top - pt(8) - bottom - pt(12))
+    return slide, area, [overflow] if overflow else []
+
+
+def numbered(title: str, index: int, count: int) -> str:
+    """``Personas`` or ``Personas (2 of 3)``."""
+    return title if count <= 1 else f"{title} ({index} of {count})"

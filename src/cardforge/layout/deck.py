@@ -25,8 +25,15 @@ def _cards(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[S
     return card_slides(deck, [p for p in personas if p is not None], fonts, report)
 
 
+def _persona_table(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    from .persona_table import persona_table_slides
+
+    return persona_table_slides(deck, fonts, report)
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "title": _title,
+    "persona-table": _persona_table,
     "cards": _cards,
 }
 

@@ -60,6 +60,7 @@ class Run:
     colour: Optional[str] = None
     """Overrides the paragraph colour."""
     link: Optional[str] = None
+    """An https, http or mailto URL, or ``#ANCHOR`` for a slide of this deck."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,25 @@ class Connector:
 
 
 @dataclass(frozen=True)
+class Cell:
+    text: TextFrame
+    fill: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A native table: column widths and row heights in EMU, cells row by row."""
+
+    name: str
+    box: Box
+    columns: tuple[int, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    heights: tuple[int, ...]
+    border: str = "BFBFBF"
+    header_rows: int = 1
+
+
+@dataclass(frozen=True)
 class Picture:
     name: str
     box: Box
@@ -133,7 +153,7 @@ class Picture:
     description: str = ""
 
 
-Element = Union[Shape, Connector, Picture]
+Element = Union[Shape, Connector, Picture, Table]
 
 
 @dataclass
@@ -144,6 +164,8 @@ class Slide:
     elements: list[Element] = field(default_factory=list)
     notes: str = ""
     background: Optional[str] = None
+    anchor: Optional[str] = None
+    """A name other slides link to with ``#ANCHOR`` (for example ``card:P001``)."""
 
     def add(self, element: Element) -> Element:
         self.elements.append(element)

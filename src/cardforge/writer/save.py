@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Optional
 
-from ..layout.shapes import Connector, Picture, Presentation, Shape, Slide
+from ..layout.shapes import Connector, Picture, Presentation, Shape, Slide, Table
 from .xml import ElementWriter, clean
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed, so the same deck gives the same bytes
@@ -41,8 +41,7 @@ def render_bytes(presentation: Presentation, fonts: dict[str, str], template: Op
     _resize(prs, presentation.width, presentation.height)
     layout = _title_only_layout(prs)
     builder = _SlideBuilder(prs, layout, presentation.language, fonts)
-    for slide in presentation.slides:
-        builder.add(slide)
+    builder.add_all(presentation.slides)
     _set_properties(prs, presentation)
     buffer = io.BytesIO()
     prs.save(buffer)
@@ -50,36 +49,60 @@ def render_bytes(presentation: Presentation, fonts: dict[str, str], template: Op
 
 
 class _SlideBuilder:
-    """Adds slides without python-pptx's per-slide scans of the whole package."""
+    """Adds slides without python-pptx's per-slide scans of the whole package.
+
+    All slide parts are created first, so that a link to a later slide (``#card:P001``)
+    can be related to its part while the earlier slide is filled.
+    """
 
     def __init__(self, prs, layout, language: str, fonts: dict[str, str]):
         self._prs = prs
         self._layout = layout
         self._language = language
         self._fonts = fonts
-        self._count = 0
         self._sld_id_lst = prs.slides._sldIdLst
         self._next_slide_id = 256 + len(self._sld_id_lst)
+        self._anchors: dict[str, object] = {}
 
-    def add(self, slide: Slide) -> None:
+    def add_all(self, slides: list[Slide]) -> None:
+        parts = [self._new_part() for _ in slides]
+        for slide, part in zip(slides, parts):
+            if slide.anchor:
+                self._anchors.setdefault(slide.anchor, part)
+        for index, (slide, part) in enumerate(zip(slides, parts)):
+            self._fill(part, slide, len(self._sld_id_lst) - len(slides) + index + 1)
+
+    def _new_part(self):
         from pptx.opc.constants import RELATIONSHIP_TYPE as RT
         from pptx.opc.packuri import PackURI
         from pptx.parts.slide import SlidePart
 
-        self._count += 1
         index = len(self._sld_id_lst) + 1
         part = SlidePart.new(PackURI(f"/ppt/slides/slide{index}.xml"), self._prs.part.package, self._layout.part)
         rel_id = self._prs.part.relate_to(part, RT.SLIDE)
         self._sld_id_lst._add_sldId(id=self._next_slide_id, rId=rel_id)
         self._next_slide_id += 1
-        sp_tree = part._element.cSld.spTree
-        links = lambda url: part.relate_to(url, RT.HYPERLINK, is_external=True)  # noqa: E731
-        writer = ElementWriter(sp_tree, links, self._language, self._fonts)
+        return part
+
+    def _fill(self, part, slide: Slide, index: int) -> None:
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        def links(target: str) -> tuple[str, bool]:
+            if target.startswith("#"):
+                destination = self._anchors.get(target[1:])
+                if destination is None:
+                    return "", False
+                return part.relate_to(destination, RT.SLIDE), True
+            return part.relate_to(target, RT.HYPERLINK, is_external=True), False
+
+        writer = ElementWriter(part._element.cSld.spTree, links, self._language, self._fonts)
         for element in slide.elements:
             if isinstance(element, Shape):
                 writer.shape(element)
             elif isinstance(element, Connector):
                 writer.connector(element)
+            elif isinstance(element, Table):
+                writer.table(element)
             elif isinstance(element, Picture):
                 _, image_rel = part.get_or_add_image_part(element.path)
                 writer.picture(element, image_rel)
@@ -106,6 +129,7 @@ class _SlideBuilder:
         frame = notes.notes_text_frame
         if frame is not None:
             frame.text = clean(text)
+
 
 
 def _title_only_layout(prs):

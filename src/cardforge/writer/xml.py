@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 from lxml import etree
 
-from ..layout.shapes import Box, Connector, Paragraph, Picture, Run, Shape, TextFrame
+from ..layout.shapes import Box, Cell, Connector, Paragraph, Picture, Run, Shape, Table, TextFrame
 from ..text.fit import line_height
 
 NS = {
@@ -24,8 +24,12 @@ NS = {
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 BULLET_INDENT = 177800  # 14 pt, matching layout.fonts.BULLET_INDENT_PT
 
-LinkResolver = Callable[[str], str]
-"""Returns the relationship id of an external hyperlink to a URL."""
+LinkResolver = Callable[[str], tuple[str, bool]]
+"""Returns the relationship id for a link target, and whether it jumps to a slide.
+
+An empty id means the target is not in this presentation (a card left out by ``--only``).
+"""
+SLIDE_JUMP = "ppaction://hlinksldjump"
 
 
 def _q(tag: str) -> str:
@@ -68,7 +72,7 @@ class ElementWriter:
         nv = sub(sp, "p:nvSpPr")
         c_nv_pr = sub(nv, "p:cNvPr", id=self._id(shape.name), name=clean(shape.name), descr=clean(shape.description) or None)
         if shape.link:
-            sub(c_nv_pr, "a:hlinkClick", r_id=self._links(shape.link))
+            self._hyperlink(c_nv_pr, shape.link)
         c_nv_sp_pr = sub(nv, "p:cNvSpPr", txBox="1" if shape.is_textbox else None)
         nv_pr = sub(nv, "p:nvPr")
         if shape.is_title:
@@ -174,7 +178,48 @@ class ElementWriter:
         sub(r_pr, "a:ea", typeface=family)
         sub(r_pr, "a:cs", typeface=family)
         if run.link:
-            sub(r_pr, "a:hlinkClick", r_id=self._links(run.link))
+            self._hyperlink(r_pr, run.link)
+
+    def _hyperlink(self, parent: etree._Element, target: str) -> None:
+        rel_id, jump = self._links(target)
+        if rel_id:
+            sub(parent, "a:hlinkClick", r_id=rel_id, action=SLIDE_JUMP if jump else None)
+
+    def table(self, table: Table) -> None:
+        frame = sub(self._tree, "p:graphicFrame")
+        nv = sub(frame, "p:nvGraphicFramePr")
+        sub(nv, "p:cNvPr", id=self._id(table.name), name=clean(table.name))
+        sub(sub(nv, "p:cNvGraphicFramePr"), "a:graphicFrameLocks", noGrp="1")
+        sub(nv, "p:nvPr")
+        xfrm = sub(frame, "p:xfrm")
+        sub(xfrm, "a:off", x=table.box.x, y=table.box.y)
+        sub(xfrm, "a:ext", cx=table.box.w, cy=table.box.h)
+        data = sub(sub(frame, "a:graphic"), "a:graphicData", uri="http://schemas.openxmlformats.org/drawingml/2006/table")
+        tbl = sub(data, "a:tbl")
+        sub(tbl, "a:tblPr", firstRow="1" if table.header_rows else None)
+        grid = sub(tbl, "a:tblGrid")
+        for width in table.columns:
+            sub(grid, "a:gridCol", w=width)
+        for row, height in zip(table.rows, table.heights):
+            tr = sub(tbl, "a:tr", h=height)
+            for cell in row:
+                self._cell(tr, cell, table.border)
+
+    def _cell(self, tr: etree._Element, cell: Cell, border: str) -> None:
+        tc = sub(tr, "a:tc")
+        body = sub(tc, "a:txBody")
+        sub(body, "a:bodyPr")
+        sub(body, "a:lstStyle")
+        if not cell.text.paragraphs:
+            sub(sub(body, "a:p"), "a:endParaRPr", lang=self._language)
+        for index, paragraph in enumerate(cell.text.paragraphs):
+            self._paragraph(body, paragraph, first=index == 0)
+        left, top, right, bottom = cell.text.inset
+        tc_pr = sub(tc, "a:tcPr", marL=left, marR=right, marT=top, marB=bottom, anchor=cell.text.anchor)
+        for edge in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
+            ln = sub(tc_pr, edge, w=9525)
+            sub(sub(ln, "a:solidFill"), "a:srgbClr", val=border)
+        _fill(tc_pr, cell.fill)
 
     def _font(self, r_pr: etree._Element, paragraph: Paragraph) -> None:
         family = self._fonts[paragraph.font]
