@@ -163,3 +163,8 @@ def _findings(data) -> list:
     if isinstance(data, list):
         return [f for item in data for f in _findings(item)]
     return []
+
+
+def card_slides(prs) -> list:
+    """The persona card slides of an opened presentation, in order."""
+    return [s for s in prs.slides if any(shape.name.endswith(":band") for shape in s.shapes)]

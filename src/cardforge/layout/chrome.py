@@ -111,7 +111,7 @@ def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: Optional[str]
     while size > 7 and fonts.width_pt(persona.id, size, "body", True) > box.w / EMU_PER_PT - 6:
         size -= 1
     text = ellipsize(persona.id, box.w / EMU_PER_PT - 4, size, fonts.body, True)
-    paragraph = Paragraph((Run(text, link=link),), size, colour=colour, bold=True, align="ctr")
+    paragraph = Paragraph((Run(text),), size, colour=colour, bold=True, align="ctr")
     return Shape(
         name,
         box,
@@ -121,6 +121,7 @@ def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: Optional[str]
         text=TextFrame((paragraph,), anchor="ctr"),
         adjust=25000,
         description=persona.title,
+        link=link,  # on the shape, not the text: a text link would take the link colour
     )
 
 

@@ -31,10 +31,17 @@ def _persona_table(deck: Deck, section: Section, fonts: Fonts, report: Report) -
     return persona_table_slides(deck, fonts, report)
 
 
+def _process_map(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    from .process_map import process_map_slides
+
+    return process_map_slides(deck, fonts, report)
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "title": _title,
     "persona-table": _persona_table,
     "cards": _cards,
+    "process-map": _process_map,
 }
 
 
