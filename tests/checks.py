@@ -53,10 +53,12 @@ def slide_size(path: Path) -> tuple[int, int]:
 
 def boxes(root: etree._Element) -> list[Box]:
     found = []
-    for element in root.iter(f"{{{NS['p']}}}sp", f"{{{NS['p']}}}pic", f"{{{NS['p']}}}cxnSp"):
+    for element in root.iter(f"{{{NS['p']}}}sp", f"{{{NS['p']}}}pic", f"{{{NS['p']}}}cxnSp", f"{{{NS['p']}}}graphicFrame"):
         name = element.find(".//p:cNvPr", NS).get("name")
-        off = element.find("p:spPr/a:xfrm/a:off", NS)
-        ext = element.find("p:spPr/a:xfrm/a:ext", NS)
+        xfrm = element.find("p:spPr/a:xfrm", NS)
+        if xfrm is None:
+            xfrm = element.find("p:xfrm", NS)
+        off, ext = xfrm.find("a:off", NS), xfrm.find("a:ext", NS)
         text = "\n".join("".join(t.text or "" for t in p.iter(f"{{{NS['a']}}}t")) for p in element.iter(f"{{{NS['a']}}}p"))
         kind = etree.QName(element).localname
         if element.find("p:nvSpPr/p:cNvSpPr[@txBox='1']", NS) is not None:

@@ -42,6 +42,7 @@ def build(
     deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."),
     theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file, instead of the deck's."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="Build only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, architecture:lambda, interactions, categories, rbac, gaps."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Build a presentation from DECK."""
@@ -59,9 +60,17 @@ def build(
         loaded = load_deck(deck, theme=theme, report=report)
     except DeckError as error:
         raise _fail(error.report)
+    sections = None
+    if only:
+        from .model.sections import sections_from_choices
+
+        choice_report = Report()
+        sections = sections_from_choices(only, loaded.personas, loaded.architectures, choice_report)
+        if not choice_report.ok:
+            raise _fail(choice_report)
     from .api import build as build_deck
 
-    result = build_deck(loaded, output, report=report)
+    result = build_deck(loaded, output, sections=sections, report=report)
     if not quiet:
         _print(report.sorted())
         for note in result.skipped:

@@ -37,11 +37,25 @@ def _process_map(deck: Deck, section: Section, fonts: Fonts, report: Report) -> 
     return process_map_slides(deck, fonts, report)
 
 
+def _interactions(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    from .interactions import interaction_slides
+
+    return interaction_slides(deck, fonts, report)
+
+
+def _categories(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    from .categories import category_slides
+
+    return category_slides(deck, fonts, report)
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "title": _title,
     "persona-table": _persona_table,
     "cards": _cards,
     "process-map": _process_map,
+    "interactions": _interactions,
+    "categories": _categories,
 }
 
 
@@ -71,5 +85,8 @@ def layout_deck(deck: Deck, report: Report, sections: Optional[list[Section]] = 
             if section.path:  # asked for by name in `slides:`, so say why it is missing
                 result.skipped.append(f"{section.kind}: not drawn by this version of cardforge")
             continue
-        presentation.slides.extend(builder(deck, section, fonts, report))
+        slides = builder(deck, section, fonts, report)
+        if not slides:
+            result.skipped.append(f"{section.kind}: skipped, the deck gives it nothing to show")
+        presentation.slides.extend(slides)
     return result

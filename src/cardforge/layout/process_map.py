@@ -12,7 +12,7 @@ from ..model import Deck, Persona, Process
 from ..text.fit import ellipsize
 from .chrome import numbered, overview_frame, persona_chip, text_box
 from .fonts import Fonts
-from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
+from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, pt
 
 LABEL_WIDTH_PT = 230
 HEADER_PT = 40
@@ -43,13 +43,12 @@ def process_map_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
 def _draw(deck, fonts, slide, area: Box, processes: list[Process], personas: list[Persona], pitch: int, has_lanes: bool) -> None:
     theme = deck.theme
     label_w = min(pt(LABEL_WIDTH_PT), area.w // 3)
-    column_w = (area.w - label_w) // max(1, len(processes))
+    spans = _columns(processes, area.x + label_w, area.w - label_w)
     header_h = pt(HEADER_PT)
     lane_h = pt(LANE_HEADER_PT) if has_lanes else 0
     top = area.y + header_h + lane_h
-    header_size = _header_size(fonts, processes, column_w)
-    for column, process in enumerate(processes):
-        x = area.x + label_w + column * column_w
+    header_size = _header_size(fonts, processes, min(w for _, w in spans))
+    for (x, column_w), process in zip(spans, processes):
         runs = (Run(process.name),) + ((Run(" (ad hoc)", italic=True),) if process.ad_hoc else ())
         slide.add(text_box(f"process:{process.name}", Box(x, area.y, column_w, header_h), [Paragraph(runs, header_size, colour=theme.text, bold=True, align="ctr")], anchor="b"))
         if process.stages:
@@ -62,8 +61,7 @@ def _draw(deck, fonts, slide, area: Box, processes: list[Process], personas: lis
     for row, persona in enumerate(personas):
         if row % 2 == 0:
             slide.add(Shape(f"row:{persona.id}", Box(area.x, top + row * pitch, area.w, pitch), fill=theme.card))
-    for column, process in enumerate(processes):
-        x = area.x + label_w + column * column_w
+    for (x, column_w), process in zip(spans, processes):
         slide.add(Shape(f"divider:{process.name}", Box(x, area.y + header_h, pt(0.75), lane_h + body_h), fill=theme.muted))
         for lane in range(1, len(process.stages)):
             lane_x = x + lane * (column_w // len(process.stages))
@@ -77,13 +75,23 @@ def _draw(deck, fonts, slide, area: Box, processes: list[Process], personas: lis
         size = 11 if pitch >= pt(24) else 9
         name = ellipsize(persona.name, name_box.w / EMU_PER_PT, size, fonts.body)
         slide.add(text_box(f"persona:{persona.id}:name", name_box, [Paragraph((Run(name),), size, colour=theme.text)], anchor="ctr"))
-        for column, process in enumerate(processes):
+        for (x, column_w), process in zip(spans, processes):
             if process.name in persona.processes:
-                x = area.x + label_w + column * column_w
                 mark_w = min(column_w - pt(8), pt(56))
                 mark = Box(x + (column_w - mark_w) // 2, y + pt(4), mark_w, chip_h)
                 slide.add(persona_chip(persona, mark, fonts, f"mark:{persona.id}:{process.name}"))
     _legend(deck, fonts, slide, area, any(p.ad_hoc for p in processes), has_lanes)
+
+
+def _columns(processes: list[Process], left: int, width: int) -> list[tuple[int, int]]:
+    """Each process's column as (x, width); a process with stages gets room for its lanes."""
+    weights = [max(1.0, 0.7 * len(p.stages)) for p in processes]
+    unit = width / max(1.0, sum(weights))
+    spans, x = [], float(left)
+    for weight in weights:
+        spans.append((round(x), round(x + weight * unit) - round(x)))
+        x += weight * unit
+    return spans
 
 
 def _header_size(fonts: Fonts, processes: list[Process], column_w: int) -> int:

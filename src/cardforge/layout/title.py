@@ -6,7 +6,7 @@ from ..diagnostics import Report
 from ..model import Deck
 from .chrome import Frame, fitted_title, footer
 from .fonts import Fonts
-from .shapes import Box, Paragraph, Run, Shape, Slide, TextFrame, pt
+from .shapes import Box, Shape, Slide, TextFrame, pt
 
 MAX_STRIP_SEGMENTS = 40
 

@@ -7,16 +7,17 @@ position of the offending value, so that one run shows them all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from ..diagnostics import Report, closest, did_you_mean
-from ..spec.deck import SECTIONS, DeckSpec, PersonaSpec
+from ..spec.deck import DeckSpec, PersonaSpec
 from ..spec.salvage import PathMap
 from ..spec.yamlread import Document, PathKey
 from ..theme import Theme
 from .architectures import BUILTIN_IDS, builtin_architecture, to_architecture
+from .context import Context, architecture_hint
+from .sections import resolve_sections
 from .deck import (
     Architecture,
     Colour,
@@ -27,7 +28,6 @@ from .deck import (
     PrintOptions,
     Process,
     Rbac,
-    Section,
     Service,
     Team,
 )
@@ -39,40 +39,15 @@ DEFAULT_PROCESSES = (
     ("Inner loop", "Refinement in the development environment."),
     ("Outer loop", "Moving solutions from development to stage and production, with monitoring."),
 )
-DEFAULT_SECTIONS = SECTIONS
 ALL_TEAMS = ("all teams", "all", "everyone")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_SECTION_ALIASES = {"architectures": "architecture", "persona-cards": "cards", "table": "persona-table"}
-
-
-@dataclass
-class _Context:
-    document: Document
-    report: Report
-    paths: PathMap
-
-    def position(self, path: PathKey):
-        return self.document.position(self.paths.original(path))
-
-    def error(self, path: PathKey, message: str) -> None:
-        self.report.error(self.document.file, self.position(path), message)
-
-    def key_error(self, path: PathKey, message: str) -> None:
-        self.report.error(self.document.file, self.document.key_position(self.paths.original(path)), message)
-
-    def warning(self, path: PathKey, message: str, code: str = "") -> None:
-        self.report.warning(self.document.file, self.position(path), message, code)
-
-    def unknown(self, name: str) -> bool:
-        """True when *name* refers to nothing, not even to a part dropped for its own errors."""
-        return not self.paths.is_dropped(name)
 
 
 def resolve(
     spec: DeckSpec, document: Document, deck_path: Path, theme: Theme, report: Report, paths: Optional[PathMap] = None
 ) -> Deck:
     """Resolve *spec*; problems go to *report* (check ``report.ok`` before using the deck)."""
-    ctx = _Context(document, report, paths or PathMap())
+    ctx = Context(document, report, paths or PathMap())
     _check_unique_ids(spec, ctx)
     colours = _resolve_colours(spec, theme, ctx)
     teams, team_names = _resolve_teams(spec, ctx)
@@ -100,7 +75,7 @@ def resolve(
         language=spec.language,
         theme=theme,
         personas=personas,
-        sections=_resolve_sections(spec, personas, architectures, ctx),
+        sections=resolve_sections(spec, personas, architectures, ctx),
         teams={team.name: team for team in teams.values()},
         processes=processes,
         architectures=architectures,
@@ -129,7 +104,7 @@ def _persona(path: PathKey, spec: PersonaSpec, colour: Colour) -> Persona:
     )
 
 
-def _check_unique_ids(spec: DeckSpec, ctx: _Context) -> None:
+def _check_unique_ids(spec: DeckSpec, ctx: Context) -> None:
     seen: dict[str, int] = {}
     for index, persona in enumerate(spec.personas):
         key = persona.id.casefold()
@@ -140,7 +115,7 @@ def _check_unique_ids(spec: DeckSpec, ctx: _Context) -> None:
             seen[key] = index
 
 
-def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: _Context) -> list[Colour]:
+def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: Context) -> list[Colour]:
     chosen: list[Optional[Colour]] = []
     for index, persona in enumerate(spec.personas):
         name = persona.colour_name
@@ -176,7 +151,7 @@ def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: _Context) -> list[Colour
     return result
 
 
-def _resolve_teams(spec: DeckSpec, ctx: _Context) -> tuple[dict[str, Team], list[Optional[str]]]:
+def _resolve_teams(spec: DeckSpec, ctx: Context) -> tuple[dict[str, Team], list[Optional[str]]]:
     teams: dict[str, Team] = {}
     for index, team in enumerate(spec.teams):
         key = team.name.casefold()
@@ -206,7 +181,7 @@ def _resolve_teams(spec: DeckSpec, ctx: _Context) -> tuple[dict[str, Team], list
     return teams, names
 
 
-def _resolve_processes(spec: DeckSpec, ctx: _Context) -> tuple[list[Process], list[tuple[str, ...]]]:
+def _resolve_processes(spec: DeckSpec, ctx: Context) -> tuple[list[Process], list[tuple[str, ...]]]:
     processes: dict[str, Process] = {}
     if spec.processes is None:
         for name, description in DEFAULT_PROCESSES:
@@ -218,7 +193,6 @@ def _resolve_processes(spec: DeckSpec, ctx: _Context) -> tuple[list[Process], li
                 ctx.error(("processes", index, "name"), f"process `{process.name}` is listed twice")
                 continue
             processes[key] = Process(process.name, process.description, tuple(process.stages))
-    known = [p.name for p in processes.values()]
     loose = {_loose(p.name): key for key, p in processes.items()}
     per_persona: list[tuple[str, ...]] = []
     for index, persona in enumerate(spec.personas):
@@ -249,7 +223,7 @@ def _loose(name: str) -> str:
 
 
 def _resolve_architectures(
-    spec: DeckSpec, ctx: _Context
+    spec: DeckSpec, ctx: Context
 ) -> tuple[dict[str, Architecture], list[tuple[str, ...]]]:
     architectures: dict[str, Architecture] = {}
     defined: dict[str, int] = {}
@@ -273,7 +247,7 @@ def _resolve_architectures(
                     continue
                 ctx.error(
                     ("personas", index, "architectures", item),
-                    f"unknown architecture `{arch_id}`{_architecture_hint(arch_id, canonical.values())}",
+                    f"unknown architecture `{arch_id}`{architecture_hint(arch_id, canonical.values())}",
                 )
                 continue
             if canonical[key] not in ids:
@@ -285,11 +259,7 @@ def _resolve_architectures(
     return {a.id: a for a in architectures.values()}, per_persona
 
 
-def _architecture_hint(arch_id: str, known: Any) -> str:
-    return did_you_mean(arch_id, known) or f"; known architectures: {', '.join(known)}"
-
-
-def _resolve_interactions(spec: DeckSpec, personas: list[Persona], teams: dict[str, Team], ctx: _Context) -> None:
+def _resolve_interactions(spec: DeckSpec, personas: list[Persona], teams: dict[str, Team], ctx: Context) -> None:
     by_id = {p.id.casefold(): p for p in personas}
     by_name = {p.name.casefold(): p for p in personas}
     choices = [p.id for p in personas] + [t.name for t in teams.values()]
@@ -312,7 +282,7 @@ def _resolve_interactions(spec: DeckSpec, personas: list[Persona], teams: dict[s
         personas[index].interacts_with = tuple(dict.fromkeys(names))
 
 
-def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: _Context) -> Optional[Rbac]:
+def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: Context) -> Optional[Rbac]:
     if spec.rbac is None:
         return None
     environments = list(dict.fromkeys(spec.rbac.environments))
@@ -346,105 +316,3 @@ def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: _Context) -> Opt
         seen[key] = index
         grants.append(Grant(persona.id, grant.service, roles, path))
     return Rbac(tuple(environments), tuple(grants))
-
-
-def _resolve_sections(
-    spec: DeckSpec, personas: list[Persona], architectures: dict[str, Architecture], ctx: _Context
-) -> list[Section]:
-    if spec.slides is None:
-        return [Section(kind) for kind in DEFAULT_SECTIONS]
-    sections = []
-    for index, entry in enumerate(spec.slides):
-        section = _section(entry, ("slides", index), personas, architectures, ctx)
-        if section is not None:
-            sections.append(section)
-    return sections
-
-
-def _section(
-    entry: Any, path: PathKey, personas: list[Persona], architectures: dict[str, Architecture], ctx: _Context
-) -> Optional[Section]:
-    if isinstance(entry, str):
-        kind, options = entry, None
-    elif isinstance(entry, dict) and len(entry) == 1:
-        kind, options = next(iter(entry.items()))
-    else:
-        ctx.error(path, "a slide entry is a section name, or one `section: options` pair")
-        return None
-    name = _SECTION_ALIASES.get(kind.strip().lower(), kind.strip().lower())
-    if name not in SECTIONS:
-        message = f"unknown section `{kind}`{did_you_mean(kind, SECTIONS)}"
-        if isinstance(entry, dict):
-            ctx.key_error((*path, kind), message)
-        else:
-            ctx.error(path, message)
-        return None
-    option_path = (*path, kind)
-    if name == "architecture":
-        return _architecture_section(options, option_path, architectures, ctx)
-    if name == "cards":
-        return _cards_section(options, option_path, personas, ctx)
-    if options not in (None, {}):
-        ctx.error(option_path, f"section `{name}` takes no options")
-        return None
-    return Section(name, {}, path)
-
-
-def _architecture_section(
-    options: Any, path: PathKey, architectures: dict[str, Architecture], ctx: _Context
-) -> Optional[Section]:
-    if options is None:
-        return Section("architecture", {}, path)
-    per_persona = False
-    arch_id = options
-    if isinstance(options, dict):
-        unknown = [key for key in options if key not in ("id", "per_persona")]
-        for key in unknown:
-            ctx.key_error((*path, key), f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}")
-        arch_id = options.get("id")
-        flag = options.get("per_persona", "false")
-        if not isinstance(flag, str) or flag.strip().lower() not in ("true", "false", "yes", "no", "on", "off"):
-            ctx.error((*path, "per_persona"), "`per_persona`: expected true or false")
-            return None
-        per_persona = flag.strip().lower() in ("true", "yes", "on")
-        if unknown:
-            return None
-    if not isinstance(arch_id, str):
-        ctx.error(path, "name the architecture: `{architecture: lambda}`")
-        return None
-    by_key = {key.casefold(): key for key in architectures}
-    if arch_id.casefold() not in by_key:
-        where = (*path, "id") if isinstance(options, dict) else path
-        ctx.error(where, f"unknown architecture `{arch_id}`{_architecture_hint(arch_id, list(architectures))}")
-        return None
-    return Section("architecture", {"id": by_key[arch_id.casefold()], "per_persona": per_persona}, path)
-
-
-def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: _Context) -> Optional[Section]:
-    if options in (None, {}):
-        return Section("cards", {}, path)
-    if not isinstance(options, dict) or set(options) - {"personas"}:
-        extra = [key for key in (options if isinstance(options, dict) else {}) if key != "personas"]
-        message = f"unknown key `{extra[0]}`; did you mean `personas`?" if extra else "expected `{personas: [ID, ...]}`"
-        ctx.error(path, message)
-        return None
-    ids = options.get("personas")
-    if isinstance(ids, str):
-        ids = [ids]
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        ctx.error((*path, "personas"), "expected a list of persona ids")
-        return None
-    by_id = {p.id.casefold(): p.id for p in personas}
-    chosen = []
-    for item, persona_id in enumerate(ids):
-        found = by_id.get(persona_id.strip().casefold())
-        if found is None and not ctx.unknown(persona_id):
-            continue
-        if found is None:
-            ctx.error(
-                (*path, "personas", item),
-                f"unknown persona `{persona_id}`{did_you_mean(persona_id, list(by_id.values()))}",
-            )
-        else:
-            chosen.append(found)
-    return Section("cards", {"personas": chosen}, path)

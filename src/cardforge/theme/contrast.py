@@ -30,3 +30,14 @@ def text_on(fill: str, dark: str = "1A1A1A", light: str = "FFFFFF") -> str:
 
 def best_contrast(fill: str, dark: str = "1A1A1A", light: str = "FFFFFF") -> float:
     return max(contrast(fill, dark), contrast(fill, light))
+
+
+def darken_to_contrast(colour: str, background: str, target: float = 3.0) -> str:
+    """*colour* darkened just enough to reach *target* contrast on *background* (for lines)."""
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    for _ in range(40):
+        current = f"{r:02X}{g:02X}{b:02X}"
+        if contrast(current, background) >= target:
+            return current
+        r, g, b = (int(c * 0.9) for c in (r, g, b))
+    return "000000"

@@ -1,0 +1,214 @@
+"""Overview slides: persona table, process map, interactions, AI categories, section choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from pptx import Presentation as OpenPptx
+
+import cardforge
+from cardforge.cli import main
+from cardforge.layout.connectors import segment_hits_box, site_point
+from cardforge.layout.shapes import Box as LayoutBox
+
+from checks import NS, boxes, overflow_findings, slide_size, slide_xml, structural_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+MLOPS = ROOT / "decks" / "mlops.yaml"
+
+
+def subset_deck(tmp_path: Path, count: int) -> Path:
+    """The example deck cut to its first *count* personas (and the grants that still apply)."""
+    data = yaml.load(MLOPS.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    data["personas"] = data["personas"][:count]
+    kept = {p["id"] for p in data["personas"]}
+    data["rbac"]["grants"] = [g for g in data["rbac"]["grants"] if g["persona"] in kept]
+    for persona in data["personas"]:
+        persona["interacts_with"] = [r for r in persona.get("interacts_with", []) if not r.startswith("P") or r in kept]
+    path = tmp_path / f"deck-{count}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def generated_deck(tmp_path: Path, count: int) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path / f"generated-{count}.yaml"
+    path.write_text(module.deck(count), encoding="utf-8")
+    return path
+
+
+def build(deck: Path, output: Path, *only: str) -> Path:
+    argv = ["build", str(deck), "-o", str(output), "--quiet"]
+    for section in only:
+        argv += ["--only", section]
+    with pytest.raises(SystemExit) if False else _no_exit():
+        main(argv)
+    return output
+
+
+class _no_exit:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        return kind is SystemExit and not value.code
+
+
+def titles(path: Path) -> list[str]:
+    return [s.shapes.title.text_frame.text for s in OpenPptx(str(path)).slides]
+
+
+def table_rows(path: Path) -> list[list[str]]:
+    """Per table slide, the persona ids in its rows (header excluded)."""
+    pages = []
+    for slide in OpenPptx(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                rows = list(shape.table.rows)
+                assert rows[0].cells[0].text == "ID"
+                pages.append([row.cells[0].text for row in rows[1:]])
+    return pages
+
+
+def test_nine_personas_fit_one_table_slide(tmp_path):
+    output = build(subset_deck(tmp_path, 9), tmp_path / "nine.pptx", "persona-table")
+    assert titles(output) == ["Personas"]
+    assert table_rows(output) == [[f"P00{i}" for i in range(1, 10)]]
+
+
+def test_long_table_splits_between_rows_on_numbered_slides(tmp_path):
+    output = build(generated_deck(tmp_path, 120), tmp_path / "long.pptx", "persona-table")
+    names = titles(output)
+    assert len(names) > 1
+    assert names == [f"Personas ({i} of {len(names)})" for i in range(1, len(names) + 1)]
+    pages = table_rows(output)
+    assert [pid for page in pages for pid in page] == [f"G{i:04d}" for i in range(1, 121)]  # each row once, in order
+    width, height = slide_size(output)
+    for name, root in slide_xml(output):
+        table = next(b for b in boxes(root) if b.kind == "graphicFrame")
+        footer = next(b for b in boxes(root) if b.name == "Footer")
+        assert table.y + table.h <= footer.y, f"{name}: the table runs into the footer"
+
+
+def test_table_rows_link_to_card_slides(tmp_path):
+    output = build(MLOPS, tmp_path / "deck.pptx", "persona-table", "cards")
+    prs = OpenPptx(str(output))
+    table_slide = prs.slides[0]
+    rels = {r.rId: r for r in table_slide.part.rels.values()}
+    table = next(s for s in table_slide.shapes if s.has_table).table
+    link = table.cell(1, 1).text_frame.paragraphs[0].runs[0]._r.find(".//a:hlinkClick", NS)
+    assert link.get("action") == "ppaction://hlinksldjump"
+    target = rels[link.get(f"{{{NS['r']}}}id")].target_part
+    card_titles = {s.part: s.shapes.title.text_frame.text for s in prs.slides}
+    assert card_titles[target] == "AI Data Engineer (P001 | Dark Blue)"
+
+
+def test_table_trims_columns_the_deck_leaves_empty(write_deck, tmp_path):
+    deck = write_deck("cardforge: 1\ntitle: t\npersonas:\n  - {id: A1, name: Ann, team: Red}\n  - {id: B2, name: Bob, skills: [SQL]}\n")
+    output = build(deck, tmp_path / "t.pptx", "persona-table")
+    table = next(s for s in OpenPptx(str(output)).slides[0].shapes if s.has_table).table
+    assert [c.text for c in table.rows[0].cells] == ["ID", "Persona", "Team", "Skills"]
+
+
+def test_process_map_marks_every_persona_process(tmp_path):
+    output = build(MLOPS, tmp_path / "map.pptx", "process-map")
+    deck = cardforge.load_deck(MLOPS)
+    (name, root), = slide_xml(output)
+    marks = {b.name for b in boxes(root) if b.name.startswith("mark:")}
+    expected = {f"mark:{p.id}:{process}" for p in deck.personas for process in p.processes}
+    assert marks == expected
+    for box in boxes(root):
+        if box.name.startswith("mark:"):
+            assert box.text == box.name.split(":")[1], "each mark carries the persona's ID"
+    lanes = [b for b in boxes(root) if b.name.startswith("process:MLOps:")]
+    assert [b.text for b in lanes] == ["Dev", "Stage", "Prod"]
+    assert any(b.name == "Legend" for b in boxes(root))
+
+
+def test_interaction_graph_geometry(tmp_path):
+    for deck_path, count in ((MLOPS, 11), (generated_deck(tmp_path, 30), 30)):
+        output = build(deck_path, tmp_path / "graph.pptx", "interactions")
+        assert structural_problems(output) == []
+        (name, root), = slide_xml(output)
+        nodes = {b.name: b for b in boxes(root) if b.name.startswith(("persona:", "team:"))}
+        assert sum(1 for n in nodes if n.startswith("persona:")) == count
+        values = list(nodes.values())
+        for i, first in enumerate(values):
+            for second in values[i + 1 :]:
+                assert not first.overlaps(second), (first.name, second.name)
+        connectors = root.findall(".//p:cxnSp", NS)
+        assert connectors
+        ids = {int(e.get("id")): e.get("name") for e in root.iter(f"{{{NS['p']}}}cNvPr")}
+        for connector in connectors:
+            start = connector.find(".//a:stCxn", NS)
+            end = connector.find(".//a:endCxn", NS)
+            source, target = nodes[ids[int(start.get("id"))]], nodes[ids[int(end.get("id"))]]
+            if target.name.startswith("team:"):  # edges to teams cross only the gaps
+                a = site_point(LayoutBox(source.x, source.y, source.w, source.h), int(start.get("idx")))
+                b = site_point(LayoutBox(target.x, target.y, target.w, target.h), int(end.get("idx")))
+                for other in values:
+                    if other.name not in (source.name, target.name):
+                        assert not segment_hits_box(a, b, LayoutBox(other.x, other.y, other.w, other.h)), (source.name, target.name, other.name)
+
+
+def test_many_personas_get_one_interaction_slide_per_team(tmp_path):
+    output = build(generated_deck(tmp_path, 45), tmp_path / "teams.pptx", "interactions")
+    names = titles(output)
+    assert all(name.startswith("Interactions: ") for name in names)
+    assert len(names) >= 6
+    assert structural_problems(output) == []
+
+
+def test_categories_put_personas_in_each_of_their_columns(tmp_path):
+    output = build(MLOPS, tmp_path / "cat.pptx", "categories")
+    deck = cardforge.load_deck(MLOPS)
+    (name, root), = slide_xml(output)
+    found = {b.name for b in boxes(root) if b.name.startswith("persona:")}
+    titles_by_key = {"pretrained": "Pretrained AI", "discriminative": "Discriminative AI", "generative": "Generative AI"}
+    expected = {f"persona:{p.id}:{titles_by_key[c]}" for p in deck.personas for c in p.categories}
+    assert found == expected
+    assert any(len(p.categories) > 1 for p in deck.personas)
+
+
+def test_slides_order_and_only_override(write_deck, tmp_path):
+    deck = write_deck(
+        "cardforge: 1\ntitle: Ordered\nslides: [categories, {cards: {personas: [B2]}}, title]\n"
+        "personas:\n  - {id: A1, name: Ann, category: generative}\n  - {id: B2, name: Bob, category: pretrained}\n"
+    )
+    output = build(deck, tmp_path / "o.pptx")
+    assert titles(output) == ["AI categories", "Bob (B2 | Purple)", "Ordered"]
+    output = build(deck, tmp_path / "p.pptx", "title", "cards:A1")
+    assert titles(output) == ["Ordered", "Ann (A1 | Dark Blue)"]
+
+
+def test_sections_without_data_are_skipped_with_a_note(write_deck, tmp_path, capsys):
+    deck = write_deck("cardforge: 1\ntitle: Sparse\npersonas:\n  - {id: A1, name: Ann}\n")
+    main_argv = ["build", str(deck), "-o", str(tmp_path / "s.pptx"), "--only", "interactions", "--only", "title"]
+    with _no_exit():
+        main(main_argv)
+    assert "interactions: skipped" in capsys.readouterr().err
+    assert titles(tmp_path / "s.pptx") == ["Sparse"]
+
+
+def test_every_overview_slide_stands_alone(tmp_path):
+    output = build(MLOPS, tmp_path / "all.pptx", "persona-table", "process-map", "interactions", "categories")
+    for name, root in slide_xml(output):
+        names = {b.name for b in boxes(root)}
+        assert root.find(".//p:ph[@type='title']", NS) is not None, name
+        assert "Footer" in names, name
+    assert structural_problems(output) == []
+    assert overflow_findings(output) == []
+
+
+def test_unknown_only_section_is_an_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", str(MLOPS), "-o", str(tmp_path / "x.pptx"), "--only", "cardz"])
+    assert exit_info.value.code == 1
+    assert "unknown section `cardz`; did you mean `cards`?" in capsys.readouterr().err
+    assert not (tmp_path / "x.pptx").exists()
