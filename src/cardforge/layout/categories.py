@@ -59,6 +59,8 @@ def _column(deck: Deck, fonts: Fonts, slide: Slide, column: Box, title: str, hin
     slide.add(text_box(f"category:{title}:label", header, paragraphs, anchor="ctr"))
     slide.elements[-1] = _with_inset(slide.elements[-1])
     y = header.bottom + pt(8)
+    if not total:
+        slide.add(text_box(f"category:{title}:empty", Box(column.x, y, column.w, pt(24)), [Paragraph((Run("No persona in this category"),), 11, colour=theme.muted)], anchor="ctr"))
     for persona in members:
         box = Box(column.x, y, column.w, pt(PITCH_PT) - pt(6))
         label = ellipsize(f"{persona.id}  {persona.name}", column.w / EMU_PER_PT - 16, 11, fonts.body)

@@ -67,7 +67,7 @@ def _slide(deck: Deck, fonts: Fonts, title: str, personas: list[Persona], split:
     right_x = middle_x + middle_w + gap
 
     ordered = sorted(personas, key=lambda p: (_team_rank(deck, p), deck.personas.index(p)))
-    left, right = _split(ordered) if split else (ordered, [])
+    left, right = _split(ordered, deck) if split else (ordered, [])
     persona_nodes = {p.id: _persona_node(p) for p in ordered}
     _stack(deck, fonts, slide, left, persona_nodes, Box(left_x, body.y, side_w, body.h))
     _stack(deck, fonts, slide, right, persona_nodes, Box(right_x, body.y, side_w, body.h))
@@ -75,6 +75,7 @@ def _slide(deck: Deck, fonts: Fonts, title: str, personas: list[Persona], split:
     targets = _targets(deck, ordered, persona_nodes)
     middle = _order_targets(targets, ordered, persona_nodes)
     _place_column(middle, Box(middle_x, body.y, middle_w, body.h), fonts)
+    _clear_crossings(middle, Box(middle_x, body.y, middle_w, body.h), _side_to_side(ordered, persona_nodes))
     for node in middle:
         slide.add(_node_shape(node, fonts))
 
@@ -100,13 +101,27 @@ def _team_rank(deck: Deck, persona: Persona) -> int:
     return names.index(persona.team) if persona.team in names else len(names)
 
 
-def _split(personas: list[Persona]) -> tuple[list[Persona], list[Persona]]:
-    """Halves at the team boundary nearest the middle, so a team stays on one side."""
+def _split(personas: list[Persona], deck: Deck) -> tuple[list[Persona], list[Persona]]:
+    """Two columns, cut at a team boundary, so that edges between personas of one column
+    do not have to pass other personas; among such cuts, the most even one."""
     half = (len(personas) + 1) // 2
-    boundaries = [i for i in range(1, len(personas)) if personas[i].team != personas[i - 1].team] or [half]
-    cut = min(boundaries, key=lambda i: abs(i - half))
-    if abs(cut - half) > len(personas) // 4:
-        cut = half
+    cuts = {half} | {i for i in range(1, len(personas)) if personas[i].team != personas[i - 1].team}
+    position = {p.id: i for i, p in enumerate(personas)}
+    by_label = {f"{p.name} ({p.id})": p.id for p in personas}
+    links = [
+        (position[p.id], position[by_label[name]])
+        for p in personas
+        for name in p.interacts_with
+        if name in by_label
+    ]
+
+    def blocked(cut: int) -> int:
+        return sum(1 for a, b in links if (a < cut) == (b < cut) and abs(a - b) > 1)
+
+    def uneven(cut: int) -> int:
+        return abs(cut - half) + (0 if cut == half or personas[cut].team != personas[cut - 1].team else len(personas))
+
+    cut = min(cuts, key=lambda c: (blocked(c), uneven(c)))
     return personas[:cut], personas[cut:]
 
 
@@ -191,6 +206,46 @@ def _place_column(nodes: list[_Node], column: Box, fonts: Fonts) -> None:
     for node in nodes:
         node.box = Box(column.x, y + (pitch - node_h) // 2, column.w, node_h)
         y += pitch
+
+
+def _side_to_side(personas: list[Persona], nodes: dict) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The straight edges that join personas in opposite columns (they cross the middle)."""
+    from .connectors import site_point
+
+    by_label = {f"{p.name} ({p.id})": p.id for p in personas}
+    segments = []
+    for persona in personas:
+        source = nodes[persona.id].box
+        for name in persona.interacts_with:
+            target_id = by_label.get(name)
+            target = nodes[target_id].box if target_id else None
+            if source is None or target is None or source.x == target.x:
+                continue
+            sites = (RIGHT, LEFT) if source.x < target.x else (LEFT, RIGHT)
+            segments.append((site_point(source, sites[0]), site_point(target, sites[1])))
+    return segments
+
+
+def _clear_crossings(nodes: list[_Node], column: Box, segments: list) -> None:
+    """Move middle nodes, as little as possible, off the lines that cross the column."""
+    from .connectors import segment_hits_box
+
+    if not segments:
+        return
+    gap = pt(6)
+    placed: list[Box] = []
+    for node in nodes:
+        wanted = node.box
+        step = pt(4)
+        candidates = sorted(range(column.y, column.bottom - wanted.h + 1, step), key=lambda y: abs(y - wanted.y))
+        for y in candidates:
+            box = Box(wanted.x, y, wanted.w, wanted.h)
+            padded = Box(box.x, box.y - gap, box.w, box.h + 2 * gap)
+            free = all(not padded.overlaps(other) for other in placed)
+            if free and not any(segment_hits_box(a, b, box) for a, b in segments):
+                node.box = box
+                break
+        placed.append(node.box)
 
 
 def _find_target(name: str, targets: dict[str, _Node], persona_nodes: dict, deck: Deck) -> Optional[_Node]:

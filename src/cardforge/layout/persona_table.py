@@ -132,7 +132,7 @@ def _clip(runs: list[Run], width: int, size: int, max_lines: int, fonts: Fonts) 
 def _choose_size(columns, cells, widths, available: int, fonts: Fonts):
     """The size and line limit that need the fewest slides, preferring larger, whole text."""
     best = None
-    for max_lines in (99, 4, 3):
+    for max_lines in (99, 6, 5, 4, 3):
         for size in SIZES:
             clipped = [[_clip(cell, w, size, max_lines, fonts) for cell, w in zip(row, widths)] for row in cells]
             header = max(_cell_height([Run(c.header, bold=True)], w, size, fonts) for c, w in zip(columns, widths))
