@@ -91,7 +91,7 @@ personas:
     assert deck.architectures["plat"].title == "自社データ基盤"
     assert deck.personas[1].interacts_with == ("データエンジニア (甲1)",)
     output = tmp_path / "unusual.pptx"
-    result = cardforge.build(deck, output)
+    cardforge.build(deck, output)
     from checks import card_slides
 
     titles = [s.shapes.title.text_frame.text for s in card_slides(OpenPptx(str(output)))]

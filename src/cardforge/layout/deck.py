@@ -49,11 +49,18 @@ def _categories(deck: Deck, section: Section, fonts: Fonts, report: Report) -> l
     return category_slides(deck, fonts, report)
 
 
+def _architecture(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    from .architecture import architecture_slides
+
+    return architecture_slides(deck, section.options.get("id"), section.options.get("per_persona", False), fonts, report)
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "title": _title,
     "persona-table": _persona_table,
     "cards": _cards,
     "process-map": _process_map,
+    "architecture": _architecture,
     "interactions": _interactions,
     "categories": _categories,
 }

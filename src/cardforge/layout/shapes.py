@@ -106,6 +106,8 @@ class Shape:
     description: str = ""
     adjust: Optional[int] = None
     """The first adjust value of the preset (corner radius of a rounded rectangle, ...)."""
+    dash: Optional[str] = None
+    """A preset line dash (``dash``, ``sysDot``...) for outlines that mean "not in use"."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,26 @@ class Picture:
     description: str = ""
 
 
-Element = Union[Shape, Connector, Picture, Table]
+@dataclass(frozen=True)
+class Group:
+    """Shapes that move together when edited (a component with its label and badges)."""
+
+    name: str
+    box: Box
+    elements: tuple["Element", ...]
+
+
+Element = Union[Shape, Connector, Picture, Table, Group]
+
+
+def flatten(elements) -> list:
+    """Every element, groups opened up, in drawing order (groups before their members)."""
+    result = []
+    for element in elements:
+        result.append(element)
+        if isinstance(element, Group):
+            result.extend(flatten(element.elements))
+    return result
 
 
 @dataclass

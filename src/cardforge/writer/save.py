@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Optional
 
-from ..layout.shapes import Connector, Picture, Presentation, Shape, Slide, Table
+from ..layout.shapes import Presentation, Slide, flatten
 from .xml import ElementWriter, clean
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed, so the same deck gives the same bytes
@@ -95,17 +95,14 @@ class _SlideBuilder:
                 return part.relate_to(destination, RT.SLIDE), True
             return part.relate_to(target, RT.HYPERLINK, is_external=True), False
 
-        writer = ElementWriter(part._element.cSld.spTree, links, self._language, self._fonts)
+        names = [element.name for element in flatten(slide.elements)]
+        writer = ElementWriter(part._element.cSld.spTree, links, self._language, self._fonts, names)
+
+        def image_rel(path: str) -> str:
+            return part.get_or_add_image_part(path)[1]
+
         for element in slide.elements:
-            if isinstance(element, Shape):
-                writer.shape(element)
-            elif isinstance(element, Connector):
-                writer.connector(element)
-            elif isinstance(element, Table):
-                writer.table(element)
-            elif isinstance(element, Picture):
-                _, image_rel = part.get_or_add_image_part(element.path)
-                writer.picture(element, image_rel)
+            writer.element(element, image_rel)
         if slide.notes:
             self._add_notes(part, index, slide.notes)
 

@@ -13,7 +13,7 @@ from typing import Callable, Optional
 
 from lxml import etree
 
-from ..layout.shapes import Box, Cell, Connector, Paragraph, Picture, Run, Shape, Table, TextFrame
+from ..layout.shapes import Box, Cell, Connector, Group, Paragraph, Picture, Run, Shape, Table, TextFrame
 from ..text.fit import line_height
 
 NS = {
@@ -53,19 +53,20 @@ def clean(text: str) -> str:
 class ElementWriter:
     """Appends layout elements to one slide's shape tree, numbering shapes as it goes."""
 
-    def __init__(self, sp_tree: etree._Element, links: LinkResolver, language: str, fonts: dict[str, str]):
+    def __init__(self, sp_tree: etree._Element, links: LinkResolver, language: str, fonts: dict[str, str], names: list[str]):
         self._tree = sp_tree
         self._links = links
         self._language = language
         self._fonts = fonts
-        self._next_id = 2
+        # Ids are given in element order up front, so that a connector drawn beneath the
+        # shapes it joins can already name them.
+        self._ids = iter(range(2, 2 + len(names)))
         self.ids: dict[str, int] = {}
+        for shape_id, name in enumerate(names, start=2):
+            self.ids.setdefault(name, shape_id)
 
     def _id(self, name: str) -> int:
-        shape_id = self._next_id
-        self._next_id += 1
-        self.ids.setdefault(name, shape_id)
-        return shape_id
+        return next(self._ids)
 
     def shape(self, shape: Shape) -> None:
         sp = sub(self._tree, "p:sp")
@@ -85,9 +86,40 @@ class ElementWriter:
         if shape.adjust is not None:
             sub(av, "a:gd", name="adj", fmla=f"val {shape.adjust}")
         _fill(sp_pr, shape.fill)
-        _line(sp_pr, shape.line, shape.line_width)
+        _line(sp_pr, shape.line, shape.line_width, shape.dash)
         if shape.text is not None or shape.is_title or shape.is_textbox:
             self._text(sp, shape.text or TextFrame(()))
+
+    def element(self, element, image_rel: Optional[Callable[[str], str]] = None) -> None:
+        if isinstance(element, Shape):
+            self.shape(element)
+        elif isinstance(element, Connector):
+            self.connector(element)
+        elif isinstance(element, Table):
+            self.table(element)
+        elif isinstance(element, Group):
+            self.group(element, image_rel)
+        elif isinstance(element, Picture) and image_rel is not None:
+            self.picture(element, image_rel(element.path))
+
+    def group(self, group: Group, image_rel=None) -> None:
+        grp = sub(self._tree, "p:grpSp")
+        nv = sub(grp, "p:nvGrpSpPr")
+        sub(nv, "p:cNvPr", id=self._id(group.name), name=clean(group.name))
+        sub(nv, "p:cNvGrpSpPr")
+        sub(nv, "p:nvPr")
+        xfrm = sub(sub(grp, "p:grpSpPr"), "a:xfrm")
+        for tag, (x, y) in (("a:off", (group.box.x, group.box.y)), ("a:ext", (group.box.w, group.box.h)), ("a:chOff", (group.box.x, group.box.y)), ("a:chExt", (group.box.w, group.box.h))):
+            if tag.endswith("Off") or tag == "a:off":
+                sub(xfrm, tag, x=x, y=y)
+            else:
+                sub(xfrm, tag, cx=x, cy=y)
+        outer, self._tree = self._tree, grp
+        try:
+            for element in group.elements:
+                self.element(element, image_rel)
+        finally:
+            self._tree = outer
 
     def connector(self, connector: Connector) -> None:
         cxn = sub(self._tree, "p:cxnSp")
@@ -239,9 +271,11 @@ def _fill(sp_pr: etree._Element, colour: Optional[str]) -> None:
         sub(sub(sp_pr, "a:solidFill"), "a:srgbClr", val=colour)
 
 
-def _line(sp_pr: etree._Element, colour: Optional[str], width: int) -> None:
+def _line(sp_pr: etree._Element, colour: Optional[str], width: int, dash: Optional[str] = None) -> None:
     if colour is None:
         sub(sub(sp_pr, "a:ln"), "a:noFill")
     else:
         ln = sub(sp_pr, "a:ln", w=width)
         sub(sub(ln, "a:solidFill"), "a:srgbClr", val=colour)
+        if dash:
+            sub(ln, "a:prstDash", val=dash)
