@@ -1,23 +1,29 @@
-"""Generate the built-in font metrics table from a metric-compatible open font.
+"""Generate the built-in font metrics tables from metric-compatible open fonts.
 
-PowerPoint's default font, Calibri, is not free to ship, but Carlito has the same advance
-widths and vertical metrics. This script reads Carlito's regular and bold faces with
-fontTools and writes ``src/cardforge/data/metrics/calibri.json``, so that cardforge
-measures text identically on every machine, whatever fonts it has installed.
+Office's fonts are not free to ship, but open fonts exist with the same advance widths
+and vertical metrics: Carlito for Calibri, Liberation Sans for Arial, Liberation Serif for
+Times New Roman. This script reads their regular and bold faces with fontTools and writes
+``src/cardforge/data/metrics/<family>.json``, so that cardforge measures text identically
+on every machine, whatever fonts it has installed.
 
-    apt-get install fonts-crosextra-carlito
-    python scripts/gen_metrics.py /usr/share/fonts/truetype/crosextra
+    apt-get install fonts-crosextra-carlito fonts-liberation2
+    python scripts/gen_metrics.py
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-OUT = Path(__file__).resolve().parent.parent / "src" / "cardforge" / "data" / "metrics" / "calibri.json"
+OUT = Path(__file__).resolve().parent.parent / "src" / "cardforge" / "data" / "metrics"
+FONTS = Path("/usr/share/fonts/truetype")
+FAMILIES = {
+    "calibri": ("Calibri", "Carlito", FONTS / "crosextra" / "Carlito-Regular.ttf", FONTS / "crosextra" / "Carlito-Bold.ttf"),
+    "arial": ("Arial", "Liberation Sans", FONTS / "liberation2" / "LiberationSans-Regular.ttf", FONTS / "liberation2" / "LiberationSans-Bold.ttf"),
+    "times": ("Times New Roman", "Liberation Serif", FONTS / "liberation2" / "LiberationSerif-Regular.ttf", FONTS / "liberation2" / "LiberationSerif-Bold.ttf"),
+}
 
 
 def face_table(path: Path) -> dict:
@@ -39,25 +45,30 @@ def runs(widths: dict[int, int]) -> list[list]:
     return result
 
 
-def main(folder: str) -> None:
-    base = Path(folder)
-    regular = TTFont(base / "Carlito-Regular.ttf")
+def table(family: str, source: str, regular_path: Path, bold_path: Path) -> dict:
+    regular = TTFont(regular_path)
     hhea, os2 = regular["hhea"], regular["OS/2"]
-    table = {
-        "family": "Calibri",
-        "measured_from": "Carlito (metric-compatible with Calibri)",
+    return {
+        "family": family,
+        "measured_from": f"{source} (metric-compatible with {family})",
         "units_per_em": regular["head"].unitsPerEm,
         "ascender": hhea.ascent,
         "descender": -hhea.descent,
         "line_gap": hhea.lineGap,
         "win_ascent": os2.usWinAscent,
         "win_descent": os2.usWinDescent,
-        "regular": face_table(base / "Carlito-Regular.ttf"),
-        "bold": face_table(base / "Carlito-Bold.ttf"),
+        "regular": face_table(regular_path),
+        "bold": face_table(bold_path),
     }
-    OUT.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes)")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for key, (family, source, regular, bold) in FAMILIES.items():
+        path = OUT / f"{key}.json"
+        path.write_text(json.dumps(table(family, source, regular, bold), separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/truetype/crosextra")
+    main()

@@ -40,6 +40,6 @@ def build(
     local = Report()
     laid_out = layout_deck(deck, local, sections)
     fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
-    write_presentation(laid_out.presentation, Path(output), fonts, deck.theme.template)
+    write_presentation(laid_out.presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout)
     report.extend(local)
     return BuildResult(Path(output), len(laid_out.presentation.slides), local.sorted(), laid_out.skipped)

@@ -133,6 +133,57 @@ def init(
     typer.echo(f"wrote {file}; build it with: cardforge build {file}", err=True)
 
 
+@app.command()
+def themes() -> None:
+    """List the built-in themes, with a swatch of each palette."""
+    from .diagnostics import Position
+    from .theme.load import builtin_theme_names, builtin_theme_path, load_theme
+
+    colour = sys.stdout.isatty()
+    for name in builtin_theme_names():
+        path = builtin_theme_path(name)
+        theme = load_theme(name, path.parent, str(path), Position(1, 1), Report())
+        if theme is None:
+            typer.echo(f"{name:<12} (cannot be read; `cardforge validate` with --theme {name} says why)")
+            continue
+        typer.echo(f"{name:<12} {theme.description}")
+        typer.echo(" " * 13 + _swatch(theme.palette, colour))
+
+
+def _swatch(palette: dict[str, str], colour: bool) -> str:
+    if not colour:
+        return ", ".join(f"{name} #{value}" for name, value in palette.items())
+    blocks = []
+    for value in palette.values():
+        r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+        blocks.append(f"\x1b[48;2;{r};{g};{b}m   \x1b[0m")
+    return "".join(blocks)
+
+
+@app.command()
+def template(
+    file: Path = typer.Argument(..., help="A .pptx whose layouts and placeholders to list.", show_default=False),
+) -> None:
+    """List a template's layouts and placeholders, and the layout cardforge would build on."""
+    from .theme.template import inspect_template
+
+    try:
+        info = inspect_template(file)
+    except (ValueError, OSError) as error:
+        report = Report()
+        report.error(str(file), _start(), str(error))
+        raise _fail(report)
+    inch = 914400
+    typer.echo(f"{file}: slide size {info.width / inch:.2f} x {info.height / inch:.2f} in, {len(info.layouts)} layouts")
+    for number, layout in enumerate(info.layouts, start=1):
+        typer.echo(f"{number:>3}. {layout.name}")
+        for ph in layout.placeholders:
+            x, y, w, h = (value / inch for value in ph.box)
+            typer.echo(f"       {ph.type:<8} idx {ph.idx:<3} {ph.name:<28} at {x:.2f},{y:.2f} in, {w:.2f} x {h:.2f} in")
+    chosen = info.title_layout()
+    typer.echo(f"cardforge builds on: {chosen}" if chosen else "cardforge cannot use it: no layout with just a title placeholder")
+
+
 def _start():
     from .diagnostics import Position
 
@@ -149,3 +200,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     except OSError as error:  # a disk or permission problem while writing
         typer.echo(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
         sys.exit(EXIT_INPUT)
+    except Exception as error:  # a bug in cardforge, not in the user's input
+        import os
+
+        if os.environ.get("CARDFORGE_DEBUG"):
+            raise
+        typer.echo(
+            f"cardforge: internal error: {type(error).__name__}: {error}\n"
+            "Nothing was written. Please report this with the deck; CARDFORGE_DEBUG=1 shows the details.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

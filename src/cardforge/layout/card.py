@@ -85,7 +85,8 @@ def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report) -> Sl
 
     panel = Box(frame.margin, band.bottom + pt(20), frame.width - 2 * frame.margin, 0)
     panel = replace(panel, h=frame.height - frame.margin // 2 - frame.footer_height - pt(12) - panel.y)
-    slide.add(Shape(f"persona:{persona.id}:panel", panel, geometry="rect", fill=theme.card))
+    outline = "BFBFBF" if theme.card == theme.background else None  # a white card on white needs an edge
+    slide.add(Shape(f"persona:{persona.id}:panel", panel, geometry="rect", fill=theme.card, line=outline, line_width=pt(0.75)))
     slide.add(Shape(f"persona:{persona.id}:accent", Box(panel.x, panel.y, pt(6), panel.h), fill=persona.colour.hex))
 
     inner = panel.inset(pt(PANEL_PADDING) + pt(6), pt(PANEL_PADDING), pt(PANEL_PADDING), pt(PANEL_PADDING))

@@ -8,7 +8,7 @@ from typing import Optional
 from ..model import Deck
 from ..text.fit import ellipsize, line_height
 from .fonts import Fonts
-from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
+from .shapes import EMU_PER_PT, Box, Paragraph, Picture, Run, Shape, Slide, TextFrame, pt
 
 FOOTER_SIZE = 10
 
@@ -34,18 +34,34 @@ class Frame:
         return Box(self.margin, self.margin, self.width - 2 * self.margin, self.height - 2 * self.margin - self.footer_height)
 
 
+def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h: int) -> Optional[Picture]:
+    """The theme's logo fitted into *max_w* x *max_h*, right-aligned at *right*."""
+    theme = deck.theme
+    if theme.logo is None or theme.logo_size is None:
+        return None
+    pixels_w, pixels_h = theme.logo_size
+    scale = min(max_w / pixels_w, max_h / pixels_h)
+    width, height = round(pixels_w * scale), round(pixels_h * scale)
+    return Picture(name, Box(right - width, top + (max_h - height) // 2, width, height), str(theme.logo), f"{theme.name} logo")
+
+
 def footer(deck: Deck, frame: Frame, fonts: Fonts, slide: Slide, page_label: str = "") -> None:
-    """Add the deck's footer text (left) and a page label (right) to *slide*."""
+    """Add the deck's footer text (left), a page label and the theme's logo (right)."""
     theme = deck.theme
     top = frame.height - frame.margin // 2 - frame.footer_height
     height = frame.footer_height
+    right_edge = frame.width - frame.margin
+    logo = logo_picture(deck, "Logo", right_edge, top + pt(3), pt(120), height - pt(6))
+    if logo is not None:
+        slide.add(logo)
+        right_edge = logo.box.x - pt(12)
     right_width = pt(160)
     left_box = Box(frame.margin, top, frame.width - 2 * frame.margin - right_width, height)
     if deck.footer_text:
         text = ellipsize(deck.footer_text, left_box.w / EMU_PER_PT, FOOTER_SIZE, fonts.body)
         slide.add(_footer_text("Footer", left_box, text, theme.muted, "l"))
     if page_label:
-        right_box = Box(frame.width - frame.margin - right_width, top, right_width, height)
+        right_box = Box(right_edge - right_width, top, right_width, height)
         slide.add(_footer_text("Page", right_box, page_label, theme.muted, "r"))
 
 

@@ -9,7 +9,7 @@ from ..diagnostics import Report
 from ..model import Deck, Section
 from .card import card_slides
 from .fonts import Fonts
-from .shapes import Presentation, Slide
+from .shapes import Brand, Presentation, Slide
 from .title import title_slide
 
 SectionBuilder = Callable[[Deck, Section, Fonts, Report], list[Slide]]
@@ -66,6 +66,23 @@ BUILDERS: dict[str, SectionBuilder] = {
 }
 
 
+def brand_of(theme) -> Brand:
+    """The theme's colour roles and palette mapped onto PowerPoint's theme colour slots."""
+    palette = list(dict.fromkeys(theme.palette.values()))
+    accents = [theme.accent] + [c for c in palette if c != theme.accent][:5]
+    accents += ["A5A5A5"] * (6 - len(accents))
+    colours = {
+        "dk1": theme.text,
+        "lt1": theme.background,
+        "dk2": theme.muted,
+        "lt2": theme.card,
+        **{f"accent{i}": colour for i, colour in enumerate(accents, start=1)},
+        "hlink": theme.accent,
+        "folHlink": theme.muted,
+    }
+    return Brand(theme.name, colours, theme.heading_font.family, theme.body_font.family)
+
+
 @dataclass
 class DeckLayout:
     presentation: Presentation
@@ -84,6 +101,7 @@ def layout_deck(deck: Deck, report: Report, sections: Optional[list[Section]] = 
         author=deck.organisation or "",
         subject=deck.subtitle or "",
         language=deck.language,
+        brand=brand_of(deck.theme),
     )
     result = DeckLayout(presentation)
     for section in sections if sections is not None else deck.sections:

@@ -193,6 +193,18 @@ class Slide:
         return element
 
 
+@dataclass(frozen=True)
+class Brand:
+    """What goes into the package's theme part, so that PowerPoint offers the brand."""
+
+    name: str
+    colours: dict[str, str]
+    """Theme colour slots (``dk1``, ``lt1``, ``dk2``, ``lt2``, ``accent1``..``accent6``,
+    ``hlink``, ``folHlink``) to ``RRGGBB``."""
+    heading_font: str
+    body_font: str
+
+
 @dataclass
 class Presentation:
     width: int
@@ -202,3 +214,4 @@ class Presentation:
     author: str = ""
     subject: str = ""
     language: str = "en"
+    brand: Optional[Brand] = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Report
 from ..model import Deck
-from .chrome import Frame, fitted_title, footer
+from .chrome import Frame, fitted_title, footer, logo_picture
 from .fonts import Fonts
 from .shapes import Box, Shape, Slide, TextFrame, pt
 
@@ -18,6 +18,9 @@ def title_slide(deck: Deck, fonts: Fonts, report: Report) -> Slide:
     width = frame.width - 2 * frame.margin
     notes: list[str] = []
 
+    logo = logo_picture(deck, "Title logo", frame.width - frame.margin, frame.margin, pt(200), pt(48))
+    if logo is not None:
+        slide.add(logo)
     top = round(frame.height * 0.30)
     if deck.organisation:
         org_box = Box(frame.margin, top - pt(40), width, pt(30))

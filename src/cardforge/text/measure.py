@@ -51,6 +51,7 @@ class TableMetrics:
         self._upem = table["units_per_em"]
         self._faces = {False: _expand(table["regular"]["widths"]), True: _expand(table["bold"]["widths"])}
         self._cache: dict[tuple[str, bool], float] = {}
+        self.scale = 1.0
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         key = (text, bold)
@@ -63,7 +64,7 @@ class TableMetrics:
                 units += advance if advance is not None else _fallback_em(char) * self._upem
             if len(self._cache) < 200_000:
                 self._cache[key] = units
-        return units * size / self._upem * SAFETY
+        return units * size / self._upem * SAFETY * self.scale
 
 
 class FileMetrics:
@@ -103,26 +104,56 @@ def _expand(runs: list) -> dict[str, int]:
     return widths
 
 
+BUILTIN_TABLES = {
+    "calibri": ("calibri", "carlito"),
+    "arial": ("arial", "helvetica", "liberation sans", "arimo"),
+    "times": ("times new roman", "times", "liberation serif", "tinos"),
+}
+_SERIF_HINTS = ("serif", "georgia", "garamond", "cambria", "palatino", "baskerville", "book antiqua", "minion")
+UNKNOWN_FAMILY_SAFETY = 1.08
+"""Extra width allowed when a family is measured with another family's metrics."""
+
+
 @lru_cache(maxsize=None)
+def table_metrics(key: str, scale: float = 1.0) -> TableMetrics:
+    table = json.loads((DATA_DIR / "metrics" / f"{key}.json").read_text(encoding="utf-8"))
+    metrics = TableMetrics(table)
+    metrics.scale = scale
+    return metrics
+
+
 def builtin_metrics() -> TableMetrics:
-    table = json.loads((DATA_DIR / "metrics" / "calibri.json").read_text(encoding="utf-8"))
-    return TableMetrics(table)
+    """Calibri's metrics: the default family."""
+    return table_metrics("calibri")
 
 
-BUILTIN_FAMILIES = ("calibri", "carlito")
+def builtin_table_for(family: str) -> Optional[str]:
+    """The built-in table that measures *family* exactly, if there is one."""
+    folded = " ".join(family.casefold().split())
+    for key, names in BUILTIN_TABLES.items():
+        if folded in names:
+            return key
+    return None
+
+
+def nearest_table(family: str) -> str:
+    """A conservative stand-in for a family with no built-in table and no font file."""
+    folded = family.casefold()
+    if any(hint in folded for hint in _SERIF_HINTS) and "sans" not in folded:
+        return "times"
+    return "arial"  # wider than Calibri: text measured with it wraps early rather than overflows
 
 
 def metrics_for(family: str, file: Optional[Path] = None) -> Metrics:
-    """Metrics for *family*: from *file* when given, else the built-in table."""
+    """Metrics for *family*: from *file* when given, else a built-in table (exact or nearest)."""
     if file is not None:
         return _file_metrics(family, file)
-    return builtin_metrics()
+    key = builtin_table_for(family)
+    if key is not None:
+        return table_metrics(key)
+    return table_metrics(nearest_table(family), UNKNOWN_FAMILY_SAFETY)
 
 
 @lru_cache(maxsize=16)
 def _file_metrics(family: str, file: Path) -> FileMetrics:
     return FileMetrics(family, file, builtin_metrics())
-
-
-def is_builtin_family(family: str) -> bool:
-    return family.strip().casefold() in BUILTIN_FAMILIES

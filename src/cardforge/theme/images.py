@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from ..diagnostics import Position, Report
 
@@ -10,29 +11,39 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
-def check_image(path: Path, file: str, position: Position, report: Report) -> bool:
-    """True if *path* is a PNG or JPEG of sane size; otherwise report why not."""
+def check_image(path: Path, file: str, position: Position, report: Report) -> Optional[tuple[int, int]]:
+    """The pixel size of *path* if it is a PNG or JPEG of sane size; otherwise report why not."""
     if path.stat().st_size > MAX_IMAGE_BYTES:
         report.error(file, position, f"`{path.name}` is larger than {MAX_IMAGE_BYTES // 2**20} MiB")
-        return False
+        return None
     with path.open("rb") as handle:
         magic = handle.read(8)
     if not (magic.startswith(b"\x89PNG\r\n\x1a\n") or magic.startswith(b"\xff\xd8\xff")):
         report.error(file, position, f"`{path.name}` is not a PNG or JPEG image")
-        return False
+        return None
     from PIL import Image
 
+    import warnings
+
     try:
-        with Image.open(path) as image:
-            width, height = image.size
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        report.error(file, position, f"`{path.name}` declares too many pixels to be a logo (a decompression bomb?)")
+        return None
     except Exception:  # Pillow raises many kinds for damaged files
         report.error(file, position, f"`{path.name}` is damaged and cannot be read as an image")
-        return False
+        return None
     if width * height > MAX_IMAGE_PIXELS:
         report.error(
             file,
             position,
             f"`{path.name}` is {width}x{height} pixels; at most {MAX_IMAGE_PIXELS:,} pixels are allowed",
         )
-        return False
-    return True
+        return None
+    if width < 1 or height < 1:
+        report.error(file, position, f"`{path.name}` has no pixels")
+        return None
+    return width, height

@@ -13,7 +13,10 @@ from ..spec.validate import validate
 from ..spec.yamlread import Document, read_yaml
 from .contrast import MIN_CONTRAST, best_contrast
 from .images import check_image
-from .model import Font, Theme, parse_slide_size
+from ..text.measure import builtin_table_for, nearest_table
+from .model import Font, SlideSize, Theme, parse_slide_size
+
+STAND_IN_NAMES = {"calibri": "Calibri", "arial": "Arial", "times": "Times New Roman"}
 
 MAX_EXTENDS = 8
 
@@ -131,12 +134,37 @@ def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report:
             )
     if spec.logo:
         logo = _asset(spec.logo, path, document, ("logo",), report)
-        if logo is not None and check_image(logo, file, document.position(("logo",)), report):
-            theme = replace(theme, logo=logo)
+        size = check_image(logo, file, document.position(("logo",)), report) if logo is not None else None
+        if size is not None:
+            theme = replace(theme, logo=logo, logo_size=size)
     if spec.template:
         template = _asset(spec.template, path, document, ("template",), report)
         if template is not None:
-            theme = replace(theme, template=template)
+            theme = _apply_template(theme, template, spec, file, document.position(("template",)), report)
+    return theme
+
+
+def _apply_template(theme: Theme, template: Path, spec: ThemeSpec, file: str, position, report: Report) -> Theme:
+    from .template import inspect_template
+
+    try:
+        info = inspect_template(template)
+    except ValueError as error:
+        report.error(file, position, str(error))
+        return theme
+    layout = info.title_layout()
+    if layout is None:
+        names = ", ".join(l.name for l in info.layouts) or "none"
+        report.error(
+            file,
+            position,
+            f"`{template.name}` has no layout with just a title placeholder (its layouts: {names}); "
+            "add a \"Title Only\" layout to the template",
+        )
+        return theme
+    theme = replace(theme, template=template, template_layout=layout)
+    if not spec.slide_size:
+        theme = replace(theme, slide_size=SlideSize(info.width, info.height))
     return theme
 
 
@@ -157,6 +185,15 @@ def _apply_fonts(spec: ThemeSpec, theme: Theme, path: Path, document: Document, 
                     f"`{font.file}` is not a TrueType or OpenType font file",
                 )
                 file_path = None
+        elif builtin_table_for(font.family) is None:
+            stand_in = nearest_table(font.family)
+            report.warning(
+                str(path),
+                document.position(("fonts", role, "family")),
+                f"no metrics for `{font.family}`: text is measured as {STAND_IN_NAMES[stand_in]}, with a "
+                f"margin; give `file:` with the font to measure it exactly",
+                "CF301",
+            )
         theme = replace(theme, **{f"{role}_font": Font(font.family, file_path)})
     return theme
 

@@ -36,7 +36,11 @@ class Theme:
     card: str = "F2F2F2"
     palette: dict[str, str] = field(default_factory=dict)
     logo: Optional[Path] = None
+    logo_size: Optional[tuple[int, int]] = None
+    """The logo's size in pixels, for its aspect ratio."""
     template: Optional[Path] = None
+    template_layout: Optional[str] = None
+    """The template layout slides are built on (one with just a title placeholder)."""
     source: Optional[Path] = None
 
     def palette_colour(self, name: str) -> Optional[tuple[str, str]]:

@@ -28,18 +28,26 @@ def write_presentation(
     output: Path,
     fonts: dict[str, str],
     template: Optional[Path] = None,
+    layout_name: Optional[str] = None,
 ) -> None:
     """Write *presentation* to *output*; an existing file is replaced only on success."""
-    data = render_bytes(presentation, fonts, template)
+    data = render_bytes(presentation, fonts, template, layout_name)
     atomic_write(output, data)
 
 
-def render_bytes(presentation: Presentation, fonts: dict[str, str], template: Optional[Path] = None) -> bytes:
+def render_bytes(
+    presentation: Presentation, fonts: dict[str, str], template: Optional[Path] = None, layout_name: Optional[str] = None
+) -> bytes:
     import pptx
 
     prs = pptx.Presentation(str(template) if template else None)
+    _drop_slides(prs)
     _resize(prs, presentation.width, presentation.height)
-    layout = _title_only_layout(prs)
+    if presentation.brand is not None:
+        from .brand import apply_brand
+
+        apply_brand(prs, presentation.brand)
+    layout = _layout(prs, layout_name or "Title Only")
     builder = _SlideBuilder(prs, layout, presentation.language, fonts)
     builder.add_all(presentation.slides)
     _set_properties(prs, presentation)
@@ -129,11 +137,20 @@ class _SlideBuilder:
 
 
 
-def _title_only_layout(prs):
+def _layout(prs, name: str):
+    """The named layout; the theme loader has already checked that it exists."""
     for layout in prs.slide_layouts:
-        if layout.name.strip().lower() == "title only":
+        if layout.name.strip().lower() == name.strip().lower():
             return layout
-    return prs.slide_layouts[0]
+    raise ValueError(f"the template has no layout named {name!r}")
+
+
+def _drop_slides(prs) -> None:
+    """A template's own example slides are not part of the deck."""
+    slide_ids = prs.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
 
 
 def _resize(prs, width: int, height: int) -> None:
