@@ -43,3 +43,16 @@ def build(
     write_presentation(laid_out.presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout)
     report.extend(local)
     return BuildResult(Path(output), len(laid_out.presentation.slides), local.sorted(), laid_out.skipped)
+
+
+def build_print(deck: Deck, personas, options, output: Union[str, Path], report: Optional[Report] = None) -> int:
+    """Write print sheets of *personas*' cards to *output* (.pptx); returns the page count."""
+    from .layout.fonts import Fonts
+    from .layout.print_sheet import print_presentation
+    from .writer import write_presentation
+
+    report = report if report is not None else Report()
+    presentation = print_presentation(deck, personas, options, Fonts.from_theme(deck.theme), report)
+    fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
+    write_presentation(presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout)
+    return len(presentation.slides)

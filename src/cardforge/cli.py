@@ -43,6 +43,7 @@ def build(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."),
     theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file, instead of the deck's."),
     only: Optional[List[str]] = typer.Option(None, "--only", help="Build only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, architecture:lambda, interactions, categories, rbac, gaps."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF beside the .pptx (needs LibreOffice)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Build a presentation from DECK."""
@@ -76,6 +77,149 @@ def build(
         for note in result.skipped:
             typer.echo(f"note: {note}", err=True)
         typer.echo(f"wrote {output} ({result.slides} slides)", err=True)
+    if pdf:
+        _export_pdf(output, output.with_suffix(".pdf"), quiet)
+
+
+def _export_pdf(pptx: Path, target: Path, quiet: bool) -> None:
+    from .export.libreoffice import ExportError, pptx_to_pdf
+
+    try:
+        pptx_to_pdf(pptx, target)
+    except ExportError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(error.exit_code)
+    if not quiet:
+        typer.echo(f"wrote {target}", err=True)
+
+
+def _load_or_fail(deck: Path, theme: Optional[str], report: Report):
+    from .load import load_deck
+
+    try:
+        return load_deck(deck, theme=theme, report=report)
+    except DeckError as error:
+        raise _fail(error.report)
+
+
+@app.command(name="print")
+def print_cards(
+    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
+    output: Path = typer.Option(..., "--output", "-o", help="cards.pdf (needs LibreOffice) or cards.pptx."),
+    card_size: Optional[str] = typer.Option(None, "--card-size", help="A6, A5, poker, bridge or slide [default: the deck's print: section, else A6]."),
+    paper: Optional[str] = typer.Option(None, "--paper", help="A4 or Letter [default: the deck's, else A4]."),
+    crop_marks: Optional[bool] = typer.Option(None, "--crop-marks/--no-crop-marks", help="Cut marks on the page."),
+    backs: Optional[bool] = typer.Option(None, "--backs/--no-backs", help="A back per card, mirrored for duplex printing."),
+    bleed: Optional[float] = typer.Option(None, "--bleed", help="Bleed in millimetres (0 to 10)."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file (try: print)."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="Print only these personas' cards (repeatable ids)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+) -> None:
+    """Lay out persona cards N-up at their physical size for printing and cutting."""
+
+
+    report = Report()
+    suffix = output.suffix.lower()
+    if suffix not in (".pdf", ".pptx"):
+        report.error(str(output), _start(), "the output must be a .pdf or a .pptx file")
+        raise _fail(report)
+    loaded = _load_or_fail(deck, theme, report)
+    options = _print_options(loaded.print_options, card_size, paper, crop_marks, backs, bleed)
+    personas = loaded.personas
+    if only:
+        wanted = [part.strip().casefold() for value in only for part in value.split(",") if part.strip()]
+        personas = [p for p in personas if p.id.casefold() in wanted]
+        missing = [w for w in wanted if w not in {p.id.casefold() for p in personas}]
+        if missing:
+            choice = Report()
+            from .diagnostics import did_you_mean
+
+            for name in missing:
+                choice.error("--only", _start(), f"unknown persona `{name}`{did_you_mean(name, [p.id for p in loaded.personas])}")
+            raise _fail(choice)
+    from .api import build_print
+
+    target = output if suffix == ".pptx" else output.with_name(f".{output.stem}.cards.pptx")
+    try:
+        pages = build_print(loaded, personas, options, target, report)
+        if suffix == ".pdf":
+            _export_pdf(target, output, quiet=True)
+    finally:
+        if suffix == ".pdf" and target.exists():
+            target.unlink()
+    if not quiet:
+        _print(report.sorted())
+        typer.echo(f"wrote {output} ({pages} pages, {options.card_size} cards on {options.paper})", err=True)
+
+
+
+def _print_options(base, card_size, paper, crop_marks, backs, bleed):
+    from dataclasses import replace
+
+    from .spec.deck import PrintSpec
+
+    given = {k: v for k, v in {"card_size": card_size, "paper": paper, "crop_marks": crop_marks, "backs": backs, "bleed": bleed}.items() if v is not None}
+    if not given:
+        return base
+    merged = {**{f: getattr(base, f) for f in ("card_size", "paper", "crop_marks", "backs", "bleed")}, **given}
+    try:
+        spec = PrintSpec.model_validate(merged)
+    except Exception as error:  # pydantic's message names the option and the allowed values
+        report = Report()
+        first = error.errors()[0] if hasattr(error, "errors") else {"loc": ("option",), "msg": str(error)}
+        report.error("--" + str(first["loc"][0]).replace("_", "-"), _start(), first["msg"])
+        raise _fail(report)
+    return replace(base, **spec.model_dump())
+
+
+@app.command()
+def render(
+    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
+    png: Path = typer.Option(..., "--png", help="Folder to write one PNG per slide into."),
+    dpi: int = typer.Option(110, "--dpi", min=30, max=600, help="Resolution of the pictures."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="Render only this section (repeatable)."),
+) -> None:
+    """Render DECK's slides to PNG pictures (through LibreOffice and pdftoppm)."""
+    import tempfile
+
+    from .export.libreoffice import ExportError, pdf_to_pngs, pptx_to_pdf
+
+    report = Report()
+    loaded = _load_or_fail(deck, theme, report)
+    sections = None
+    if only:
+        from .model.sections import sections_from_choices
+
+        choice_report = Report()
+        sections = sections_from_choices(only, loaded.personas, loaded.architectures, choice_report)
+        if not choice_report.ok:
+            raise _fail(choice_report)
+    from .api import build as build_deck
+
+    with tempfile.TemporaryDirectory(prefix="cardforge-render-") as work:
+        pptx = Path(work) / f"{deck.stem}.pptx"
+        build_deck(loaded, pptx, sections=sections, report=report)
+        try:
+            pages = pdf_to_pngs(pptx_to_pdf(pptx, Path(work) / f"{deck.stem}.pdf"), png, dpi, prefix=deck.stem)
+        except ExportError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(error.exit_code)
+    _print(report.sorted())
+    typer.echo(f"wrote {len(pages)} pictures to {png}", err=True)
+
+
+@app.command()
+def markdown(
+    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for README.md and one file per persona."),
+) -> None:
+    """Write the personas as Markdown: one file per card and an index table."""
+    from .export.markdown import write_markdown
+
+    loaded = _load_or_fail(deck, None, Report())
+    written = write_markdown(loaded, output)
+    typer.echo(f"wrote {len(written)} files to {output}", err=True)
 
 
 @app.command()

@@ -26,6 +26,8 @@ BAND_HEIGHT = 92
 PANEL_PADDING = 20
 COLUMN_GAP = 28
 LEFT_SHARE = 0.45
+COMPACT_SCALE = 0.45
+COMPACT_FIELDS = ("team", "interacts_with", "processes", "services", "skills")
 
 
 @dataclass
@@ -66,34 +68,47 @@ def card_slides(deck: Deck, personas: list[Persona], fonts: Fonts, report: Repor
     return [card_slide(deck, persona, fonts, report) for persona in personas]
 
 
-def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report) -> Slide:
-    frame = Frame.for_deck(deck)
+def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report, frame: Optional[Frame] = None) -> Slide:
+    """A persona card on a slide, or on a *frame* of another size (a printed card)."""
+    frame = frame or Frame.for_deck(deck)
+    s = frame.scale
     theme = deck.theme
     slide = Slide(persona.title, anchor=f"card:{persona.id}")
     band_text = text_on(persona.colour.hex, theme.text, "FFFFFF")
-    band = Box(0, 0, frame.width, pt(BAND_HEIGHT))
+    band = Box(0, 0, frame.width, pt(BAND_HEIGHT * s))
     slide.add(Shape(f"persona:{persona.id}:band", band, fill=persona.colour.hex, description=persona.title))
 
-    pill_width = pt(96) if persona.is_agent else 0
-    title_box = Box(frame.margin, 0, band.w - 2 * frame.margin - (pill_width + pt(16) if pill_width else 0), band.h)
-    title, whole = fitted_title(fonts, persona.title, title_box.inset(0, pt(8)), band_text, TITLE_SIZES, 2)
-    slide.add(Shape("Title", title_box, text=TextFrame((title,), anchor="ctr", inset=(0, pt(8), 0, pt(8))), is_title=True))
+    pill_width = pt(96 * s) if persona.is_agent else 0
+    title_box = Box(frame.margin, 0, band.w - 2 * frame.margin - (pill_width + pt(16 * s) if pill_width else 0), band.h)
+    title_sizes = _scaled(TITLE_SIZES, s, 7)
+    title, whole = fitted_title(fonts, persona.title, title_box.inset(0, pt(8 * s)), band_text, title_sizes, 2)
+    slide.add(Shape("Title", title_box, text=TextFrame((title,), anchor="ctr", inset=(0, pt(8 * s), 0, pt(8 * s))), is_title=True))
     if not whole:
         _warn(report, deck, persona, (), f"{persona.id}: the card title is too long to show whole; it is in the speaker notes")
     if persona.is_agent:
         slide.add(_agent_pill(band, frame, pill_width, band_text, fonts))
 
-    panel = Box(frame.margin, band.bottom + pt(20), frame.width - 2 * frame.margin, 0)
-    panel = replace(panel, h=frame.height - frame.margin // 2 - frame.footer_height - pt(12) - panel.y)
+    panel = Box(frame.margin, band.bottom + pt(20 * s), frame.width - 2 * frame.margin, 0)
+    panel = replace(panel, h=frame.height - frame.margin // 2 - frame.footer_height - pt(12 * s) - panel.y)
     outline = "BFBFBF" if theme.card == theme.background else None  # a white card on white needs an edge
     slide.add(Shape(f"persona:{persona.id}:panel", panel, geometry="rect", fill=theme.card, line=outline, line_width=pt(0.75)))
-    slide.add(Shape(f"persona:{persona.id}:accent", Box(panel.x, panel.y, pt(6), panel.h), fill=persona.colour.hex))
+    slide.add(Shape(f"persona:{persona.id}:accent", Box(panel.x, panel.y, pt(6 * s), panel.h), fill=persona.colour.hex))
 
-    inner = panel.inset(pt(PANEL_PADDING) + pt(6), pt(PANEL_PADDING), pt(PANEL_PADDING), pt(PANEL_PADDING))
-    left_w = round((inner.w - pt(COLUMN_GAP)) * LEFT_SHARE)
-    columns = (Box(inner.x, inner.y, left_w, inner.h), Box(inner.x + left_w + pt(COLUMN_GAP), inner.y, inner.w - left_w - pt(COLUMN_GAP), inner.h))
+    padding = pt(PANEL_PADDING * s)
+    inner = panel.inset(padding + pt(6 * s), padding, padding, padding)
     text = card_fields(deck, persona, theme.text)
-    size = _fit(text, columns, fonts)
+    if s < COMPACT_SCALE:  # a playing-card size: the fields a workshop needs at a glance
+        text.left = [f for f in text.left if f.key in COMPACT_FIELDS]
+        text.right = [f for f in text.right if f.key in COMPACT_FIELDS]
+    sizes = _scaled(VALUE_SIZES, s, 6 if s < COMPACT_SCALE else 7)
+    if frame.width < frame.height:  # a portrait card: one column
+        columns = (inner, Box(inner.right, inner.y, 0, inner.h))
+        text.left, text.right = text.left + text.right, []
+    else:
+        gap = pt(COLUMN_GAP * s)
+        left_w = round((inner.w - gap) * LEFT_SHARE)
+        columns = (Box(inner.x, inner.y, left_w, inner.h), Box(inner.x + left_w + gap, inner.y, inner.w - left_w - gap, inner.h))
+    size = _fit(text, columns, fonts, sizes)
     for column, fields, name in zip(columns, (text.left, text.right), ("left", "right")):
         paragraphs = render_fields(fields, size, theme.muted, theme.text)
         if paragraphs:
@@ -110,10 +125,17 @@ def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report) -> Sl
     return slide
 
 
+def _scaled(sizes: range, scale: float, floor: int) -> range:
+    """*sizes* (largest first) scaled to a smaller frame, never below *floor* points."""
+    smallest = max(floor, round(sizes[-1] * scale))
+    largest = max(smallest, round(sizes[0] * scale))
+    return range(largest, smallest - 1, -1)
+
+
 def _agent_pill(band: Box, frame: Frame, width: int, colour: str, fonts: Fonts) -> Shape:
-    height = pt(28)
+    height = pt(28 * frame.scale)
     box = Box(band.right - frame.margin - width, band.y + (band.h - height) // 2, width, height)
-    paragraph = Paragraph((Run("AGENT"),), 12, colour=colour, bold=True, align="ctr")
+    paragraph = Paragraph((Run("AGENT"),), max(7, round(12 * frame.scale)), colour=colour, bold=True, align="ctr")
     return Shape("Agent marker", box, geometry="roundRect", line=colour, line_width=pt(1.25), text=TextFrame((paragraph,), anchor="ctr"), adjust=50000, description="Unattended agent persona")
 
 
@@ -152,7 +174,7 @@ def _people_field(persona: Persona) -> Field:
 
 def render_fields(fields: list[Field], size: int, label_colour: str, text_colour: str) -> list[Paragraph]:
     """Paragraphs for *fields* at value *size*: a bold label, then the values."""
-    label_size = max(size - 3, 9)
+    label_size = size - 3 if size >= 12 else max(6, size - 1)  # never larger than the values
     gap = round(size * 0.7)
     paragraphs: list[Paragraph] = []
     for field_ in fields:
@@ -172,7 +194,7 @@ def render_fields(fields: list[Field], size: int, label_colour: str, text_colour
     return paragraphs
 
 
-def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts) -> int:
+def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = VALUE_SIZES) -> int:
     """Choose the value size and where the fields break between the two columns.
 
     Fields keep the template's reading order, flowing from the left column into the
@@ -181,7 +203,10 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts) -> int:
     """
     fields = text.left + text.right
     usual = len(text.left)
+    smallest = sizes[-1]
     splits = sorted(range(len(fields) + 1), key=lambda k: (abs(k - usual), k))
+    if columns[1].w == 0:
+        splits = [len(fields)]
     heights: dict[tuple[int, int, int], float] = {}
 
     def column_height(first: int, last: int, size: int, column: int) -> float:
@@ -194,46 +219,55 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts) -> int:
         return total + round(size * 0.7) * max(0, last - first - 1)
 
     limit = columns[0].h / EMU_PER_PT
-    for size in VALUE_SIZES:
+    for size in sizes:
         for k in splits:
             if column_height(0, k, size, 0) <= limit and column_height(k, len(fields), size, 1) <= limit:
                 text.left, text.right = fields[:k], fields[k:]
                 return size
-    k = min(splits, key=lambda k: max(column_height(0, k, MIN_VALUE_SIZE, 0), column_height(k, len(fields), MIN_VALUE_SIZE, 1)))
+    k = min(splits, key=lambda k: max(column_height(0, k, smallest, 0), column_height(k, len(fields), smallest, 1)))
     text.left, text.right = fields[:k], fields[k:]
+    dropped = []
     for column_fields, column in zip((text.left, text.right), columns):
-        _shorten(column_fields, column, fonts)
-    text.cut = [f for f in text.left + text.right if f.is_cut]
-    return MIN_VALUE_SIZE
+        dropped += _shorten(column_fields, column, fonts, smallest)
+    text.cut = [f for f in text.left + text.right if f.is_cut] + dropped
+    return smallest
 
 
 def _fits(fields: list[Field], column: Box, size: int, fonts: Fonts) -> bool:
+    if not fields:
+        return True
     paragraphs = render_fields(fields, size, "000000", "000000")
     return fonts.height_pt(paragraphs, column.w) <= column.h / EMU_PER_PT
 
 
-def _shorten(fields: list[Field], column: Box, fonts: Fonts) -> None:
-    """Hide trailing items of the longest lists until the column fits (one item stays)."""
-    while not _fits(fields, column, MIN_VALUE_SIZE, fonts):
-        candidates = [f for f in fields if len(f.shown) > 1]
-        if not candidates:
-            _cut_text(fields, column, fonts)
-            return
-        longest = max(candidates, key=lambda f: (len(f.shown), -fields.index(f)))
-        longest.hidden += 1
+def _shorten(fields: list[Field], column: Box, fonts: Fonts, size: int = MIN_VALUE_SIZE) -> list[Field]:
+    """Make *fields* fit *column* at *size*; returns the fields dropped from view entirely.
 
-
-def _cut_text(fields: list[Field], column: Box, fonts: Fonts) -> None:
-    """Last resort for very long single values: shorten the longest text with an ellipsis."""
-    while not _fits(fields, column, MIN_VALUE_SIZE, fonts):
-        longest = max(fields, key=lambda f: sum(len(r.text) for r in f.shown))
-        text = longest.shown[0].text
-        if len(text) <= 1:
-            return
-        longest.clipped = text[: max(1, len(text) * 3 // 4)].rstrip() + "…"
+    First the longest lists lose trailing items (one item stays), then the longest texts
+    are cut with an ellipsis, and on a very small card the last fields go altogether.
+    """
+    dropped: list[Field] = []
+    while not _fits(fields, column, size, fonts):
+        lists = [f for f in fields if len(f.shown) > 1]
+        texts = [f for f in fields if f.shown and len(f.shown[0].text) > 12]
+        if lists:
+            max(lists, key=lambda f: (len(f.shown), -fields.index(f))).hidden += 1
+        elif texts:
+            longest = max(texts, key=lambda f: len(f.shown[0].text))
+            text = longest.shown[0].text.rstrip("…")
+            longest.clipped = text[: max(10, len(text) * 3 // 4)].rstrip() + "…"
+        elif fields:
+            victim = fields.pop()
+            victim.hidden = len(victim.items)
+            dropped.append(victim)
+        else:
+            break
+    return dropped
 
 
 def _how_cut(field_: Field) -> str:
+    if field_.hidden == len(field_.items):
+        return "left off the card"
     if field_.clipped is not None:
         return "cut with an ellipsis"
     return f"{len(field_.items) - field_.hidden} of {len(field_.items)} entries shown"

@@ -25,8 +25,18 @@ class Frame:
     @classmethod
     def for_deck(cls, deck: Deck) -> "Frame":
         size = deck.theme.slide_size
-        margin = round(min(size.width, size.height) * 0.0667)  # 0.5 in on a 7.5 in tall slide
-        return cls(size.width, size.height, margin, pt(28))
+        return cls.for_size(size.width, size.height)
+
+    @classmethod
+    def for_size(cls, width: int, height: int) -> "Frame":
+        margin = round(min(width, height) * 0.0667)  # 0.5 in on a 7.5 in tall slide
+        scale = min(1.0, min(width, height) / pt(540))
+        return cls(width, height, margin, round(pt(28) * max(scale, 0.7)))
+
+    @property
+    def scale(self) -> float:
+        """How much smaller than a 7.5 in slide this frame is (1 for slides, less for cards)."""
+        return min(1.0, min(self.width, self.height) / pt(540))
 
     @property
     def content(self) -> Box:
@@ -59,7 +69,8 @@ def footer(deck: Deck, frame: Frame, fonts: Fonts, slide: Slide, page_label: str
     left_box = Box(frame.margin, top, frame.width - 2 * frame.margin - right_width, height)
     if deck.footer_text:
         text = ellipsize(deck.footer_text, left_box.w / EMU_PER_PT, FOOTER_SIZE, fonts.body)
-        slide.add(_footer_text("Footer", left_box, text, theme.muted, "l"))
+        if len(text.rstrip("…")) >= 3:  # a footer cut to a stub says nothing
+            slide.add(_footer_text("Footer", left_box, text, theme.muted, "l"))
     if page_label:
         right_box = Box(right_edge - right_width, top, right_width, height)
         slide.add(_footer_text("Page", right_box, page_label, theme.muted, "r"))

@@ -1,0 +1,1 @@
+"""Export: PDF and PNG through LibreOffice, and Markdown persona files."""
