@@ -165,4 +165,4 @@ def test_validate_reports_ok(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", str(ROOT / "decks" / "mlops.yaml")])
     assert exit_info.value.code in (0, None)
-    assert "ok, 11 personas" in capsys.readouterr().err
+    assert "decks/mlops.yaml: 11 personas" in capsys.readouterr().err.replace("\\", "/")

@@ -44,6 +44,7 @@ def build(
     theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file, instead of the deck's."),
     only: Optional[List[str]] = typer.Option(None, "--only", help="Build only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, architecture:lambda, interactions, categories, rbac, gaps."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF beside the .pptx (needs LibreOffice)."),
+    strict: bool = typer.Option(False, "--strict", help="Fail, writing nothing, if there is any warning (lint findings included)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Build a presentation from DECK."""
@@ -69,6 +70,8 @@ def build(
         sections = sections_from_choices(only, loaded.personas, loaded.architectures, choice_report)
         if not choice_report.ok:
             raise _fail(choice_report)
+    if strict:
+        _refuse_warnings(loaded, report, sections)
     from .api import build as build_deck
 
     result = build_deck(loaded, output, sections=sections, report=report)
@@ -79,6 +82,22 @@ def build(
         typer.echo(f"wrote {output} ({result.slides} slides)", err=True)
     if pdf:
         _export_pdf(output, output.with_suffix(".pdf"), quiet)
+
+
+def _refuse_warnings(deck, report: Report, sections) -> None:
+    """--strict: lint, lay out without writing, and stop if anything was said."""
+    from .layout.deck import layout_deck
+    from .model.lint import lint, report_findings
+
+    trial = Report()
+    trial.extend(report)
+    report_findings(deck, lint(deck), trial)
+    layout_deck(deck, trial, sections)
+    if trial.warnings:
+        _print(trial.sorted())
+        count = len(trial.warnings)
+        typer.echo(f"{count} warning{'s' if count != 1 else ''} and --strict; nothing was written.", err=True)
+        raise typer.Exit(EXIT_INPUT)
 
 
 def _export_pdf(pptx: Path, target: Path, quiet: bool) -> None:
@@ -226,21 +245,21 @@ def markdown(
 def validate(
     deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
     theme: Optional[str] = typer.Option(None, "--theme", help="Check against this theme instead of the deck's."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings (lint findings included) as errors."),
 ) -> None:
-    """Check DECK without building: every error and warning, with its line."""
-    from .load import load_deck
+    """Check DECK without building: every error, and lint warnings with their lines."""
+    from .model.lint import lint, report_findings
 
     report = Report()
-    try:
-        loaded = load_deck(deck, theme=theme, report=report)
-    except DeckError as error:
-        raise _fail(error.report)
+    loaded = _load_or_fail(deck, theme, report)
+    report_findings(loaded, lint(loaded), report)
     _print(report.sorted())
     count = len(report.warnings)
-    typer.echo(
-        f"{deck}: ok, {len(loaded.personas)} personas, {count} warning{'s' if count != 1 else ''}",
-        err=True,
-    )
+    summary = f"{deck}: {len(loaded.personas)} personas, {count} warning{'s' if count != 1 else ''}"
+    if strict and count:
+        typer.echo(f"{summary}; failing because of --strict", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    typer.echo(f"{summary}; ok", err=True)
 
 
 @app.command()

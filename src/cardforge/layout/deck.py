@@ -55,6 +55,18 @@ def _architecture(deck: Deck, section: Section, fonts: Fonts, report: Report) ->
     return architecture_slides(deck, section.options.get("id"), section.options.get("per_persona", False), fonts, report)
 
 
+def _rbac(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    from .rbac import rbac_slides
+
+    return rbac_slides(deck, fonts, report)
+
+
+def _gaps(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
+    from .gaps import gaps_slides
+
+    return gaps_slides(deck, fonts, report)
+
+
 BUILDERS: dict[str, SectionBuilder] = {
     "title": _title,
     "persona-table": _persona_table,
@@ -63,6 +75,8 @@ BUILDERS: dict[str, SectionBuilder] = {
     "architecture": _architecture,
     "interactions": _interactions,
     "categories": _categories,
+    "rbac": _rbac,
+    "gaps": _gaps,
 }
 
 

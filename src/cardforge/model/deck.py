@@ -177,6 +177,13 @@ class Deck:
         folded = persona_id.casefold()
         return next((p for p in self.personas if p.id.casefold() == folded), None)
 
+    def document_value(self, path) -> Any:
+        """The value the deck file holds at *path* (as read, before validation)."""
+        value: Any = self.document.data if self.document else None
+        for part in path:
+            value = value[part]
+        return value
+
     @property
     def footer_text(self) -> str:
         return self.footer or self.organisation or ""

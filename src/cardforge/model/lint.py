@@ -1,0 +1,204 @@
+"""Persona lint: staffing gaps, least privilege, access mismatches, unused parts.
+
+Each finding has a stable code that a deck can silence (``lint: {disable: [CF104]}``),
+a kind for grouping on the gaps slide, and the path of the value it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..diagnostics import Report
+from .deck import Deck, Persona
+
+SPREAD_LIMIT = 3
+ADVISED = (5, 10)
+_PRODUCTION = re.compile(r"prod|live", re.IGNORECASE)
+
+KINDS = {
+    "CF101": "Staffing gaps",
+    "CF102": "People spread thin",
+    "CF103": "Number of personas",
+    "CF104": "Privilege in production",
+    "CF105": "Grants for unlisted services",
+    "CF106": "Services without a grant",
+    "CF107": "Components nobody uses",
+    "CF108": "Processes nobody runs",
+    "CF109": "Teams with no members",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    path: tuple
+    personas: tuple[str, ...] = ()
+    short: str = ""
+    """The finding in a few words, for the gaps slide."""
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.code]
+
+
+def rank(role: str) -> int:
+    """Privilege rank of a role: Owner 3, Contributor 2, Reader 1, anything else 0."""
+    folded = role.casefold()
+    for word, value in (("owner", 3), ("contributor", 2), ("reader", 1)):
+        if word in folded:
+            return value
+    return 0
+
+
+def lint(deck: Deck) -> list[Finding]:
+    """Every finding about *deck*, silenced codes left out."""
+    findings = (
+        _staffing(deck)
+        + _spread(deck)
+        + _persona_count(deck)
+        + _privilege(deck)
+        + _grant_mismatch(deck)
+        + _unused_components(deck)
+        + _idle_processes(deck)
+        + _empty_teams(deck)
+    )
+    return [f for f in findings if f.code not in deck.disabled_lints]
+
+
+def report_findings(deck: Deck, findings: list[Finding], report: Report) -> None:
+    document = deck.document
+    for finding in findings:
+        position = document.position(finding.path) if document else None
+        report.warning(deck.file, position, finding.message, finding.code)
+
+
+def _label(persona: Persona) -> str:
+    return f"{persona.id} {persona.name}"
+
+
+def _key_path(deck: Deck, persona: Persona, key: str) -> tuple:
+    path = (*persona.path, key)
+    return path if deck.document and path in deck.document.value_positions else (*persona.path, "id")
+
+
+def _staffing(deck: Deck) -> list[Finding]:
+    return [
+        Finding("CF101", f"{_label(p)} has no people: a staffing gap", _key_path(deck, p, "people"), (p.id,), _label(p))
+        for p in deck.personas
+        if not p.is_agent and not p.people
+    ]
+
+
+def _spread(deck: Deck) -> list[Finding]:
+    roles: dict[str, list[Persona]] = defaultdict(list)
+    for persona in deck.personas:
+        for person in persona.people or ():
+            roles[person.strip()].append(persona)
+    findings = []
+    for person, personas in roles.items():
+        if len(personas) >= SPREAD_LIMIT:
+            ids = ", ".join(p.id for p in personas)
+            findings.append(
+                Finding("CF102", f"{person} fills {len(personas)} personas ({ids}); check the workload is realistic", _key_path(deck, personas[-1], "people"), tuple(p.id for p in personas), f"{person}: {ids}")
+            )
+    return findings
+
+
+def _persona_count(deck: Deck) -> list[Finding]:
+    count = len(deck.personas)
+    low, high = ADVISED
+    if count < low:
+        message = f"{count} personas: fewer than {low} makes least privilege hard to express"
+    elif count > high:
+        message = f"{count} personas: more than {high} adds overhead; consider merging similar ones"
+    else:
+        return []
+    return [Finding("CF103", message, ("personas",), (), message)]
+
+
+def _privilege(deck: Deck) -> list[Finding]:
+    findings = []
+    if deck.rbac is None:
+        return findings
+    for grant in deck.rbac.grants:
+        for env, role in grant.roles.items():
+            if _PRODUCTION.search(env) and rank(role) >= 2:
+                path = (*grant.path, "roles", _written_key(deck, grant.path, env))
+                findings.append(
+                    Finding("CF104", f"{grant.persona} is {role} on {grant.service} in {env}; production access should be read-only or just in time", path, (grant.persona,), f"{grant.persona}: {role} on {grant.service} ({env})")
+                )
+    return findings
+
+
+def _written_key(deck: Deck, path: tuple, env: str) -> str:
+    """The environment key as the deck spells it (grants resolve it case-insensitively)."""
+    if deck.document:
+        for key in deck.document.value_positions:
+            if len(key) == len(path) + 2 and key[: len(path) + 1] == (*path, "roles") and str(key[-1]).casefold() == env.casefold():
+                return key[-1]
+    return env
+
+
+def _grant_mismatch(deck: Deck) -> list[Finding]:
+    if deck.rbac is None:
+        return []
+    findings = []
+    granted: dict[str, set[str]] = defaultdict(set)
+    for grant in deck.rbac.grants:
+        granted[grant.persona].add(grant.service.casefold())
+        persona = deck.persona(grant.persona)
+        if persona and grant.service.casefold() not in {s.name.casefold() for s in persona.services}:
+            findings.append(Finding("CF105", f"{grant.persona} has a grant on {grant.service}, which it does not list under services", (*grant.path, "service"), (grant.persona,), f"{grant.persona}: {grant.service}"))
+    for persona in deck.personas:
+        for index, service in enumerate(persona.services):
+            if service.name.casefold() not in granted[persona.id]:
+                findings.append(Finding("CF106", f"{persona.id} lists {service.name} but has no grant on it", (*persona.path, "services", index), (persona.id,), f"{persona.id}: {service.name}"))
+    return findings
+
+
+def _unused_components(deck: Deck) -> list[Finding]:
+    findings = []
+    used_architectures = {a for p in deck.personas for a in p.architectures}
+    used_architectures |= {s.options["id"] for s in deck.sections if s.kind == "architecture" and s.options.get("id")}
+    services = {s.name for p in deck.personas for s in p.services}
+    for arch_id in sorted(used_architectures):
+        architecture = deck.architectures[arch_id]
+        path = _architecture_path(deck, arch_id)
+        for component in architecture.components():
+            if not any(component.matches(service) for service in services):
+                findings.append(Finding("CF107", f"no persona uses {component.name} ({architecture.id})", path, (), f"{component.name} ({architecture.id})"))
+    return findings
+
+
+def _architecture_path(deck: Deck, arch_id: str) -> tuple:
+    if deck.document:
+        for key in deck.document.value_positions:
+            if len(key) == 3 and key[0] == "architectures" and key[2] == "id" and str(deck.document_value(key)).casefold() == arch_id.casefold():
+                return key
+    for persona in deck.personas:
+        if arch_id in persona.architectures:
+            return (*persona.path, "architectures")
+    return ("personas",)
+
+
+def _idle_processes(deck: Deck) -> list[Finding]:
+    run = {name for p in deck.personas for name in p.processes}
+    findings = []
+    for index, process in enumerate(p for p in deck.processes if not p.ad_hoc):
+        if process.name not in run:
+            path = ("processes", index, "name") if deck.document and ("processes", index, "name") in deck.document.value_positions else ("personas",)
+            findings.append(Finding("CF108", f"no persona runs the {process.name} process", path, (), process.name))
+    return findings
+
+
+def _empty_teams(deck: Deck) -> list[Finding]:
+    findings = []
+    for persona in deck.personas:
+        for index, name in enumerate(persona.interacts_with):
+            team = deck.teams.get(name)
+            if team is not None and not team.members:
+                findings.append(Finding("CF109", f"{persona.id} interacts with {name}, but no persona belongs to that team", (*persona.path, "interacts_with", index), (persona.id,), f"{name} (named by {persona.id})"))
+    return findings
