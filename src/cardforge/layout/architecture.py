@@ -120,8 +120,8 @@ def _layer_groups(architecture: Architecture, plan: _Plan) -> list[list]:
 
 def _draw(deck: Deck, plan: _Plan, layers: list, slide: Slide, area: Box, fonts: Fonts, focus: Optional[Persona], split_note: bool) -> None:
     theme = deck.theme
-    shown = [p for p in plan.personas if focus is None or p is focus]
-    shown = [p for p in shown if any(p in plan.users.get(c.id, []) for layer in layers for c in layer.components)]
+    on_slide = {p.id for layer in layers for c in layer.components for p in plan.users.get(c.id, [])}
+    shown = [p for p in plan.personas if (focus is None or p is focus) and p.id in on_slide]
     legend_h = _legend_height(len(shown), area)
     missing_h = pt(16) if plan.missing and focus is None else 0
     body = Box(area.x, area.y, area.w, area.h - legend_h - missing_h - pt(8))

@@ -130,18 +130,33 @@ def _clip(runs: list[Run], width: int, size: int, max_lines: int, fonts: Fonts) 
 
 
 def _choose_size(columns, cells, widths, available: int, fonts: Fonts):
-    """The size and line limit that need the fewest slides, preferring larger, whole text."""
+    """The size and line limit that need the fewest slides, preferring larger, whole text.
+
+    Each cell is wrapped once per size; a line limit only caps the counts, so trying the
+    limits costs nothing more. Only the chosen combination is cut to its limit.
+    """
+    pad = CELL_INSET[1] + CELL_INSET[3] + pt(2)
     best = None
-    for max_lines in (99, 6, 5, 4, 3):
-        for size in SIZES:
-            clipped = [[_clip(cell, w, size, max_lines, fonts) for cell, w in zip(row, widths)] for row in cells]
-            header = max(_cell_height([Run(c.header, bold=True)], w, size, fonts) for c, w in zip(columns, widths))
-            heights = [max(max(_cell_height(cell, w, size, fonts) for cell, w in zip(row, widths)), header) for row in clipped]
+    for size in SIZES:
+        counts = [[_line_count(cell, w, size, fonts) for cell, w in zip(row, widths)] for row in cells]
+        header = max(_cell_height([Run(c.header, bold=True)], w, size, fonts) for c, w in zip(columns, widths))
+        pitch = line_height(size) * EMU_PER_PT
+        for max_lines in (99, 6, 5, 4, 3):
+            heights = [max(header, max(round(min(n, max_lines) * pitch) + pad for n in row)) for row in counts]
             heights = [min(h, available - header) for h in heights]
             pages = _paginate(heights, available - header)
-            if best is None or len(pages) < len(best[4]):
-                best = (size, clipped, heights, header, pages)
-    return best
+            key = (len(pages), -max_lines, -size)
+            if best is None or key < best[0]:
+                best = (key, size, max_lines, heights, header, pages)
+    _, size, max_lines, heights, header, pages = best
+    clipped = [[_clip(cell, w, size, max_lines, fonts) for cell, w in zip(row, widths)] for row in cells]
+    return size, clipped, heights, header, pages
+
+
+def _line_count(runs: list[Run], width: int, size: int, fonts: Fonts) -> int:
+    if not runs:
+        return 0
+    return len(fonts.lines(Paragraph(tuple(runs), size), width - CELL_INSET[0] - CELL_INSET[2]))
 
 
 def _paginate(heights: list[int], available: int) -> list[list[int]]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 import yaml
+import yaml.composer
+import yaml.resolver
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -63,7 +65,30 @@ def _pos(mark: yaml.Mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
-class _Composer(yaml.SafeLoader):
+try:  # libyaml's parser is several times faster; the composing stays in Python
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+
+    class _Base(CParser, yaml.composer.Composer, yaml.resolver.Resolver):  # type: ignore[misc]
+        def __init__(self, text: str):
+            CParser.__init__(self, text)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+        def get_single_node(self):  # the Python composer, so that compose_node below is used
+            return yaml.composer.Composer.get_single_node(self)
+
+        def dispose(self) -> None:
+            pass
+
+else:  # pragma: no cover
+    _Base = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+
+class _Composer(_Base):  # type: ignore[misc,valid-type]
     """A loader used only to compose nodes; reports forbidden constructs instead of raising."""
 
     def __init__(self, text: str, file: str, report: Report):
@@ -238,7 +263,7 @@ def _walk(node: Node, path: PathKey, doc: Document, report: Report, depth: int) 
         report.error(doc.file, _pos(node.start_mark), "the file nests too deeply to be a deck")
         return None
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        if not node.style and node.value in _NULLS:
             return None
         return node.value
     if isinstance(node, SequenceNode):
@@ -257,7 +282,7 @@ def _walk_mapping(node: MappingNode, path: PathKey, doc: Document, report: Repor
         if not isinstance(key_node, ScalarNode):
             report.error(doc.file, _pos(key_node.start_mark), "a key must be plain text")
             continue
-        if key_node.value == "<<" and key_node.style is None:
+        if key_node.value == "<<" and not key_node.style:
             report.error(doc.file, _pos(key_node.start_mark), "merge keys (`<<`) are not allowed")
             continue
         key = key_node.value
@@ -277,7 +302,7 @@ def _walk_mapping(node: MappingNode, path: PathKey, doc: Document, report: Repor
 
 def _report_hex_comment(key_node: Node, value_node: Node, doc: Document, report: Report) -> None:
     """``colour: #002060`` is a key with a comment, not a colour: say so."""
-    if not (isinstance(value_node, ScalarNode) and value_node.style is None and value_node.value == ""):
+    if not (isinstance(value_node, ScalarNode) and not value_node.style and value_node.value == ""):
         return
     line_index = key_node.end_mark.line
     if line_index >= len(doc.lines):

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Optional
 
 from ..layout.shapes import Presentation, Slide, flatten
-from .xml import ElementWriter, clean
+from lxml import etree
+
+from .xml import NS, ElementWriter, clean, sub
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed, so the same deck gives the same bytes
 _TEMPLATE_SIZE = (9144000, 6858000)
@@ -56,85 +58,127 @@ def render_bytes(
     return _normalise_zip(buffer.getvalue())
 
 
-class _SlideBuilder:
-    """Adds slides without python-pptx's per-slide scans of the whole package.
+_NAMESPACES = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+)
+_SHAPE_TREE = (
+    '<p:cSld><p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
+    '<p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/>'
+    '<a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr></p:spTree></p:cSld>'
+    "<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr>"
+)
+_SLIDE = f"<p:sld {_NAMESPACES}>{_SHAPE_TREE}</p:sld>"
+_NOTES = (
+    f"<p:notes {_NAMESPACES}><p:cSld><p:spTree>"
+    '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>'
+    '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide Image Placeholder 1"/><p:cNvSpPr>'
+    '<a:spLocks noGrp="1" noRot="1" noChangeAspect="1"/></p:cNvSpPr><p:nvPr><p:ph type="sldImg"/></p:nvPr>'
+    "</p:nvSpPr><p:spPr/></p:sp>"
+    '<p:sp><p:nvSpPr><p:cNvPr id="3" name="Notes Placeholder 2"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+    '<p:nvPr><p:ph type="body" idx="1"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>'
+    "</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
+)
 
-    All slide parts are created first, so that a link to a later slide (``#card:P001``)
-    can be related to its part while the earlier slide is filled.
+
+class _SlideBuilder:
+    """Adds slides as finished parts, without python-pptx's per-slide scans.
+
+    python-pptx looks up free part names, relationship ids and shape ids by scanning what
+    exists, which makes a deck quadratic in slides and in shapes. Here every slide and
+    notes page is built as plain XML, serialised at once (so a thousand slides do not
+    stay in memory as trees) and added with names and ids counted up directly. All
+    slide parts are created first, so that a link to a later slide (``#card:P001``)
+    can be related to its part while an earlier slide is filled.
     """
 
     def __init__(self, prs, layout, language: str, fonts: dict[str, str]):
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
         self._prs = prs
+        self._package = prs.part.package
         self._layout = layout
         self._language = language
         self._fonts = fonts
         self._sld_id_lst = prs.slides._sldIdLst
         self._next_slide_id = 256 + len(self._sld_id_lst)
         self._anchors: dict[str, object] = {}
+        self._images: dict[str, object] = {}
+        self._notes_master = None
+        self._rt = RT
 
     def add_all(self, slides: list[Slide]) -> None:
-        parts = [self._new_part() for _ in slides]
+        first = len(self._sld_id_lst) + 1
+        parts = [self._new_part(first + offset) for offset in range(len(slides))]
         for slide, part in zip(slides, parts):
             if slide.anchor:
                 self._anchors.setdefault(slide.anchor, part)
-        for index, (slide, part) in enumerate(zip(slides, parts)):
-            self._fill(part, slide, len(self._sld_id_lst) - len(slides) + index + 1)
+        for offset, (slide, part) in enumerate(zip(slides, parts)):
+            self._fill(part, slide, first + offset)
 
-    def _new_part(self):
-        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    def _new_part(self, index: int):
+        from pptx.opc.constants import CONTENT_TYPE as CT
+        from pptx.opc.package import Part
         from pptx.opc.packuri import PackURI
-        from pptx.parts.slide import SlidePart
 
-        index = len(self._sld_id_lst) + 1
-        part = SlidePart.new(PackURI(f"/ppt/slides/slide{index}.xml"), self._prs.part.package, self._layout.part)
-        rel_id = self._prs.part.relate_to(part, RT.SLIDE)
+        part = Part(PackURI(f"/ppt/slides/slide{index}.xml"), CT.PML_SLIDE, self._package, b"")
+        part._rels._add_relationship(self._rt.SLIDE_LAYOUT, self._layout.part)
+        rel_id = self._prs.part._rels._add_relationship(self._rt.SLIDE, part)
         self._sld_id_lst._add_sldId(id=self._next_slide_id, rId=rel_id)
         self._next_slide_id += 1
         return part
 
     def _fill(self, part, slide: Slide, index: int) -> None:
-        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+        root = etree.fromstring(_SLIDE)
+        sp_tree = root[0][0]
+        related: dict[str, tuple[str, bool]] = {}  # target -> rId: a slide may link one card many times
 
         def links(target: str) -> tuple[str, bool]:
-            if target.startswith("#"):
-                destination = self._anchors.get(target[1:])
-                if destination is None:
-                    return "", False
-                return part.relate_to(destination, RT.SLIDE), True
-            return part.relate_to(target, RT.HYPERLINK, is_external=True), False
-
-        names = [element.name for element in flatten(slide.elements)]
-        writer = ElementWriter(part._element.cSld.spTree, links, self._language, self._fonts, names)
+            known = related.get(target)
+            if known is None:
+                if target.startswith("#"):
+                    destination = self._anchors.get(target[1:])
+                    known = (part._rels._add_relationship(self._rt.SLIDE, destination), True) if destination else ("", False)
+                else:
+                    known = (part._rels._add_relationship(self._rt.HYPERLINK, target, is_external=True), False)
+                related[target] = known
+            return known
 
         def image_rel(path: str) -> str:
-            return part.get_or_add_image_part(path)[1]
+            image = self._images.get(path)
+            if image is None:
+                image = self._images[path] = self._package.get_or_add_image_part(path)
+            return part.relate_to(image, self._rt.IMAGE)
 
+        names = [element.name for element in flatten(slide.elements)]
+        writer = ElementWriter(sp_tree, links, self._language, self._fonts, names)
         for element in slide.elements:
             writer.element(element, image_rel)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         if slide.notes:
             self._add_notes(part, index, slide.notes)
 
     def _add_notes(self, slide_part, index: int, text: str) -> None:
         from pptx.opc.constants import CONTENT_TYPE as CT
-        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+        from pptx.opc.package import Part
         from pptx.opc.packuri import PackURI
-        from pptx.oxml.slide import CT_NotesSlide
-        from pptx.parts.slide import NotesSlidePart
 
-        package = self._prs.part.package
-        master_part = package.presentation_part.notes_master_part
-        notes_part = NotesSlidePart(
-            PackURI(f"/ppt/notesSlides/notesSlide{index}.xml"), CT.PML_NOTES_SLIDE, package, CT_NotesSlide.new()
-        )
-        notes_part.relate_to(master_part, RT.NOTES_MASTER)
-        notes_part.relate_to(slide_part, RT.SLIDE)
-        slide_part.relate_to(notes_part, RT.NOTES_SLIDE)
-        notes = notes_part.notes_slide
-        notes.clone_master_placeholders(master_part.notes_master)
-        frame = notes.notes_text_frame
-        if frame is not None:
-            frame.text = clean(text)
-
+        if self._notes_master is None:
+            self._notes_master = self._package.presentation_part.notes_master_part
+        root = etree.fromstring(_NOTES)
+        body = root.find(".//p:txBody", NS)
+        for line in clean(text).split("\n"):
+            paragraph = sub(body, "a:p")
+            if line:
+                run = sub(paragraph, "a:r")
+                sub(run, "a:rPr", lang=self._language, dirty="0")
+                sub(run, "a:t").text = line
+        notes = Part(PackURI(f"/ppt/notesSlides/notesSlide{index}.xml"), CT.PML_NOTES_SLIDE, self._package, b"")
+        notes._rels._add_relationship(self._rt.NOTES_MASTER, self._notes_master)
+        notes._rels._add_relationship(self._rt.SLIDE, slide_part)
+        slide_part._rels._add_relationship(self._rt.NOTES_SLIDE, notes)
+        notes._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _layout(prs, name: str):

@@ -32,17 +32,32 @@ An empty id means the target is not in this presentation (a card left out by ``-
 SLIDE_JUMP = "ppaction://hlinksldjump"
 
 
+_QUALIFIED: dict[str, str] = {}
+
+
 def _q(tag: str) -> str:
-    prefix, name = tag.split(":")
-    return f"{{{NS[prefix]}}}{name}"
+    qualified = _QUALIFIED.get(tag)
+    if qualified is None:
+        prefix, name = tag.split(":")
+        qualified = _QUALIFIED[tag] = f"{{{NS[prefix]}}}{name}"
+    return qualified
+
+
+_R_ID = _q("r:id")
+_R_EMBED = _q("r:embed")
 
 
 def sub(parent: etree._Element, tag: str, **attrs: object) -> etree._Element:
-    element = etree.SubElement(parent, _q(tag))
+    """A child element; ``r_id`` and ``r_embed`` stand for the relationship attributes."""
+    attrib = {}
     for key, value in attrs.items():
         if value is not None:
-            element.set(_q(key.replace("_", ":", 1)) if key.startswith("r_") else key, str(value))
-    return element
+            if key == "r_id":
+                key = _R_ID
+            elif key == "r_embed":
+                key = _R_EMBED
+            attrib[key] = value if isinstance(value, str) else str(value)
+    return etree.SubElement(parent, _q(tag), attrib)
 
 
 def clean(text: str) -> str:
