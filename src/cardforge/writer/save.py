@@ -69,7 +69,10 @@ _SHAPE_TREE = (
     '<a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr></p:spTree></p:cSld>'
     "<p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr>"
 )
-_SLIDE = f"<p:sld {_NAMESPACES}>{_SHAPE_TREE}</p:sld>"
+_SLIDE_HEAD, _SLIDE_TAIL = (
+    f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:sld {_NAMESPACES}>{_SHAPE_TREE}</p:sld>".split("</p:spTree>")
+)
+_SLIDE_TAIL = "</p:spTree>" + _SLIDE_TAIL
 _NOTES = (
     f"<p:notes {_NAMESPACES}><p:cSld><p:spTree>"
     '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>'
@@ -130,8 +133,6 @@ class _SlideBuilder:
         return part
 
     def _fill(self, part, slide: Slide, index: int) -> None:
-        root = etree.fromstring(_SLIDE)
-        sp_tree = root[0][0]
         related: dict[str, tuple[str, bool]] = {}  # target -> rId: a slide may link one card many times
 
         def links(target: str) -> tuple[str, bool]:
@@ -152,10 +153,10 @@ class _SlideBuilder:
             return part.relate_to(image, self._rt.IMAGE)
 
         names = [element.name for element in flatten(slide.elements)]
-        writer = ElementWriter(sp_tree, links, self._language, self._fonts, names)
+        writer = ElementWriter(links, self._language, self._fonts, names)
         for element in slide.elements:
             writer.element(element, image_rel)
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        part._blob = (_SLIDE_HEAD + writer.markup() + _SLIDE_TAIL).encode("utf-8")
         if slide.notes:
             self._add_notes(part, index, slide.notes)
 

@@ -1,9 +1,10 @@
-"""PresentationML for layout elements, built directly with lxml.
+"""PresentationML for layout elements, written as text.
 
 python-pptx's shape API looks up the next free shape id by scanning the whole tree on
 every insert (quadratic in shapes per slide) and gives autoshapes a theme style with
-gradient and shadow. Building the elements here keeps ids sequential, every fill and
-line explicit, and the cost linear.
+gradient and shadow. Writing the markup here keeps ids sequential, every fill and line
+explicit, and the cost linear: a slide is a list of strings joined once, with no element
+tree to build (which is most of the time a large deck takes).
 """
 
 from __future__ import annotations
@@ -23,41 +24,13 @@ NS = {
 }
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 BULLET_INDENT = 177800  # 14 pt, matching layout.fonts.BULLET_INDENT_PT
+SLIDE_JUMP = "ppaction://hlinksldjump"
 
 LinkResolver = Callable[[str], tuple[str, bool]]
 """Returns the relationship id for a link target, and whether it jumps to a slide.
 
 An empty id means the target is not in this presentation (a card left out by ``--only``).
 """
-SLIDE_JUMP = "ppaction://hlinksldjump"
-
-
-_QUALIFIED: dict[str, str] = {}
-
-
-def _q(tag: str) -> str:
-    qualified = _QUALIFIED.get(tag)
-    if qualified is None:
-        prefix, name = tag.split(":")
-        qualified = _QUALIFIED[tag] = f"{{{NS[prefix]}}}{name}"
-    return qualified
-
-
-_R_ID = _q("r:id")
-_R_EMBED = _q("r:embed")
-
-
-def sub(parent: etree._Element, tag: str, **attrs: object) -> etree._Element:
-    """A child element; ``r_id`` and ``r_embed`` stand for the relationship attributes."""
-    attrib = {}
-    for key, value in attrs.items():
-        if value is not None:
-            if key == "r_id":
-                key = _R_ID
-            elif key == "r_embed":
-                key = _R_EMBED
-            attrib[key] = value if isinstance(value, str) else str(value)
-    return etree.SubElement(parent, _q(tag), attrib)
 
 
 def clean(text: str) -> str:
@@ -65,14 +38,34 @@ def clean(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
 
 
-class ElementWriter:
-    """Appends layout elements to one slide's shape tree, numbering shapes as it goes."""
+def text(value: str) -> str:
+    """Character data, escaped."""
+    return clean(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def __init__(self, sp_tree: etree._Element, links: LinkResolver, language: str, fonts: dict[str, str], names: list[str]):
-        self._tree = sp_tree
+
+def attr(value: object) -> str:
+    """An attribute value, escaped for double quotes."""
+    return text(str(value)).replace('"', "&quot;")
+
+
+def sub(parent: etree._Element, tag: str, **attrs: object) -> etree._Element:
+    """An lxml child element (for the few parts still edited as trees: notes, theme)."""
+    prefix, name = tag.split(":")
+    attrib = {}
+    for key, value in attrs.items():
+        if value is not None:
+            attrib[f"{{{NS['r']}}}id" if key == "r_id" else key] = str(value)
+    return etree.SubElement(parent, f"{{{NS[prefix]}}}{name}", attrib)
+
+
+class ElementWriter:
+    """Writes layout elements of one slide as markup, numbering shapes as it goes."""
+
+    def __init__(self, links: LinkResolver, language: str, fonts: dict[str, str], names: list[str]):
         self._links = links
-        self._language = language
-        self._fonts = fonts
+        self._language = attr(language)
+        self._fonts = {role: attr(family) for role, family in fonts.items()}
+        self.out: list[str] = []
         # Ids are given in element order up front, so that a connector drawn beneath the
         # shapes it joins can already name them.
         self._ids = iter(range(2, 2 + len(names)))
@@ -80,30 +73,8 @@ class ElementWriter:
         for shape_id, name in enumerate(names, start=2):
             self.ids.setdefault(name, shape_id)
 
-    def _id(self, name: str) -> int:
-        return next(self._ids)
-
-    def shape(self, shape: Shape) -> None:
-        sp = sub(self._tree, "p:sp")
-        nv = sub(sp, "p:nvSpPr")
-        c_nv_pr = sub(nv, "p:cNvPr", id=self._id(shape.name), name=clean(shape.name), descr=clean(shape.description) or None)
-        if shape.link:
-            self._hyperlink(c_nv_pr, shape.link)
-        c_nv_sp_pr = sub(nv, "p:cNvSpPr", txBox="1" if shape.is_textbox else None)
-        nv_pr = sub(nv, "p:nvPr")
-        if shape.is_title:
-            sub(c_nv_sp_pr, "a:spLocks", noGrp="1")
-            sub(nv_pr, "p:ph", type="title")
-        sp_pr = sub(sp, "p:spPr")
-        _xfrm(sp_pr, shape.box)
-        geometry = sub(sp_pr, "a:prstGeom", prst=shape.geometry)
-        av = sub(geometry, "a:avLst")
-        if shape.adjust is not None:
-            sub(av, "a:gd", name="adj", fmla=f"val {shape.adjust}")
-        _fill(sp_pr, shape.fill)
-        _line(sp_pr, shape.line, shape.line_width, shape.dash)
-        if shape.text is not None or shape.is_title or shape.is_textbox:
-            self._text(sp, shape.text or TextFrame(()))
+    def markup(self) -> str:
+        return "".join(self.out)
 
     def element(self, element, image_rel: Optional[Callable[[str], str]] = None) -> None:
         if isinstance(element, Shape):
@@ -117,180 +88,170 @@ class ElementWriter:
         elif isinstance(element, Picture) and image_rel is not None:
             self.picture(element, image_rel(element.path))
 
+    def _c_nv_pr(self, name: str, description: str = "", link: Optional[str] = None) -> str:
+        descr = f' descr="{attr(description)}"' if description else ""
+        head = f'<p:cNvPr id="{next(self._ids)}" name="{attr(name)}"{descr}'
+        click = self._hyperlink(link) if link else ""
+        return f"{head}>{click}</p:cNvPr>" if click else f"{head}/>"
+
+    def shape(self, shape: Shape) -> None:
+        out = self.out
+        out.append("<p:sp><p:nvSpPr>")
+        out.append(self._c_nv_pr(shape.name, shape.description, shape.link))
+        if shape.is_title:
+            out.append('<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr>')
+        elif shape.is_textbox:
+            out.append('<p:cNvSpPr txBox="1"/><p:nvPr/>')
+        else:
+            out.append("<p:cNvSpPr/><p:nvPr/>")
+        out.append("</p:nvSpPr><p:spPr>")
+        out.append(_xfrm(shape.box))
+        adjust = f'<a:gd name="adj" fmla="val {shape.adjust}"/>' if shape.adjust is not None else ""
+        out.append(f'<a:prstGeom prst="{shape.geometry}"><a:avLst>{adjust}</a:avLst></a:prstGeom>')
+        out.append(_fill(shape.fill))
+        out.append(_line(shape.line, shape.line_width, shape.dash))
+        out.append("</p:spPr>")
+        if shape.text is not None or shape.is_title or shape.is_textbox:
+            self._text("p:txBody", shape.text or TextFrame(()))
+        out.append("</p:sp>")
+
     def group(self, group: Group, image_rel=None) -> None:
-        grp = sub(self._tree, "p:grpSp")
-        nv = sub(grp, "p:nvGrpSpPr")
-        sub(nv, "p:cNvPr", id=self._id(group.name), name=clean(group.name))
-        sub(nv, "p:cNvGrpSpPr")
-        sub(nv, "p:nvPr")
-        xfrm = sub(sub(grp, "p:grpSpPr"), "a:xfrm")
-        for tag, (x, y) in (("a:off", (group.box.x, group.box.y)), ("a:ext", (group.box.w, group.box.h)), ("a:chOff", (group.box.x, group.box.y)), ("a:chExt", (group.box.w, group.box.h))):
-            if tag.endswith("Off") or tag == "a:off":
-                sub(xfrm, tag, x=x, y=y)
-            else:
-                sub(xfrm, tag, cx=x, cy=y)
-        outer, self._tree = self._tree, grp
-        try:
-            for element in group.elements:
-                self.element(element, image_rel)
-        finally:
-            self._tree = outer
+        box = group.box
+        self.out.append(
+            f"<p:grpSp><p:nvGrpSpPr>{self._c_nv_pr(group.name)}<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>"
+            f'<p:grpSpPr><a:xfrm><a:off x="{box.x}" y="{box.y}"/><a:ext cx="{box.w}" cy="{box.h}"/>'
+            f'<a:chOff x="{box.x}" y="{box.y}"/><a:chExt cx="{box.w}" cy="{box.h}"/></a:xfrm></p:grpSpPr>'
+        )
+        for element in group.elements:
+            self.element(element, image_rel)
+        self.out.append("</p:grpSp>")
 
     def connector(self, connector: Connector) -> None:
-        cxn = sub(self._tree, "p:cxnSp")
-        nv = sub(cxn, "p:nvCxnSpPr")
-        sub(nv, "p:cNvPr", id=self._id(connector.name), name=clean(connector.name))
-        c_nv = sub(nv, "p:cNvCxnSpPr")
-        sub(c_nv, "a:stCxn", id=self.ids[connector.start], idx=connector.start_site)
-        sub(c_nv, "a:endCxn", id=self.ids[connector.end], idx=connector.end_site)
-        sub(nv, "p:nvPr")
-        sp_pr = sub(cxn, "p:spPr")
-        _xfrm(sp_pr, connector.box, connector.flip_h, connector.flip_v)
-        sub(sub(sp_pr, "a:prstGeom", prst=connector.geometry), "a:avLst")
-        sub(sp_pr, "a:noFill")
-        ln = sub(sp_pr, "a:ln", w=connector.width)
-        sub(sub(ln, "a:solidFill"), "a:srgbClr", val=connector.colour)
-        sub(ln, "a:round")
-        if connector.arrow:
-            sub(ln, "a:tailEnd", type="triangle", w="med", len="med")
+        arrow = '<a:tailEnd type="triangle" w="med" len="med"/>' if connector.arrow else ""
+        self.out.append(
+            f"<p:cxnSp><p:nvCxnSpPr>{self._c_nv_pr(connector.name)}<p:cNvCxnSpPr>"
+            f'<a:stCxn id="{self.ids[connector.start]}" idx="{connector.start_site}"/>'
+            f'<a:endCxn id="{self.ids[connector.end]}" idx="{connector.end_site}"/></p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr>'
+            f"<p:spPr>{_xfrm(connector.box, connector.flip_h, connector.flip_v)}"
+            f'<a:prstGeom prst="{connector.geometry}"><a:avLst/></a:prstGeom><a:noFill/>'
+            f'<a:ln w="{connector.width}"><a:solidFill><a:srgbClr val="{connector.colour}"/></a:solidFill><a:round/>{arrow}</a:ln>'
+            "</p:spPr></p:cxnSp>"
+        )
 
     def picture(self, picture: Picture, rel_id: str) -> None:
-        pic = sub(self._tree, "p:pic")
-        nv = sub(pic, "p:nvPicPr")
-        sub(nv, "p:cNvPr", id=self._id(picture.name), name=clean(picture.name), descr=clean(picture.description) or None)
-        sub(sub(nv, "p:cNvPicPr"), "a:picLocks", noChangeAspect="1")
-        sub(nv, "p:nvPr")
-        fill = sub(pic, "p:blipFill")
-        sub(fill, "a:blip", r_embed=rel_id)
-        sub(sub(fill, "a:stretch"), "a:fillRect")
-        sp_pr = sub(pic, "p:spPr")
-        _xfrm(sp_pr, picture.box)
-        sub(sub(sp_pr, "a:prstGeom", prst="rect"), "a:avLst")
-        sub(sp_pr, "a:noFill")
-        sub(sub(sp_pr, "a:ln"), "a:noFill")
-
-    def _text(self, sp: etree._Element, frame: TextFrame) -> None:
-        body = sub(sp, "p:txBody")
-        left, top, right, bottom = frame.inset
-        body_pr = sub(body, "a:bodyPr", wrap="square", lIns=left, tIns=top, rIns=right, bIns=bottom, anchor=frame.anchor, rtlCol="0")
-        sub(body_pr, "a:noAutofit")
-        sub(body, "a:lstStyle")
-        if not frame.paragraphs:
-            sub(sub(body, "a:p"), "a:endParaRPr", lang=self._language)
-        for index, paragraph in enumerate(frame.paragraphs):
-            self._paragraph(body, paragraph, first=index == 0)
-
-    def _paragraph(self, body: etree._Element, paragraph: Paragraph, first: bool) -> None:
-        p = sub(body, "a:p")
-        indent = {"marL": BULLET_INDENT, "indent": -BULLET_INDENT} if paragraph.bullet else {"marL": 0, "indent": 0}
-        p_pr = sub(p, "a:pPr", algn=paragraph.align, **indent)
-        sub(sub(p_pr, "a:lnSpc"), "a:spcPts", val=round(line_height(paragraph.size) * 100))
-        sub(sub(p_pr, "a:spcBef"), "a:spcPts", val=0 if first else paragraph.space_before * 100)
-        sub(sub(p_pr, "a:spcAft"), "a:spcPts", val=0)
-        if paragraph.bullet:
-            sub(p_pr, "a:buFont", typeface="Arial")
-            sub(p_pr, "a:buChar", char="•")
-        else:
-            sub(p_pr, "a:buNone")
-        for run in paragraph.runs:
-            self._run(p, run, paragraph)
-        end = sub(p, "a:endParaRPr", lang=self._language, sz=paragraph.size * 100)
-        self._font(end, paragraph)
-
-    def _run(self, p: etree._Element, run: Run, paragraph: Paragraph) -> None:
-        for index, piece in enumerate(clean(run.text).split("\n")):
-            if index:
-                br = sub(p, "a:br")
-                self._run_properties(br, run, paragraph)
-            if not piece and index:
-                continue
-            r = sub(p, "a:r")
-            self._run_properties(r, run, paragraph)
-            sub(r, "a:t").text = piece
-
-    def _run_properties(self, parent: etree._Element, run: Run, paragraph: Paragraph) -> None:
-        r_pr = sub(
-            parent,
-            "a:rPr",
-            lang=self._language,
-            sz=paragraph.size * 100,
-            b="1" if (run.bold or paragraph.bold) else "0",
-            i="1" if run.italic else "0",
-            u="sng" if run.link else None,
-            dirty="0",
+        self.out.append(
+            f"<p:pic><p:nvPicPr>{self._c_nv_pr(picture.name, picture.description)}"
+            '<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
+            f'<p:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+            f'<p:spPr>{_xfrm(picture.box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></p:spPr>'
+            "</p:pic>"
         )
-        sub(sub(r_pr, "a:solidFill"), "a:srgbClr", val=run.colour or paragraph.colour)
-        family = self._fonts[paragraph.font]
-        sub(r_pr, "a:latin", typeface=family)
-        sub(r_pr, "a:ea", typeface=family)
-        sub(r_pr, "a:cs", typeface=family)
-        if run.link:
-            self._hyperlink(r_pr, run.link)
-
-    def _hyperlink(self, parent: etree._Element, target: str) -> None:
-        rel_id, jump = self._links(target)
-        if rel_id:
-            sub(parent, "a:hlinkClick", r_id=rel_id, action=SLIDE_JUMP if jump else None)
 
     def table(self, table: Table) -> None:
-        frame = sub(self._tree, "p:graphicFrame")
-        nv = sub(frame, "p:nvGraphicFramePr")
-        sub(nv, "p:cNvPr", id=self._id(table.name), name=clean(table.name))
-        sub(sub(nv, "p:cNvGraphicFramePr"), "a:graphicFrameLocks", noGrp="1")
-        sub(nv, "p:nvPr")
-        xfrm = sub(frame, "p:xfrm")
-        sub(xfrm, "a:off", x=table.box.x, y=table.box.y)
-        sub(xfrm, "a:ext", cx=table.box.w, cy=table.box.h)
-        data = sub(sub(frame, "a:graphic"), "a:graphicData", uri="http://schemas.openxmlformats.org/drawingml/2006/table")
-        tbl = sub(data, "a:tbl")
-        sub(tbl, "a:tblPr", firstRow="1" if table.header_rows else None)
-        grid = sub(tbl, "a:tblGrid")
-        for width in table.columns:
-            sub(grid, "a:gridCol", w=width)
+        box = table.box
+        out = self.out
+        first_row = ' firstRow="1"' if table.header_rows else ""
+        out.append(
+            f"<p:graphicFrame><p:nvGraphicFramePr>{self._c_nv_pr(table.name)}"
+            '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>'
+            f'<p:xfrm><a:off x="{box.x}" y="{box.y}"/><a:ext cx="{box.w}" cy="{box.h}"/></p:xfrm>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table">'
+            f"<a:tbl><a:tblPr{first_row}/><a:tblGrid>"
+        )
+        out.extend(f'<a:gridCol w="{width}"/>' for width in table.columns)
+        out.append("</a:tblGrid>")
+        border = "".join(
+            f'<a:{edge} w="9525"><a:solidFill><a:srgbClr val="{table.border}"/></a:solidFill></a:{edge}>'
+            for edge in ("lnL", "lnR", "lnT", "lnB")
+        )
         for row, height in zip(table.rows, table.heights):
-            tr = sub(tbl, "a:tr", h=height)
+            out.append(f'<a:tr h="{height}">')
             for cell in row:
-                self._cell(tr, cell, table.border)
+                self._cell(cell, border)
+            out.append("</a:tr>")
+        out.append("</a:tbl></a:graphicData></a:graphic></p:graphicFrame>")
 
-    def _cell(self, tr: etree._Element, cell: Cell, border: str) -> None:
-        tc = sub(tr, "a:tc")
-        body = sub(tc, "a:txBody")
-        sub(body, "a:bodyPr")
-        sub(body, "a:lstStyle")
-        if not cell.text.paragraphs:
-            sub(sub(body, "a:p"), "a:endParaRPr", lang=self._language)
-        for index, paragraph in enumerate(cell.text.paragraphs):
-            self._paragraph(body, paragraph, first=index == 0)
+    def _cell(self, cell: Cell, border: str) -> None:
+        self.out.append("<a:tc>")
+        self._text("a:txBody", cell.text, cell_body=True)
         left, top, right, bottom = cell.text.inset
-        tc_pr = sub(tc, "a:tcPr", marL=left, marR=right, marT=top, marB=bottom, anchor=cell.text.anchor)
-        for edge in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
-            ln = sub(tc_pr, edge, w=9525)
-            sub(sub(ln, "a:solidFill"), "a:srgbClr", val=border)
-        _fill(tc_pr, cell.fill)
+        self.out.append(
+            f'<a:tcPr marL="{left}" marR="{right}" marT="{top}" marB="{bottom}" anchor="{cell.text.anchor}">'
+            f"{border}{_fill(cell.fill)}</a:tcPr></a:tc>"
+        )
 
-    def _font(self, r_pr: etree._Element, paragraph: Paragraph) -> None:
+    def _text(self, tag: str, frame: TextFrame, cell_body: bool = False) -> None:
+        out = self.out
+        out.append(f"<{tag}>")
+        if cell_body:
+            out.append("<a:bodyPr/>")
+        else:
+            left, top, right, bottom = frame.inset
+            out.append(
+                f'<a:bodyPr wrap="square" lIns="{left}" tIns="{top}" rIns="{right}" bIns="{bottom}" '
+                f'anchor="{frame.anchor}" rtlCol="0"><a:noAutofit/></a:bodyPr>'
+            )
+        out.append("<a:lstStyle/>")
+        if not frame.paragraphs:
+            out.append(f'<a:p><a:endParaRPr lang="{self._language}"/></a:p>')
+        for index, paragraph in enumerate(frame.paragraphs):
+            self._paragraph(paragraph, first=index == 0)
+        out.append(f"</{tag}>")
+
+    def _paragraph(self, paragraph: Paragraph, first: bool) -> None:
+        out = self.out
+        indent = f'marL="{BULLET_INDENT}" indent="-{BULLET_INDENT}"' if paragraph.bullet else 'marL="0" indent="0"'
+        before = 0 if first else paragraph.space_before * 100
+        bullet = '<a:buFont typeface="Arial"/><a:buChar char="•"/>' if paragraph.bullet else "<a:buNone/>"
+        out.append(
+            f'<a:p><a:pPr algn="{paragraph.align}" {indent}><a:lnSpc><a:spcPts val="{round(line_height(paragraph.size) * 100)}"/></a:lnSpc>'
+            f'<a:spcBef><a:spcPts val="{before}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet}</a:pPr>'
+        )
+        for run in paragraph.runs:
+            self._run(run, paragraph)
         family = self._fonts[paragraph.font]
-        sub(r_pr, "a:latin", typeface=family)
+        out.append(f'<a:endParaRPr lang="{self._language}" sz="{paragraph.size * 100}"><a:latin typeface="{family}"/></a:endParaRPr></a:p>')
+
+    def _run(self, run: Run, paragraph: Paragraph) -> None:
+        properties = self._run_properties(run, paragraph)
+        for index, piece in enumerate(run.text.split("\n")):
+            if index:
+                self.out.append(f"<a:br>{properties}</a:br>")
+                if not piece:
+                    continue
+            self.out.append(f"<a:r>{properties}<a:t>{text(piece)}</a:t></a:r>")
+
+    def _run_properties(self, run: Run, paragraph: Paragraph) -> str:
+        bold = "1" if (run.bold or paragraph.bold) else "0"
+        italic = "1" if run.italic else "0"
+        underline = ' u="sng"' if run.link else ""
+        family = self._fonts[paragraph.font]
+        click = self._hyperlink(run.link) if run.link else ""
+        return (
+            f'<a:rPr lang="{self._language}" sz="{paragraph.size * 100}" b="{bold}" i="{italic}"{underline} dirty="0">'
+            f'<a:solidFill><a:srgbClr val="{run.colour or paragraph.colour}"/></a:solidFill>'
+            f'<a:latin typeface="{family}"/><a:ea typeface="{family}"/><a:cs typeface="{family}"/>{click}</a:rPr>'
+        )
+
+    def _hyperlink(self, target: str) -> str:
+        rel_id, jump = self._links(target)
+        if not rel_id:
+            return ""
+        action = f' action="{SLIDE_JUMP}"' if jump else ""
+        return f'<a:hlinkClick r:id="{rel_id}"{action}/>'
 
 
-def _xfrm(sp_pr: etree._Element, box: Box, flip_h: bool = False, flip_v: bool = False) -> None:
-    xfrm = sub(sp_pr, "a:xfrm", flipH="1" if flip_h else None, flipV="1" if flip_v else None)
-    sub(xfrm, "a:off", x=int(box.x), y=int(box.y))
-    sub(xfrm, "a:ext", cx=max(0, int(box.w)), cy=max(0, int(box.h)))
+def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False) -> str:
+    flips = (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
+    return f'<a:xfrm{flips}><a:off x="{int(box.x)}" y="{int(box.y)}"/><a:ext cx="{max(0, int(box.w))}" cy="{max(0, int(box.h))}"/></a:xfrm>'
 
 
-def _fill(sp_pr: etree._Element, colour: Optional[str]) -> None:
+def _fill(colour: Optional[str]) -> str:
+    return "<a:noFill/>" if colour is None else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
+
+
+def _line(colour: Optional[str], width: int, dash: Optional[str] = None) -> str:
     if colour is None:
-        sub(sp_pr, "a:noFill")
-    else:
-        sub(sub(sp_pr, "a:solidFill"), "a:srgbClr", val=colour)
-
-
-def _line(sp_pr: etree._Element, colour: Optional[str], width: int, dash: Optional[str] = None) -> None:
-    if colour is None:
-        sub(sub(sp_pr, "a:ln"), "a:noFill")
-    else:
-        ln = sub(sp_pr, "a:ln", w=width)
-        sub(sub(ln, "a:solidFill"), "a:srgbClr", val=colour)
-        if dash:
-            sub(ln, "a:prstDash", val=dash)
+        return "<a:ln><a:noFill/></a:ln>"
+    pattern = f'<a:prstDash val="{dash}"/>' if dash else ""
+    return f'<a:ln w="{width}"><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>{pattern}</a:ln>'
