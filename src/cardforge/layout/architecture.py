@@ -65,11 +65,14 @@ def _used_architectures(deck: Deck) -> list[str]:
 
 def _plan(deck: Deck, architecture: Architecture) -> _Plan:
     plan = _Plan(architecture)
-    components = architecture.components()
+    by_name: dict[str, list[Component]] = {}
+    for component in architecture.components():
+        for name in (component.name, *component.aliases):
+            by_name.setdefault(name.strip().casefold(), []).append(component)
     for persona in deck.personas:
         touched = False
         for service in persona.services:
-            matches = [c for c in components if c.matches(service.name)]
+            matches = by_name.get(service.name.strip().casefold(), [])
             for component in matches:
                 plan.users.setdefault(component.id, [])
                 if persona not in plan.users[component.id]:

@@ -11,6 +11,9 @@ from ..theme import Theme
 from .shapes import EMU_PER_PT, Paragraph
 
 BULLET_INDENT_PT = 14
+_WRAPPED: dict[tuple, list[str]] = {}
+"""Wrapped lines by text, width, size, font role, weight and bullet: layouts try several
+sizes and splits, and a deck repeats many texts."""
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,16 @@ class Fonts:
 
     def lines(self, paragraph: Paragraph, width_emu: int) -> list[str]:
         """The lines *paragraph* breaks into in a text area *width_emu* wide."""
-        width = width_emu / EMU_PER_PT - (BULLET_INDENT_PT if paragraph.bullet else 0)
         bold = paragraph.bold or any(run.bold for run in paragraph.runs)
-        return wrap(paragraph.text, width, paragraph.size, self.metrics(paragraph.font), bold)
+        key = (paragraph.text, width_emu, paragraph.size, paragraph.font, bold, paragraph.bullet)
+        cached = _WRAPPED.get(key)
+        if cached is None:
+            width = width_emu / EMU_PER_PT - (BULLET_INDENT_PT if paragraph.bullet else 0)
+            cached = wrap(paragraph.text, width, paragraph.size, self.metrics(paragraph.font), bold)
+            if len(_WRAPPED) > 500_000:
+                _WRAPPED.clear()
+            _WRAPPED[key] = cached
+        return cached
 
     def height_pt(self, paragraphs: Iterable[Paragraph], width_emu: int) -> float:
         """Height in points of *paragraphs* stacked in a text area *width_emu* wide."""

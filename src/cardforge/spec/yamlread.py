@@ -26,6 +26,7 @@ PathKey = tuple[Union[str, int], ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _HEX_COMMENT = re.compile(r"\s*:\s+(#[0-9A-Fa-f]{6})\b")
 
 
@@ -184,9 +185,10 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
         )
         return None
-    bad = next((c for c in text if _is_disallowed_control(c)), None)
-    if bad is not None:
-        offset = text.index(bad)
+    found = _CONTROL.search(text)
+    if found is not None:
+        bad = found.group()
+        offset = found.start()
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         report.error(
@@ -196,11 +198,6 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
         )
         return None
     return text
-
-
-def _is_disallowed_control(char: str) -> bool:
-    code = ord(char)
-    return (code < 0x20 and char not in "\t\n\r") or code in (0x7F, 0xFFFE, 0xFFFF)
 
 
 def _report_tabs(text: str, file: str, report: Report) -> bool:

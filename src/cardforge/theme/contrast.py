@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 MIN_CONTRAST = 4.5
 
 
@@ -10,6 +12,7 @@ def _channel(value: int) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
+@lru_cache(maxsize=4096)
 def luminance(hex_colour: str) -> float:
     """Relative luminance of ``RRGGBB`` (a leading ``#`` is allowed)."""
     value = hex_colour.lstrip("#")

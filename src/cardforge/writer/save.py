@@ -53,9 +53,7 @@ def render_bytes(
     builder = _SlideBuilder(prs, layout, presentation.language, fonts)
     builder.add_all(presentation.slides)
     _set_properties(prs, presentation)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return _normalise_zip(buffer.getvalue())
+    return _package_bytes(prs)
 
 
 _NAMESPACES = (
@@ -233,21 +231,35 @@ def _set_properties(prs, presentation: Presentation) -> None:
     props.keywords = "personas"
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps and permissions, members in a fixed order."""
+def _package_bytes(prs) -> bytes:
+    """The package as a zip with fixed timestamps and permissions, members in a fixed order.
+
+    This does what ``Presentation.save`` does, in one pass and reproducibly: zip entries
+    otherwise carry the time of the build.
+    """
+    from pptx.opc.oxml import serialize_part_xml
+    from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+    from pptx.opc.serialized import _ContentTypesItem
+
+    package = prs.part.package
+    parts = list(package.iter_parts())
+    members = {PACKAGE_URI.rels_uri.membername: package._rels.xml}
+    for part in parts:
+        members[part.partname.membername] = part.blob
+        if part._rels:
+            members[part.partname.rels_uri.membername] = part.rels.xml
     stamp = dt.datetime.fromtimestamp(max(build_epoch(), 315532800), tz=dt.timezone.utc)
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    ordered = ["[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in ordered:
+        ordered = [(CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts)))]
+        ordered += sorted(members.items())
+        for name, data in ordered:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            target.writestr(info, source.read(name), compresslevel=6)
+            target.writestr(info, data, compresslevel=6)
     return out.getvalue()
 
 
