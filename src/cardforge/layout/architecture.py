@@ -74,9 +74,9 @@ def _plan(deck: Deck, architecture: Architecture) -> _Plan:
         for service in persona.services:
             matches = by_name.get(service.name.strip().casefold(), [])
             for component in matches:
-                plan.users.setdefault(component.id, [])
-                if persona not in plan.users[component.id]:
-                    plan.users[component.id].append(persona)
+                users = plan.users.setdefault(component.id, [])
+                if not users or users[-1] is not persona:  # personas are visited one at a time
+                    users.append(persona)
             touched = touched or bool(matches)
             if not matches and architecture.id in persona.architectures:
                 plan.missing.setdefault(service.name, []).append(persona.id)

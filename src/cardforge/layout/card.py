@@ -189,7 +189,7 @@ def render_fields(fields: list[Field], size: int, label_colour: str, text_colour
             for index, run in enumerate(shown + more):
                 if index:
                     runs.append(Run(field_.separator))
-                runs.append(replace(run, italic=run.italic or field_.italic))
+                runs.append(replace(run, italic=True) if field_.italic and not run.italic else run)
             paragraphs.append(Paragraph(tuple(runs), size, colour=text_colour, space_before=2))
     return paragraphs
 

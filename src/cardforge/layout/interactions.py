@@ -66,7 +66,9 @@ def _slide(deck: Deck, fonts: Fonts, title: str, personas: list[Persona], split:
     middle_x = left_x + side_w + gap
     right_x = middle_x + middle_w + gap
 
-    ordered = sorted(personas, key=lambda p: (_team_rank(deck, p), deck.personas.index(p)))
+    order = {id(p): index for index, p in enumerate(deck.personas)}
+    ranks = {name: index for index, name in enumerate(deck.teams)}
+    ordered = sorted(personas, key=lambda p: (ranks.get(p.team, len(ranks)), order[id(p)]))
     left, right = _split(ordered, deck) if split else (ordered, [])
     persona_nodes = {p.id: _persona_node(p) for p in ordered}
     _stack(deck, fonts, slide, left, persona_nodes, Box(left_x, body.y, side_w, body.h))
@@ -94,11 +96,6 @@ def _slide(deck: Deck, fonts: Fonts, title: str, personas: list[Persona], split:
     _legend(deck, fonts, slide, area)
     slide.notes = "\n".join(notes)
     return slide
-
-
-def _team_rank(deck: Deck, persona: Persona) -> int:
-    names = list(deck.teams)
-    return names.index(persona.team) if persona.team in names else len(names)
 
 
 def _split(personas: list[Persona], deck: Deck) -> tuple[list[Persona], list[Persona]]:

@@ -34,7 +34,7 @@ class Service:
     url: Optional[str] = None
 
 
-@dataclass
+@dataclass(eq=False)  # personas are compared by identity: each is one person in the deck
 class Persona:
     id: str
     name: str

@@ -259,7 +259,7 @@ def _package_bytes(prs) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            target.writestr(info, data, compresslevel=6)
+            target.writestr(info, data, compresslevel=3)
     return out.getvalue()
 
 
