@@ -93,6 +93,11 @@ def structural_problems(path: Path) -> list[str]:
         for box in boxes(root):
             if box.x < 0 or box.y < 0 or box.x + box.w > width or box.y + box.h > height:
                 problems.append(f"{name}: {box.name} leaves the slide")
+        for table in root.iter(f"{{{NS['a']}}}tbl"):
+            columns = len(table.findall("a:tblGrid/a:gridCol", NS))
+            for row in table.findall("a:tr", NS):
+                if len(row.findall("a:tc", NS)) != columns:
+                    problems.append(f"{name}: a table row does not match the grid")
     return problems
 
 

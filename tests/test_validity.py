@@ -1,0 +1,141 @@
+"""Every shipped deck in every shipped theme opens cleanly; each check catches what it should."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import cardforge
+from cardforge.diagnostics import Report
+
+from checks import SCHEMAS, audit_errors, schema_errors, structural_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+DECKS = sorted((ROOT / "decks").glob("*.yaml"))
+THEMES = sorted(p.stem for p in (ROOT / "themes").glob("*.yaml"))
+HAS_SCHEMAS = (SCHEMAS / "transitional" / "pml.xsd").exists()
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    folder = tmp_path_factory.mktemp("validity")
+    result = {}
+    for deck in DECKS:
+        for theme in THEMES:
+            output = folder / f"{deck.stem}-{theme}.pptx"
+            cardforge.build(cardforge.load_deck(deck, theme=theme), output, report=Report())
+            result[(deck.stem, theme)] = output
+    generated = folder / "generated.yaml"
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generated.write_text(module.deck(40), encoding="utf-8")
+    output = folder / "generated.pptx"
+    cardforge.build(cardforge.load_deck(generated), output, report=Report())
+    result[("generated", "default")] = output
+    return result
+
+
+def test_structure_of_every_build(builds):
+    for key, path in builds.items():
+        assert structural_problems(path) == [], key
+
+
+@pytest.mark.skipif(not HAS_SCHEMAS, reason="../shared/ooxml-schemas is absent")
+def test_schema_validity_of_every_build(builds):
+    for key, path in builds.items():
+        assert schema_errors(path) == [], key
+
+
+def test_openxml_audit_of_every_build(builds):
+    for key, path in builds.items():
+        assert audit_errors(path) == [], key
+
+
+# Deliberately broken files: each check must notice its own kind of damage.
+
+
+def _damaged(source: Path, target: Path, member: str, change) -> Path:
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == member:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            copy.writestr(item, data)
+    return target
+
+
+def _first_slide_with(path: Path, needle: str) -> str:
+    with zipfile.ZipFile(path) as package:
+        for name in sorted(n for n in package.namelist() if re.match(r"ppt/slides/slide\d+\.xml$", n)):
+            if needle in package.read(name).decode("utf-8"):
+                return name
+    raise AssertionError(f"no slide contains {needle}")
+
+
+@pytest.mark.parametrize(
+    "needle, change, expected",
+    [
+        ('<p:cNvPr id="3"', lambda x: x.replace('<p:cNvPr id="3"', '<p:cNvPr id="2"', 1), "duplicate shape ids"),
+        ("<a:stCxn", lambda x: re.sub(r'<a:stCxn id="\d+"', '<a:stCxn id="99999"', x, count=1), "connector end on missing shape"),
+        ("<a:off ", lambda x: re.sub(r'<a:off x="(\d+)"', r'<a:off x="\1.5"', x, count=1), "non-integer coordinate"),
+        ("<p:spPr><a:xfrm><a:off ", lambda x: re.sub(r'<p:spPr><a:xfrm><a:off x="\d+"', '<p:spPr><a:xfrm><a:off x="99999999"', x, count=1), "leaves the slide"),
+        ("<a:gridCol", lambda x: x.replace("<a:gridCol", '<a:gridCol w="1"/><a:gridCol', 1), "does not match the grid"),
+    ],
+    ids=["duplicate-id", "dangling-connector", "fractional-coordinate", "off-slide", "table-grid"],
+)
+def test_checks_catch_damaged_slides(builds, tmp_path, needle, change, expected):
+    source = builds[("mlops", "default")]
+    member = _first_slide_with(source, needle)
+    damaged = _damaged(source, tmp_path / "damaged.pptx", member, change)
+    assert any(expected in problem for problem in structural_problems(damaged))
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda x: re.sub(r'Target="\.\./slideLayouts/[^"]+"', 'Target="../slideLayouts/missing.xml"', x, count=1), "is missing"),
+        (lambda x: x.replace('Target="https://', 'Target="javascript://', 1), "link with scheme javascript"),
+        (lambda x: x.replace('Target="https://', 'Target="https://' + "a" * 2100, 1), "longer than 2048"),
+    ],
+    ids=["missing-target", "javascript-link", "long-link"],
+)
+def test_checks_catch_damaged_relationships(builds, tmp_path, change, expected):
+    source = builds[("mlops", "default")]
+    member = _first_slide_with(source, "hlinkClick").replace("slides/", "slides/_rels/") + ".rels"
+    with zipfile.ZipFile(source) as package:
+        assert 'Target="https://' in package.read(member).decode("utf-8")
+    damaged = _damaged(source, tmp_path / "damaged.pptx", member, change)
+    assert any(expected in problem for problem in structural_problems(damaged))
+
+
+@pytest.mark.skipif(not HAS_SCHEMAS, reason="../shared/ooxml-schemas is absent")
+def test_schema_check_catches_invalid_markup(builds, tmp_path):
+    source = builds[("mlops", "default")]
+    member = _first_slide_with(source, "<a:noAutofit/>")
+    damaged = _damaged(source, tmp_path / "damaged.pptx", member, lambda x: x.replace("<a:noAutofit/>", "<a:noAutofit/><a:bogus/>", 1))
+    assert schema_errors(damaged)
+
+
+def test_audit_catches_invalid_markup(builds, tmp_path):
+    source = builds[("mlops", "default")]
+    member = _first_slide_with(source, "<a:noAutofit/>")
+    damaged = _damaged(source, tmp_path / "damaged.pptx", member, lambda x: x.replace('prst="rect"', 'prst="notashape"', 1))
+    assert audit_errors(damaged)
+
+
+def test_same_bytes_across_runs_and_processes(tmp_path):
+    import subprocess
+    import sys
+
+    outputs = []
+    for index in range(2):
+        output = tmp_path / f"run{index}.pptx"
+        subprocess.run([sys.executable, "-m", "cardforge", "build", str(DECKS[0]), "-o", str(output), "-q"], check=True, env={**__import__("os").environ, "PYTHONHASHSEED": str(index + 1)})
+        outputs.append(output.read_bytes())
+    assert outputs[0] == outputs[1]
