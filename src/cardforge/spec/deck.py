@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from .types import Name, NameList, Text, Url, canonical, check_version, lower, one_or_many_of
 
 FORMAT_VERSION = 1
+MAX_PERSONAS = 5000
 SECTIONS = (
     "title",
     "persona-table",
@@ -185,7 +186,7 @@ class DeckSpec(Strict):
     teams: list[TeamSpec] = []
     processes: Optional[list[ProcessSpec]] = None
     architectures: list[ArchitectureSpec] = []
-    personas: list[PersonaSpec] = Field(min_length=1)
+    personas: list[PersonaSpec] = Field(min_length=1, max_length=MAX_PERSONAS)
     rbac: Optional[RbacSpec] = None
     print: Optional[PrintSpec] = None
     lint: Optional[LintSpec] = None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Union
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 MAX_TEXT = 4000
 MAX_URL = 2048
+MAX_ITEMS = 1000
+"""Entries in one list field of a persona (services, skills...)."""
 ALLOWED_SCHEMES = ("https", "http", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
@@ -74,7 +76,9 @@ def one_or_many_of(item: Any, entries: bool = False) -> Any:
     With *entries*, a single mapping counts as one item too (``services: {name: ...}``).
     """
     wrap = one_or_many_entries if entries else one_or_many
-    return Annotated[list[item], BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]])]
+    return Annotated[
+        list[item], BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]]), Field(max_length=MAX_ITEMS)
+    ]
 
 
 NameList = one_or_many_of(Name)

@@ -121,6 +121,8 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
         return position, f"{label}expected a list, found {describe(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return position, f"{label}expected a mapping of keys, found {describe(value)}"
+    if kind == "too_long":
+        return position, f"{label}has {context.get('actual_length')} entries; at most {context.get('max_length')} are allowed"
     if kind == "too_short":
         return position, f"{label}needs at least {context.get('min_length', 1)} entry"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
