@@ -243,11 +243,11 @@ def _package_bytes(prs) -> bytes:
 
     package = prs.part.package
     parts = list(package.iter_parts())
-    members = {PACKAGE_URI.rels_uri.membername: package._rels.xml}
+    members = {PACKAGE_URI.rels_uri.membername: _rels_xml(package._rels, "/")}
     for part in parts:
         members[part.partname.membername] = part.blob
         if part._rels:
-            members[part.partname.rels_uri.membername] = part.rels.xml
+            members[part.partname.rels_uri.membername] = _rels_xml(part._rels, part.partname.baseURI)
     stamp = dt.datetime.fromtimestamp(max(build_epoch(), 315532800), tz=dt.timezone.utc)
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     out = io.BytesIO()
@@ -261,6 +261,50 @@ def _package_bytes(prs) -> bytes:
             info.create_system = 0
             target.writestr(info, data, compresslevel=3)
     return out.getvalue()
+
+
+_RELS_HEAD = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+)
+
+
+def _rels_xml(rels, base: str) -> bytes:
+    """A part's relationships, in rId order (python-pptx's own serialiser is a large share of
+    the time a big deck takes: it builds a tree and a relative path per relationship)."""
+    from .xml import attr
+
+    def order(rel) -> tuple:
+        number = rel.rId[3:]
+        return (0, int(number), "") if number.isdigit() else (1, 0, rel.rId)
+
+    items = [_RELS_HEAD]
+    for rel in sorted(rels.values(), key=order):
+        if rel.is_external:
+            target, mode = rel.target_ref, ' TargetMode="External"'
+        else:
+            target, mode = _relative(base, str(rel.target_part.partname)), ""
+        items.append(f'<Relationship Id="{rel.rId}" Type="{rel.reltype}" Target="{attr(target)}"{mode}/>')
+    items.append("</Relationships>")
+    return "".join(items).encode("utf-8")
+
+
+_RELATIVE: dict[tuple[str, str], str] = {}
+
+
+def _relative(base: str, target: str) -> str:
+    """*target* (an absolute part name) relative to the folder *base*."""
+    key = (base, target)
+    found = _RELATIVE.get(key)
+    if found is None:
+        base_parts = [p for p in base.split("/") if p]
+        target_parts = [p for p in target.split("/") if p]
+        common = 0
+        while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
+            common += 1
+        found = "/".join([".."] * (len(base_parts) - common) + target_parts[common:])
+        _RELATIVE[key] = found
+    return found
 
 
 def atomic_write(output: Path, data: bytes) -> None:
