@@ -214,7 +214,7 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = 
         for index in range(first, last):
             key = (index, size, column)
             if key not in heights:
-                heights[key] = fonts.height_pt(render_fields([fields[index]], size, "000000", "000000"), columns[column].w)
+                heights[key] = field_height(fields[index], size, columns[column].w, fonts)
             total += heights[key]
         return total + round(size * 0.7) * max(0, last - first - 1)
 
@@ -231,6 +231,25 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = 
         dropped += _shorten(column_fields, column, fonts, smallest)
     text.cut = [f for f in text.left + text.right if f.is_cut] + dropped
     return smallest
+
+
+_FIELD_HEIGHTS: dict[tuple, float] = {}
+
+
+def field_height(field_: Field, size: int, width: int, fonts: Fonts) -> float:
+    """Height in points of one field (label and values), remembered by content: decks
+    repeat teams, processes and skills, and fitting tries several sizes."""
+    key = (
+        field_.label, tuple((run.text, run.italic) for run in field_.items), field_.as_list, field_.separator,
+        field_.italic, field_.hidden, field_.clipped, size, width, id(fonts.body),
+    )
+    height = _FIELD_HEIGHTS.get(key)
+    if height is None:
+        height = fonts.height_pt(render_fields([field_], size, "000000", "000000"), width)
+        if len(_FIELD_HEIGHTS) > 200_000:
+            _FIELD_HEIGHTS.clear()
+        _FIELD_HEIGHTS[key] = height
+    return height
 
 
 def _fits(fields: list[Field], column: Box, size: int, fonts: Fonts) -> bool:

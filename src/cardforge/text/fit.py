@@ -30,6 +30,8 @@ def wrap(text: str, width: float, size: float, metrics: Metrics, bold: bool = Fa
 
 
 def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:
+    if metrics.width(text.rstrip(), size, bold) <= width:  # the common case: it fits as it is
+        return [text.rstrip()]
     lines: list[str] = []
     current = ""
     for token in _TOKENS.findall(text):
