@@ -39,7 +39,11 @@ from cardforge import DeckError
 from cardforge.cli import main
 from cardforge.diagnostics import Report
 
+from hypothesis.configuration import set_hypothesis_home_dir
+
 from checks import SCHEMAS, card_slides, overflow_findings, schema_errors, structural_problems
+
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="cardforge-hypothesis-"))  # no .hypothesis/ in the project
 
 HANG_SECONDS = 30
 """An example that takes longer than this counts as a hang."""

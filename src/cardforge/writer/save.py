@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Optional
 
 from ..layout.shapes import Presentation, Slide, flatten
-from lxml import etree
-
-from .xml import NS, ElementWriter, clean, sub
+from .xml import ElementWriter, attr, clean
+from .xml import text as text_escape
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed, so the same deck gives the same bytes
 _TEMPLATE_SIZE = (9144000, 6858000)
@@ -165,19 +164,17 @@ class _SlideBuilder:
 
         if self._notes_master is None:
             self._notes_master = self._package.presentation_part.notes_master_part
-        root = etree.fromstring(_NOTES)
-        body = root.find(".//p:txBody", NS)
-        for line in clean(text).split("\n"):
-            paragraph = sub(body, "a:p")
-            if line:
-                run = sub(paragraph, "a:r")
-                sub(run, "a:rPr", lang=self._language, dirty="0")
-                sub(run, "a:t").text = line
+        language = attr(self._language)
+        paragraphs = "".join(
+            f'<a:p><a:r><a:rPr lang="{language}" dirty="0"/><a:t>{text_escape(line)}</a:t></a:r></a:p>' if line else "<a:p/>"
+            for line in clean(text).split("\n")
+        )
+        blob = _NOTES.replace("</p:txBody>", paragraphs + "</p:txBody>")
         notes = Part(PackURI(f"/ppt/notesSlides/notesSlide{index}.xml"), CT.PML_NOTES_SLIDE, self._package, b"")
         notes._rels._add_relationship(self._rt.NOTES_MASTER, self._notes_master)
         notes._rels._add_relationship(self._rt.SLIDE, slide_part)
         slide_part._rels._add_relationship(self._rt.NOTES_SLIDE, notes)
-        notes._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        notes._blob = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + blob).encode("utf-8")
 
 
 def _layout(prs, name: str):
