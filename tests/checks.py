@@ -175,3 +175,14 @@ def _findings(data) -> list:
 def card_slides(prs) -> list:
     """The persona card slides of an opened presentation, in order."""
     return [s for s in prs.slides if any(shape.name.endswith(":band") for shape in s.shapes)]
+
+
+def run_cli(argv: list[str]) -> int:
+    """Run the ``cardforge`` command in this process; its exit status."""
+    from cardforge.cli import main
+
+    try:
+        main(argv)
+    except SystemExit as exit_info:
+        return int(exit_info.code or 0)
+    return 0

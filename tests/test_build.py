@@ -9,7 +9,6 @@ import pytest
 from pptx import Presentation as OpenPptx
 
 import cardforge
-from cardforge.cli import main
 
 from checks import (
     NS,
@@ -18,6 +17,7 @@ from checks import (
     audit_errors,
     boxes,
     overflow_findings,
+    run_cli,
     schema_errors,
     slide_xml,
     structural_problems,
@@ -43,16 +43,8 @@ EXPECTED_TITLES = [
 @pytest.fixture(scope="module")
 def mlops(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("build") / "mlops.pptx"
-    main_exit(["build", str(MLOPS), "-o", str(output), "--quiet"])
+    run_cli(["build", str(MLOPS), "-o", str(output), "--quiet"])
     return output
-
-
-def main_exit(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exit_info:
-        return int(exit_info.code or 0)
-    return 0
 
 
 def test_cards_are_titled_name_id_colour(mlops):
@@ -182,7 +174,7 @@ def test_failed_build_leaves_existing_output_untouched(tmp_path, write_deck):
     output = tmp_path / "keep.pptx"
     output.write_bytes(b"previous build")
     bad = write_deck("cardforge: 1\ntitle: x\npersonas:\n  - {id: P1, name: A, colour: Nope}\n")
-    assert main_exit(["build", str(bad), "-o", str(output)]) == 1
+    assert run_cli(["build", str(bad), "-o", str(output)]) == 1
     assert output.read_bytes() == b"previous build"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 

@@ -13,7 +13,7 @@ from cardforge.diagnostics import Report
 from cardforge.layout.rbac import RANK_FILLS
 from cardforge.model.lint import lint, rank, report_findings
 
-from checks import overflow_findings, structural_problems
+from checks import overflow_findings, run_cli, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = """\
@@ -135,10 +135,7 @@ def test_role_ranks():
 
 def test_rbac_slides_colour_cells_by_rank(tmp_path):
     output = tmp_path / "rbac.pptx"
-    try:
-        main(["build", str(ROOT / "decks" / "mlops.yaml"), "-o", str(output), "--only", "rbac", "--quiet"])
-    except SystemExit as exit_info:
-        assert not exit_info.code
+    assert run_cli(["build", str(ROOT / "decks" / "mlops.yaml"), "-o", str(output), "--only", "rbac", "--quiet"]) == 0
     prs = OpenPptx(str(output))
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
     assert all(t.startswith(("Access in Dev", "Access in Stage", "Access in Prod")) for t in titles)
@@ -158,10 +155,7 @@ def test_rbac_slides_colour_cells_by_rank(tmp_path):
 
 def test_gaps_slide_groups_findings_by_kind(tmp_path):
     output = tmp_path / "gaps.pptx"
-    try:
-        main(["build", str(ROOT / "decks" / "mlops.yaml"), "-o", str(output), "--only", "gaps", "--quiet"])
-    except SystemExit as exit_info:
-        assert not exit_info.code
+    assert run_cli(["build", str(ROOT / "decks" / "mlops.yaml"), "-o", str(output), "--only", "gaps", "--quiet"]) == 0
     prs = OpenPptx(str(output))
     text = "\n".join(shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame)
     assert "Staffing gaps (1)" in text and "P010 Data & AI Product Manager" in text
@@ -170,10 +164,7 @@ def test_gaps_slide_groups_findings_by_kind(tmp_path):
     many = tmp_path / "many.yaml"
     many.write_text("cardforge: 1\ntitle: Many\npersonas:\n" + "".join(f"  - {{id: G{i}, name: Gap persona {i}, people: []}}\n" for i in range(120)), encoding="utf-8")
     output = tmp_path / "many.pptx"
-    try:
-        main(["build", str(many), "-o", str(output), "--only", "gaps", "--quiet"])
-    except SystemExit as exit_info:
-        assert not exit_info.code
+    assert run_cli(["build", str(many), "-o", str(output), "--only", "gaps", "--quiet"]) == 0
     titles = [s.shapes.title.text_frame.text for s in OpenPptx(str(output)).slides]
     assert len(titles) > 1 and titles[0] == f"Gaps and advice (1 of {len(titles)})"
     assert structural_problems(output) == [] and overflow_findings(output) == []

@@ -10,26 +10,17 @@ from pathlib import Path
 import pytest
 
 import cardforge
-from cardforge.cli import main
 from cardforge.export.markdown import read_persona_markdown, write_markdown
 from cardforge.layout.print_sheet import MM, plan_sheet
 from cardforge.model import PrintOptions
 
-from checks import boxes, slide_size, slide_xml, structural_problems
+from checks import boxes, run_cli as run, slide_size, slide_xml, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 MLOPS = ROOT / "decks" / "mlops.yaml"
 HAS_LIBREOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice")) and bool(shutil.which("pdftotext"))
 needs_libreoffice = pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice and poppler-utils are not installed (CI installs them)")
 HALF_MM = MM // 2
-
-
-def run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as exit_info:
-        return int(exit_info.code or 0)
-    return 0
 
 
 def a6_slots_mm() -> list[tuple[float, float, float, float]]:

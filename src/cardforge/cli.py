@@ -48,8 +48,6 @@ def build(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Build a presentation from DECK."""
-    from .load import load_deck
-
     report = Report()
     output = output or Path(deck.stem + ".pptx")
     if output.suffix.lower() != ".pptx":
@@ -58,18 +56,8 @@ def build(
     if output.exists() and deck.exists() and output.resolve() == deck.resolve():
         report.error(str(output), _start(), "the output would overwrite the deck itself")
         raise _fail(report)
-    try:
-        loaded = load_deck(deck, theme=theme, report=report)
-    except DeckError as error:
-        raise _fail(error.report)
-    sections = None
-    if only:
-        from .model.sections import sections_from_choices
-
-        choice_report = Report()
-        sections = sections_from_choices(only, loaded.personas, loaded.architectures, choice_report)
-        if not choice_report.ok:
-            raise _fail(choice_report)
+    loaded = _load_or_fail(deck, theme, report)
+    sections = _sections_or_fail(only, loaded)
     if strict:
         _refuse_warnings(loaded, report, sections)
     from .api import build as build_deck
@@ -82,6 +70,19 @@ def build(
         typer.echo(f"wrote {output} ({result.slides} slides)", err=True)
     if pdf:
         _export_pdf(output, output.with_suffix(".pdf"), quiet)
+
+
+def _sections_or_fail(only: Optional[List[str]], deck):
+    """The sections named by ``--only``, or ``None`` for the deck's own choice."""
+    if not only:
+        return None
+    from .model.sections import sections_from_choices
+
+    report = Report()
+    sections = sections_from_choices(only, deck.personas, deck.architectures, report)
+    if not report.ok:
+        raise _fail(report)
+    return sections
 
 
 def _refuse_warnings(deck, report: Report, sections) -> None:
@@ -206,14 +207,7 @@ def render(
 
     report = Report()
     loaded = _load_or_fail(deck, theme, report)
-    sections = None
-    if only:
-        from .model.sections import sections_from_choices
-
-        choice_report = Report()
-        sections = sections_from_choices(only, loaded.personas, loaded.architectures, choice_report)
-        if not choice_report.ok:
-            raise _fail(choice_report)
+    sections = _sections_or_fail(only, loaded)
     from .api import build as build_deck
 
     with tempfile.TemporaryDirectory(prefix="cardforge-render-") as work:
