@@ -94,6 +94,8 @@ def _column_widths(columns: list[Column], cells: list[list[list[Run]]], total: i
         pieces = texts if column.key == "name" else [w for t in texts for w in t.split()]
         longest = max((fonts.width_pt(piece, 9, "body") for piece in pieces), default=20)
         floors.append(min(pt(longest + 14), pt(130 if column.key == "name" else 110)))
+    if sum(floors) > total:  # too many columns for their longest words: share out what there is
+        floors = [max(pt(12), f * total // sum(floors)) for f in floors]
     scale = total / sum(demands)
     widths = [max(round(d * scale), f) for d, f in zip(demands, floors)]
     excess = sum(widths) - total

@@ -51,7 +51,12 @@ def salvage(data: dict, errors: list[dict], model: type[BaseModel]) -> tuple[Opt
     for error in errors:
         if not _repair(repaired, tuple(error["loc"]), model, drops):
             return None, paths
-    for list_path, indexes in drops.items():
+    # Deeper lists first, so that dropping an outer item cannot move an inner list; and
+    # nothing inside an item that goes anyway.
+    for list_path in sorted(drops, key=len, reverse=True):
+        indexes = drops[list_path]
+        if any(list_path[: len(outer) + 1] in {(*outer, i) for i in drops[outer]} for outer in drops if len(outer) < len(list_path) and list_path[: len(outer)] == outer):
+            continue
         items = _get(repaired, list_path)
         for index in indexes:
             item = items[index]

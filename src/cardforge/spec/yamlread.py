@@ -26,7 +26,7 @@ PathKey = tuple[Union[str, int], ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _HEX_COMMENT = re.compile(r"\s*:\s+(#[0-9A-Fa-f]{6})\b")
 
 
@@ -148,6 +148,9 @@ def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
         return None
     except RecursionError:
         report.error(file, Position(1, 1), "the file nests too deeply to be a deck")
+        return None
+    except yaml.YAMLError as exc:  # the reader's own complaints carry no problem mark
+        report.error(file, Position(1, 1), f"invalid YAML: {exc}")
         return None
     finally:
         composer.dispose()

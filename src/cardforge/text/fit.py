@@ -42,7 +42,7 @@ def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: boo
             lines.append(current.rstrip())
         current = token
         word = token.rstrip()
-        if metrics.width(word, size, bold) > width:
+        if word and metrics.width(word, size, bold) > width:
             pieces = _break_word(word, width, size, metrics, bold)
             lines.extend(pieces[:-1])
             current = pieces[-1] + token[len(word) :]
