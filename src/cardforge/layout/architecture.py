@@ -27,6 +27,7 @@ ZONE_GAP_PT = 14
 BADGE = (34, 15)
 LEGEND_ROW_PT = 18
 NAME_TOP_PT = 4
+MAX_LABEL_PT = 90
 BADGE_GAP_PT = 5
 
 
@@ -276,6 +277,8 @@ def _sites(source: Box, target: Box) -> tuple[int, int]:
 
 def _flow_label(name: str, text: str, start, end, obstacles, colour: str, fonts: Fonts) -> Shape:
     size = 9
+    full = text
+    text = ellipsize(text, MAX_LABEL_PT - 8, size, fonts.body, True)  # labels are meant to be numbers
     width = max(pt(16), pt(fonts.width_pt(text, size, "body", True) + 8))
     height = pt(16)
     best = None
@@ -288,7 +291,7 @@ def _flow_label(name: str, text: str, start, end, obstacles, colour: str, fonts:
             break
     box = best or Box(round((start[0] + end[0]) / 2 - width / 2), round((start[1] + end[1]) / 2 - height / 2), width, height)
     paragraph = Paragraph((Run(text),), size, colour="FFFFFF" if _dark(colour) else "1A1A1A", bold=True, align="ctr")
-    return Shape(name, box, geometry="ellipse" if len(text) <= 2 else "roundRect", fill=colour, text=TextFrame((paragraph,), anchor="ctr"), description=f"Flow {text}")
+    return Shape(name, box, geometry="ellipse" if len(text) <= 2 else "roundRect", fill=colour, text=TextFrame((paragraph,), anchor="ctr"), description=f"Flow {full}")
 
 
 def _dark(colour: str) -> bool:
