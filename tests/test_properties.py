@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 import pytest
-from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import HealthCheck, currently_in_test_context, given, note, reject, settings
+from hypothesis import event as _hypothesis_event
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -53,7 +54,15 @@ FAST = ["title", "cards", "persona-table"]
 
 PALETTE = ["Dark Blue", "Purple", "Light Blue", "Light Green", "Blue", "Orange", "Magenta", "Pink", "Gold", "Teal"]
 
-PROPERTY = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
+SCALE = float(os.environ.get("CARDFORGE_PROPERTY_SCALE", "1"))
+"""Multiplies every test's number of examples: CARDFORGE_PROPERTY_SCALE=20 searches twenty times longer."""
+
+
+def examples(count: int) -> int:
+    return max(1, round(count * SCALE))
+
+
+PROPERTY = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much], database=None)
 """Common settings: no deadline (hangs are caught by an alarm), no example database in the repo."""
 
 
@@ -77,7 +86,7 @@ def yq(text: str) -> str:
             out.append('\\"')
         elif char == "\\":
             out.append("\\\\")
-        elif _PRINTABLE.match(char):
+        elif _PRINTABLE.match(char) and char not in "\u2028\u2029":  # YAML line breaks, even when quoted
             out.append(char)
         elif code < 0x100:
             out.append(f"\\x{code:02x}")
@@ -201,7 +210,28 @@ def _line_count(path: Path) -> int:
     return len(path.read_bytes().decode("utf-8", "replace").splitlines())
 
 
-def outcome(path: Path, inspect: Optional[Callable[[Path, Any], None]] = None) -> str:
+KNOWN_PROBLEMS: dict = {}
+"""Structural problems of an open bug, each shown by an xfail test below. A property test
+whose build has only such problems rejects the example (counted in the statistics as
+``known bug: ...``) so that it can go on to find other bugs. Remove an entry when its
+xfail test starts to pass."""
+
+
+def event(text: str) -> None:
+    """Count *text* in Hypothesis's statistics (a no-op in a plain test)."""
+    if currently_in_test_context():
+        _hypothesis_event(text)
+
+
+def known_bug(problems: list[str]) -> Optional[str]:
+    """The known bug that explains every one of *problems*, if one does."""
+    for name, pattern in KNOWN_PROBLEMS.items():
+        if problems and all(pattern.match(problem) for problem in problems):
+            return name
+    return None
+
+
+def outcome(path: Path, inspect: Optional[Callable[[Path, Any], None]] = None, must_build: bool = False) -> str:
     """Load and build the deck at *path* through the API; returns "built" or "error".
 
     Fails the test on any other exception, a hang, malformed diagnostics, or a built
@@ -219,14 +249,20 @@ def outcome(path: Path, inspect: Optional[Callable[[Path, Any], None]] = None) -
             for diagnostic in errors:
                 assert_well_formed(diagnostic, path, lines, "error")
             assert not output.exists()
+            assert not must_build, "a valid deck was refused:\n" + "\n".join(str(d) for d in errors)
             event("outcome: input errors")
             return "error"
         result = cardforge.build(deck, output, report=report)
     for diagnostic in report.warnings:
         assert_well_formed(diagnostic, path, lines, "warning")
     assert output.is_file()
-    assert result.slides >= 1
+    if result.slides == 0:
+        event("built: no slides")  # `slides: []` builds an empty presentation, without a word
     problems = structural_problems(output)
+    bug = known_bug(problems)
+    if bug is not None and currently_in_test_context():
+        event(f"known bug: {bug}")
+        reject()
     assert problems == [], problems
     assert [p.name for p in output.parent.iterdir() if p.name.endswith(".tmp")] == []
     event("outcome: built")
@@ -246,6 +282,8 @@ def cli_outcome(path: Path) -> int:
         except SystemExit as exit_info:
             code = exit_info.code if isinstance(exit_info.code, int) else 1
     said = stderr.getvalue()
+    if code == 2:
+        outcome(path)  # the same deck through the API, to show the traceback
     assert "internal error" not in said, said
     assert code in (0, 1), f"exit code {code}:\n{said}"
     if code == 1:
@@ -256,7 +294,11 @@ def cli_outcome(path: Path) -> int:
         assert re.search(r"^\d+ errors?; nothing was written\.$", said, re.M), said
         event("cli: input errors")
     else:
-        assert structural_problems(output) == []
+        problems = structural_problems(output)
+        if known_bug(problems):
+            event(f"known bug: {known_bug(problems)}")
+            reject()
+        assert problems == []
         event("cli: built")
     return code
 
@@ -328,7 +370,7 @@ def valid_text(max_size: int):
 
 valid_name = valid_text(200)
 valid_long_text = valid_text(3000)
-valid_id = st.text(st.characters(exclude_characters="|()"), min_size=1, max_size=40).filter(
+valid_id = st.text(st.characters(codec="utf-8", exclude_characters="|()"), min_size=1, max_size=40).filter(
     lambda s: re.fullmatch(r"[^\s|()]+", s) is not None
 )
 
@@ -364,8 +406,8 @@ def random_text_persona(draw, index: int, text, items: int = 6):
     service = st.one_of(text, st.fixed_dictionaries({"name": text}, optional={"url": st.one_of(valid_url, text)}))
     link = st.one_of(valid_url, st.fixed_dictionaries({"url": valid_url}, optional={"title": text}))
     persona = {
-        "id": draw(st.one_of(st.just(f"P{index:03d}"), text)),
-        "name": draw(text),
+        "id": f"P{index:03d}" if draw(st.integers(0, 7)) else draw(text),
+        "name": draw(valid_name) if draw(st.integers(0, 3)) else draw(text),
         "colour": draw(maybe(st.one_of(st.sampled_from(PALETTE), text))),
         "kind": draw(maybe(st.one_of(st.sampled_from(["person", "agent", "Agent "]), text))),
         "category": draw(maybe(st.one_of(st.sampled_from(["pretrained", "generative", "discriminative"]), text))),
@@ -403,9 +445,11 @@ def random_text_deck(draw):
 
 
 @st.composite
-def valid_persona(draw, index: int, pid: str, teams: list[str], ids: list[str], items: int = 6, long_text=valid_long_text):
+def valid_persona(draw, index: int, pid: str, teams: list[str], ids: list[str], items: int = 6, long_text=valid_long_text,
+                  architectures=("lambda", "rag-chat", "LAMBDA"), components=()):
     names = st.lists(valid_name, max_size=items)
-    service = st.one_of(valid_name, st.fixed_dictionaries({"name": valid_name}, optional={"url": valid_url}))
+    service_name = st.one_of(valid_name, st.sampled_from(components)) if components else valid_name
+    service = st.one_of(service_name, st.fixed_dictionaries({"name": service_name}, optional={"url": valid_url}))
     link = st.one_of(valid_url, st.fixed_dictionaries({"url": valid_url}, optional={"title": valid_name}))
     refs = st.lists(st.sampled_from(teams + ids + ["all teams"]), max_size=4)
     persona = {
@@ -417,7 +461,7 @@ def valid_persona(draw, index: int, pid: str, teams: list[str], ids: list[str], 
         "team": draw(maybe(st.one_of(st.sampled_from(teams), valid_name) if teams else valid_name)),
         "interacts_with": draw(maybe(refs)),
         "processes": draw(maybe(names)),
-        "architectures": draw(maybe(st.lists(st.sampled_from(["lambda", "rag-chat", "LAMBDA"]), max_size=2))),
+        "architectures": draw(maybe(st.lists(st.sampled_from(list(architectures)), max_size=2))),
         "scope": draw(maybe(long_text)),
         "services": draw(maybe(st.lists(service, max_size=items))),
         "data_access": draw(maybe(long_text)),
@@ -430,8 +474,36 @@ def valid_persona(draw, index: int, pid: str, teams: list[str], ids: list[str], 
 
 
 @st.composite
-def valid_deck(draw, min_personas=1, max_personas=4, items=6, slides=None, long_text=valid_long_text):
-    """A deck that must build: every text non-blank and within its length, every reference known."""
+def custom_architecture(draw):
+    """An architecture of random text: layers, components (some named like services), flows."""
+    layers, component_ids = [], []
+    for layer in range(draw(st.integers(1, 4))):
+        components = []
+        for _ in range(draw(st.integers(1, 4))):
+            component_ids.append(f"c{len(component_ids)}")
+            component = {"id": component_ids[-1], "name": draw(valid_name)}
+            if draw(st.booleans()):
+                component["aliases"] = draw(st.lists(valid_name, max_size=2))
+            components.append(component)
+        layers.append({"name": draw(valid_name), "components": components})
+    flows = draw(st.lists(st.tuples(st.sampled_from(component_ids), st.sampled_from(component_ids), maybe(valid_name)), max_size=5))
+    architecture = {
+        "id": "custom",
+        "title": draw(maybe(valid_name)),
+        "description": draw(maybe(valid_name)),
+        "direction": draw(maybe(st.sampled_from(["horizontal", "vertical"]))),
+        "layers": layers,
+        "flows": [_drop_empty({"from": a, "to": b, "label": label}) for a, b, label in flows],
+    }
+    return _drop_empty(architecture)
+
+
+@st.composite
+def valid_deck(draw, min_personas=1, max_personas=4, items=6, slides=None, long_text=valid_long_text, extras=False):
+    """A deck that must build: every text non-blank and within its length, every reference known.
+
+    With *extras*, a custom architecture and an RBAC table of random text too.
+    """
     count = draw(st.integers(min_personas, max_personas))
     ids = draw(
         st.one_of(
@@ -440,6 +512,9 @@ def valid_deck(draw, min_personas=1, max_personas=4, items=6, slides=None, long_
         )
     )
     teams = draw(st.lists(valid_name, max_size=3, unique_by=lambda s: s.strip().casefold()))
+    architecture = draw(custom_architecture()) if extras else None
+    architectures = ("lambda", "rag-chat", "LAMBDA") + (("custom",) if architecture else ())
+    components = tuple(c["name"] for layer in architecture["layers"] for c in layer["components"]) if architecture else ()
     deck = {
         "cardforge": Raw("1"),
         "title": draw(valid_name),
@@ -448,8 +523,19 @@ def valid_deck(draw, min_personas=1, max_personas=4, items=6, slides=None, long_
         "footer": draw(maybe(valid_name)),
         "slides": draw(st.sampled_from([FAST, FAST, FAST, ["cards"], _ABSENT])) if slides is None else slides,
         "teams": [{"name": name} for name in teams] if teams else _ABSENT,
-        "personas": [draw(valid_persona(i, pid, teams, ids, items, long_text)) for i, pid in enumerate(ids)],
+        "architectures": [architecture] if architecture else _ABSENT,
+        "personas": [draw(valid_persona(i, pid, teams, ids, items, long_text, architectures, components)) for i, pid in enumerate(ids)],
     }
+    if extras:
+        environments = draw(st.lists(valid_name, min_size=1, max_size=3, unique_by=lambda s: s.strip().casefold()))
+        role = st.one_of(st.sampled_from(["Owner", "Contributor", "Reader", "Data Reader", "owner"]), valid_name)
+        grants = draw(st.lists(st.tuples(st.sampled_from(ids), st.one_of(valid_name, st.sampled_from(components))),
+                               max_size=6, unique_by=lambda g: (g[0].strip().casefold(), g[1].strip().casefold())))
+        deck["rbac"] = {
+            "environments": environments,
+            "grants": [{"persona": pid, "service": service, "roles": draw(st.dictionaries(st.sampled_from(environments), role, max_size=3))}
+                       for pid, service in grants],
+        }
     return _drop_empty(deck)
 
 
@@ -487,7 +573,7 @@ def nothing_lost(path: Path, deck) -> None:
 # 1. Random text everywhere text goes
 # --------------------------------------------------------------------------------------
 
-@settings(max_examples=60, **PROPERTY)
+@settings(max_examples=examples(60), **PROPERTY)
 @given(deck=random_text_deck(), seed=st.integers(0, 2**16))
 def test_random_text_everywhere_builds_or_reports(deck, seed):
     text = to_yaml(deck, seed)
@@ -496,17 +582,17 @@ def test_random_text_everywhere_builds_or_reports(deck, seed):
         outcome(path)
 
 
-@settings(max_examples=40, **PROPERTY)
+@settings(max_examples=examples(40), **PROPERTY)
 @given(deck=valid_deck(), seed=st.integers(0, 2**16))
 def test_any_valid_text_builds_and_nothing_is_lost(deck, seed):
     """Non-blank text of any script and length within the limits is never refused or lost."""
     text = to_yaml(deck, seed)
     note(text[:3000])
     with deck_file(text) as path:
-        assert outcome(path, inspect=nothing_lost) == "built"
+        outcome(path, inspect=nothing_lost, must_build=True)
 
 
-@settings(max_examples=15, **PROPERTY)
+@settings(max_examples=examples(15), **PROPERTY)
 @given(deck=random_text_deck(), seed=st.integers(0, 2**16))
 def test_random_text_through_the_command_line(deck, seed):
     with deck_file(to_yaml(deck, seed)) as path:
@@ -537,7 +623,7 @@ url_rest = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=URL_SAFE, max_size=60),
 )
-any_url = st.one_of(long_url, st.builds(lambda s, r: s + r, schemes, url_rest), any_text)
+any_url = st.one_of(valid_url, long_url, long_url, st.builds(lambda s, r: s + r, schemes, url_rest), any_text)
 
 
 def _allowed_scheme(url: str) -> bool:
@@ -554,7 +640,7 @@ def _external_links(path: Path) -> list[str]:
     return targets
 
 
-@settings(max_examples=40, **PROPERTY)
+@settings(max_examples=examples(40), **PROPERTY)
 @given(urls=st.lists(any_url, min_size=1, max_size=4), places=st.lists(st.sampled_from(["learn", "learn-text", "service"]), min_size=4, max_size=4), seed=st.integers(0, 2**16))
 def test_links_of_any_length_and_scheme(urls, places, seed):
     persona = {"id": "P001", "name": "Link Tester", "services": [], "learn": []}
@@ -683,7 +769,7 @@ def mangled_deck(draw):
     return deck
 
 
-@settings(max_examples=120, **PROPERTY)
+@settings(max_examples=examples(120), **PROPERTY)
 @given(deck=mangled_deck(), seed=st.integers(0, 2**16))
 def test_any_value_in_any_place(deck, seed):
     text = to_yaml(deck, seed)
@@ -692,7 +778,7 @@ def test_any_value_in_any_place(deck, seed):
         outcome(path)
 
 
-@settings(max_examples=25, **PROPERTY)
+@settings(max_examples=examples(25), **PROPERTY)
 @given(value=values, seed=st.integers(0, 2**16))
 def test_any_document_whatsoever(value, seed):
     text = to_yaml(value, seed)
@@ -711,8 +797,8 @@ FRAGMENTS = [
     "cardforge: 2", "cardforge: one", "cardforge: 0", "slides: [nope]", "[" * 200 + "]" * 200, "[" * 3000,
     "{a: " * 60 + "1" + "}" * 60, "- " * 100 + "x", "\ufeffcardforge: 1", "\u2028", "\x85", "\u00a0: x",
 ]
-raw_char = st.characters(exclude_characters="".join(chr(c) for c in range(0x80, 0xA0) if c != 0x85))
-"""Any character but C1 controls (which are a known crash: see test_c1_control_character_...)."""
+raw_char = st.characters(codec="utf-8")
+"""Any character that can be in a UTF-8 file, raw: controls, C1 controls, line separators, BOM."""
 random_yaml = st.one_of(
     st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12).map("\n".join),
     st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(raw_char, max_size=30)), min_size=1, max_size=8).map("\n".join),
@@ -721,7 +807,7 @@ random_yaml = st.one_of(
 )
 
 
-@settings(max_examples=150, **PROPERTY)
+@settings(max_examples=examples(150), **PROPERTY)
 @given(body=random_yaml, header=st.booleans())
 def test_random_yaml_text(body, header):
     text = ("cardforge: 1\ntitle: t\nslides: [title, cards]\npersonas: [{id: P1, name: N}]\n" if header else "") + body
@@ -730,7 +816,7 @@ def test_random_yaml_text(body, header):
         outcome(path)
 
 
-@settings(max_examples=60, **PROPERTY)
+@settings(max_examples=examples(60), **PROPERTY)
 @given(data=st.one_of(
     st.binary(max_size=200),
     st.builds(lambda head, tail: head + tail, st.sampled_from([b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"c\x00", b"\x00c", b""]), st.binary(max_size=100)),
@@ -739,23 +825,104 @@ def test_random_yaml_text(body, header):
     st.builds(lambda text: text.encode("latin-1", "replace"), st.sampled_from(["cardforge: 1\ntitle: Jyväskylä\npersonas: [{id: P1, name: Ö}]"])),
 ))
 def test_random_bytes(data):
-    assume(not re.search("[\x80-\x84\x86-\x9f]", data.decode("utf-8", "ignore")))  # the known C1 crash
     note(repr(data))
     with deck_file(data) as path:
         outcome(path)
 
 
-@settings(max_examples=40, **PROPERTY)
+@settings(max_examples=examples(40), **PROPERTY)
 @given(body=random_yaml)
 def test_random_yaml_through_the_command_line(body):
     with deck_file("cardforge: 1\ntitle: t\n" + body) as path:
         cli_outcome(path)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a raw C1 control character (U+0080..U+009F but U+0085) in the file "
-                   "escapes as yaml.reader.ReaderError, an internal error, instead of a positioned input error")
+MARK = "\u27e6MARK\u27e7"
+FIELD_LIMITS = {"name": 200, "team": 200, "scope": 4000, "data_access": 4000, "notes": 4000, "skills": 200,
+                "processes": 200, "people": 200, "services": 200, "learn": 4000, "teams": 200}
+
+
+@st.composite
+def deck_with_one_bad_value(draw):
+    """A valid deck with one text made one character too long, and the key it was put in."""
+    deck = draw(valid_deck(max_personas=3, slides=FAST))
+    field = draw(st.sampled_from(sorted(FIELD_LIMITS)))
+    bad = MARK + "x" * (FIELD_LIMITS[field] + 1 - len(MARK))
+    if field == "teams":
+        deck.setdefault("teams", []).append({"name": bad})
+        return deck, field
+    persona = draw(st.sampled_from(deck["personas"]))
+    if field == "services":
+        persona["services"] = list(persona.get("services", [])) + [{"name": bad}]
+    elif field == "learn":
+        persona["learn"] = list(persona.get("learn", [])) + [{"title": bad, "url": "https://example.org/"}]
+    elif field in ("skills", "processes", "people"):
+        persona[field] = list(persona.get(field) or []) + [bad]
+    else:
+        persona[field] = bad
+    return deck, field
+
+
+@settings(max_examples=examples(30), **PROPERTY)
+@given(case=deck_with_one_bad_value(), seed=st.integers(0, 2**16))
+def test_one_bad_value_gives_one_error_at_its_place(case, seed):
+    """One value too long: exactly one error, on the line where that value is written."""
+    deck, field = case
+    text = to_yaml(deck, seed)
+    note(text[:3000])
+    (line,) = [number for number, content in enumerate(text.splitlines(), start=1) if MARK in content]
+    with deck_file(text) as path:
+        with time_limit(), pytest.raises(DeckError) as caught:
+            cardforge.load_deck(path)
+    errors = caught.value.report.errors
+    assert [d.position.line for d in errors] == [line], f"{field}: " + "\n".join(map(str, errors))
+    assert "too long" in errors[0].message, str(errors[0])
+
+
+only_choice = st.one_of(
+    st.sampled_from(["title", "cards", "persona-table", "process-map", "interactions", "categories", "rbac", "gaps",
+                     "architecture", "architecture:lambda", "architecture:rag-chat", "architecture:LAMBDA", "cards:P001",
+                     "cards:p001,P002", "cards:", "cards:,", "cards:P999", "architecture:", "architecture:nope", ":", "",
+                     " cards ", "CARDS", "table", "persona-cards", "cards:P001:P002", "rbac:x", "title:"]),
+    any_text.filter(lambda s: "\x00" not in s),
+)
+
+
+@settings(max_examples=examples(40), **PROPERTY)
+@given(choices=st.lists(only_choice, min_size=1, max_size=4))
+def test_any_only_choice_on_the_command_line(choices):
+    """`--only` takes any text: a known section, or an error in the usual form, never a crash."""
+    text = "cardforge: 1\ntitle: t\npersonas: [{id: P001, name: A, architectures: [lambda]}, {id: P002, name: B}]\n"
+    note(repr(choices))
+    with deck_file(text) as path:
+        output = path.with_name("only.pptx")
+        stderr = io.StringIO()
+        argv = ["build", str(path), "-o", str(output), "--quiet"] + [arg for choice in choices for arg in ("--only", choice)]
+        with time_limit(), contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                main(argv)
+                code = 0
+            except SystemExit as exit_info:
+                code = exit_info.code if isinstance(exit_info.code, int) else 1
+        said = stderr.getvalue()
+        assert code in (0, 1) and "internal error" not in said, said
+        if code == 0:
+            problems = structural_problems(output)
+            if known_bug(problems):
+                reject()
+            assert problems == []
+            event("only: built")
+        else:
+            assert not output.exists()
+            assert said.startswith("--only:1:1: error: ") or DIAGNOSTIC.match(said.splitlines()[0]), said
+            event("only: input errors")
+
+
+# Three crashes these properties found, each fixed since (commit 93a02c7), kept as regression tests.
+
 @pytest.mark.parametrize("char", ["\x80", "\x9f"])
 def test_c1_control_character_in_the_file_is_an_input_error(char):
+    """Was yaml.reader.ReaderError, an internal error: raw U+0080..U+009F (but U+0085) in a file."""
     text = f"cardforge: 1\ntitle: a{char}b\npersonas: [{{id: P1, name: N}}]\n"
     with deck_file(text) as path:
         with pytest.raises(DeckError) as caught:
@@ -765,33 +932,141 @@ def test_c1_control_character_in_the_file_is_an_input_error(char):
         assert cli_outcome(path) == 1
 
 
+def test_persona_with_two_invalid_parts_is_an_input_error():
+    """Was IndexError/KeyError in salvage(): a persona dropped for an invalid required key, with an
+    invalid list item inside it too, was looked up again to drop the item."""
+    text = 'cardforge: 1\ntitle: t\npersonas:\n  - {id: P001, name: "", skills: [""]}\n'
+    with deck_file(text) as path:
+        with pytest.raises(DeckError) as caught:
+            with time_limit():
+                cardforge.load_deck(path)
+        assert len(caught.value.report.errors) == 2
+
+
+TABLE_WIDTH_DECK = """\
+cardforge: 1
+title: t
+slides: [persona-table]
+architectures:
+  - {id: a, title: "\\x1cX", layers: [{name: L, components: [{id: c, name: C}]}]}
+teams: [{name: "\\x1cY"}]
+personas:
+  - id: P1
+    name: Averyveryverylongpersonaname
+    team: Averyveryverylongteamname
+    interacts_with: ["\\x1cY"]
+    processes: [Averyveryverylongprocessname]
+    architectures: [a]
+    scope: Averyveryverylongscopetextword
+    services: [Averyveryverylongservicename]
+    data_access: Averyveryverylongdataaccessword
+    skills: [Averyveryverylongskillname]
+    learn: [{title: Averyveryverylongtitle, url: "https://example.org/"}]
+"""
+
+
+@pytest.mark.parametrize("separator", ["\\x1c", ""])
+def test_persona_table_columns_have_positive_widths(separator):
+    """Were negative when the columns' floors exceeded the table width: with U+001C at the start of a
+    narrow column's text (white space to Python, not to pydantic) text.fit._wrap_line raised
+    IndexError; without it the table was written with negative <a:gridCol w>."""
+    text = TABLE_WIDTH_DECK.replace("\\x1c", separator)
+    with deck_file(text) as path:
+        with time_limit():
+            deck = cardforge.load_deck(path)
+            cardforge.build(deck, path.with_name("out.pptx"))
+        with zipfile.ZipFile(path.with_name("out.pptx")) as package:
+            root = etree.fromstring(package.read("ppt/slides/slide1.xml"))
+        widths = [int(col.get("w")) for col in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}gridCol")]
+        assert widths and min(widths) > 0, widths
+
+
+FLOW_LABEL_DECK = """\
+cardforge: 1
+title: t
+slides: [{architecture: custom}]
+architectures:
+  - id: custom
+    layers:
+      - {name: A, components: [{id: a, name: A}]}
+      - {name: B, components: [{id: b, name: B}]}
+    flows:
+      - {from: a, to: b, label: "%s"}
+personas:
+  - {id: P1, name: N}
+""" % ("W" * 120)
+
+
+def test_long_flow_label_stays_on_the_slide():
+    with deck_file(FLOW_LABEL_DECK) as path:
+        with time_limit():
+            deck = cardforge.load_deck(path)
+            cardforge.build(deck, path.with_name("out.pptx"))
+        assert structural_problems(path.with_name("out.pptx")) == []
+
+
 # --------------------------------------------------------------------------------------
 # 4. Sizes: 1 to 60 personas, 0 to 40 items per list
 # --------------------------------------------------------------------------------------
 
-short_name = st.one_of(
-    st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,24}", fullmatch=True),
-    st.sampled_from(["Azure Data Factory", "数据工程", "مهندس", "😀 Emoji", "Jyväskylän yliopisto", "SQL", "a" * 60]),
-).filter(_visible)
+BASES = ["Azure Data Factory", "数据工程", "مهندس البيانات", "😀 Emoji", "Jyväskylän yliopisto", "SQL", "Python",
+         "PySpark", "Azure Databricks", "Power BI", "Microsoft Fabric", "a" * 60, "e\u0301", "x"]
 
 
-@settings(max_examples=12, **PROPERTY)
-@given(deck=valid_deck(min_personas=1, max_personas=60, items=40, slides=FAST, long_text=short_name), seed=st.integers(0, 2**16))
+@st.composite
+def sized_deck(draw):
+    """1 to 60 personas with 0 to 40 items in every list.
+
+    Hypothesis draws the sizes; the names come from a seeded generator, because
+    thousands of separate draws would overrun Hypothesis's example size.
+    """
+    count = draw(st.integers(1, 60))
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    teams = ["Data Team", "AI Team"]
+
+    def name() -> str:
+        return f"{rng.choice(BASES)} {rng.randrange(100)}"
+
+    def items(make=name) -> list:
+        return [make() for _ in range(draw(st.integers(0, 40)))]
+
+    personas = []
+    for index in range(1, count + 1):
+        persona = {
+            "id": f"P{index:03d}",
+            "name": name(),
+            "team": rng.choice(teams),
+            "kind": rng.choice(["person", "agent"]),
+            "interacts_with": items(lambda: rng.choice(teams + ["P001", "all teams"])),
+            "processes": items(),
+            "services": items(lambda: rng.choice([name(), {"name": name(), "url": "https://example.org/s"}])),
+            "skills": items(),
+            "learn": items(lambda: {"title": name(), "url": "https://example.org/l"}),
+            "people": items(),
+        }
+        if rng.random() < 0.5:
+            persona["scope"] = name()
+        personas.append(persona)
+    return {"cardforge": Raw("1"), "title": "Sizes", "slides": FAST, "teams": [{"name": t} for t in teams], "personas": personas}
+
+
+@settings(max_examples=examples(6), **PROPERTY)
+@given(deck=sized_deck(), seed=st.integers(0, 2**16))
 def test_any_number_of_personas_and_items(deck, seed):
     text = to_yaml(deck, seed)
     note(text[:2000])
     with deck_file(text) as path:
-        assert outcome(path, inspect=nothing_lost) == "built"
+        outcome(path, inspect=nothing_lost, must_build=True)
 
 
-@settings(max_examples=6, **PROPERTY)
-@given(deck=valid_deck(min_personas=1, max_personas=12, items=12, slides=_ABSENT, long_text=valid_text(400)), seed=st.integers(0, 2**16))
+@settings(max_examples=examples(6), **PROPERTY)
+@given(deck=valid_deck(min_personas=1, max_personas=12, items=12, slides=_ABSENT, long_text=valid_text(400), extras=True), seed=st.integers(0, 2**16))
 def test_full_decks_of_random_text(deck, seed):
-    """Every section (process map, architectures, interactions, categories, gaps) with random text."""
+    """Every section (process map, architectures, interactions, categories, RBAC, gaps) with random text."""
     text = to_yaml(deck, seed)
     note(text[:3000])
     with deck_file(text) as path:
-        assert outcome(path, inspect=nothing_lost) == "built"
+        outcome(path, inspect=nothing_lost, must_build=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -926,7 +1201,7 @@ def test_stress_text_deck_loses_nothing(stress_build):
 # --------------------------------------------------------------------------------------
 
 def test_every_strange_string_builds_schema_valid(tmp_path):
-    names = [s for s in STRANGE if _visible(s)]
+    names = [s for s in STRANGE if _visible(s) and len(s) <= 200]
     personas = [
         {"id": f"P{i:03d}", "name": name, "team": name, "scope": name, "skills": [name, name + "x"],
          "services": [name, {"name": "S " + name, "url": "https://example.org/" + str(i)}],
@@ -938,7 +1213,7 @@ def test_every_strange_string_builds_schema_valid(tmp_path):
             "slides": FAST + ["process-map", "interactions", "gaps"], "personas": personas}
     path = tmp_path / "strange.yaml"
     path.write_text(to_yaml(deck, 3), encoding="utf-8")
-    assert outcome(path, inspect=nothing_lost) == "built"
+    outcome(path, inspect=nothing_lost, must_build=True)
     output = path.with_name("out.pptx")
     if SCHEMAS.exists():
         assert schema_errors(output) == []
