@@ -34,18 +34,23 @@ def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: boo
         return [text.rstrip()]
     lines: list[str] = []
     current = ""
+    current_width = 0.0  # of `current` with its trailing spaces: widths add up token by token
     for token in _TOKENS.findall(text):
-        if current and metrics.width((current + token).rstrip(), size, bold) <= width:
+        word = token.rstrip()
+        word_width = metrics.width(word, size, bold) if word else 0.0
+        if current and current_width + word_width <= width:
             current += token
+            current_width += metrics.width(token, size, bold) if token != word else word_width
             continue
         if current.strip():
             lines.append(current.rstrip())
         current = token
-        word = token.rstrip()
-        if word and metrics.width(word, size, bold) > width:
+        current_width = metrics.width(token, size, bold)
+        if word and word_width > width:
             pieces = _break_word(word, width, size, metrics, bold)
             lines.extend(pieces[:-1])
             current = pieces[-1] + token[len(word) :]
+            current_width = metrics.width(current, size, bold)
     if current.strip() or not lines:
         lines.append(current.rstrip())
     return lines

@@ -66,6 +66,7 @@ class ElementWriter:
         self._language = attr(language)
         self._fonts = {role: attr(family) for role, family in fonts.items()}
         self.out: list[str] = []
+        self._properties: dict[tuple, str] = {}
         # Ids are given in element order up front, so that a connector drawn beneath the
         # shapes it joins can already name them.
         self._ids = iter(range(2, 2 + len(names)))
@@ -222,6 +223,15 @@ class ElementWriter:
             self.out.append(f"<a:r>{properties}<a:t>{text(piece)}</a:t></a:r>")
 
     def _run_properties(self, run: Run, paragraph: Paragraph) -> str:
+        if run.link:
+            return self._build_run_properties(run, paragraph)
+        key = (run.bold or paragraph.bold, run.italic, run.colour or paragraph.colour, paragraph.size, paragraph.font)
+        found = self._properties.get(key)
+        if found is None:
+            found = self._properties[key] = self._build_run_properties(run, paragraph)
+        return found
+
+    def _build_run_properties(self, run: Run, paragraph: Paragraph) -> str:
         bold = "1" if (run.bold or paragraph.bold) else "0"
         italic = "1" if run.italic else "0"
         underline = ' u="sng"' if run.link else ""
