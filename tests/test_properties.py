@@ -400,36 +400,43 @@ def maybe(draw, strategy):
 
 
 @st.composite
-def random_text_persona(draw, index: int, text, items: int = 6):
-    """A persona with *text* in every field that holds text."""
-    lists = st.lists(text, max_size=items)
-    service = st.one_of(text, st.fixed_dictionaries({"name": text}, optional={"url": st.one_of(valid_url, text)}))
-    link = st.one_of(valid_url, st.fixed_dictionaries({"url": valid_url}, optional={"title": text}))
-    persona = {
-        "id": f"P{index:03d}" if draw(st.integers(0, 7)) else draw(text),
-        "name": draw(valid_name) if draw(st.integers(0, 3)) else draw(text),
-        "colour": draw(maybe(st.one_of(st.sampled_from(PALETTE), text))),
-        "kind": draw(maybe(st.one_of(st.sampled_from(["person", "agent", "Agent "]), text))),
-        "category": draw(maybe(st.one_of(st.sampled_from(["pretrained", "generative", "discriminative"]), text))),
-        "team": draw(maybe(text)),
-        "interacts_with": draw(maybe(lists)),
-        "processes": draw(maybe(lists)),
-        "architectures": draw(maybe(st.lists(st.one_of(st.sampled_from(["lambda", "rag-chat"]), text), max_size=2))),
-        "scope": draw(maybe(text)),
-        "services": draw(maybe(st.lists(service, max_size=items))),
-        "data_access": draw(maybe(text)),
-        "skills": draw(maybe(lists)),
-        "learn": draw(maybe(st.lists(link, max_size=3))),
-        "people": draw(maybe(st.one_of(st.just([]), lists))),
-        "notes": draw(maybe(text)),
-    }
-    return _drop_empty(persona)
-
-
-@st.composite
 def random_text_deck(draw):
-    text = any_text
+    """Any text in any place, at a rate drawn per deck (1 to 100 in 100 texts); elsewhere valid values."""
+    rate = draw(st.sampled_from([1, 3, 10, 30, 100]))
+
+    def chaos(good):
+        """*good* values, but any text at all at the deck's rate."""
+        return st.integers(0, 99).flatmap(lambda n: any_text if n >= 100 - rate else good)  # shrinks to good
+
+    text = chaos(valid_name)
     count = draw(st.integers(1, 4))
+    ids = [draw(chaos(st.just(f"P{index:03d}"))) for index in range(1, count + 1)]
+    teams = draw(st.lists(st.fixed_dictionaries({"name": text}, optional={"description": text}), max_size=3))
+    refs = chaos(st.sampled_from(ids + [t["name"] for t in teams] + ["all teams"]))
+    lists = st.lists(text, max_size=6)
+    service = st.one_of(text, st.fixed_dictionaries({"name": text}, optional={"url": chaos(valid_url)}))
+    link = st.one_of(chaos(valid_url), st.fixed_dictionaries({"url": chaos(valid_url)}, optional={"title": text}))
+    personas = []
+    for pid in ids:
+        persona = {
+            "id": pid,
+            "name": draw(text),
+            "colour": draw(maybe(chaos(st.sampled_from(PALETTE)))),
+            "kind": draw(maybe(chaos(st.sampled_from(["person", "agent", "Agent "])))),
+            "category": draw(maybe(chaos(st.sampled_from(["pretrained", "generative", "discriminative"])))),
+            "team": draw(maybe(text)),
+            "interacts_with": draw(maybe(st.lists(refs, max_size=4))),
+            "processes": draw(maybe(lists)),
+            "architectures": draw(maybe(st.lists(chaos(st.sampled_from(["lambda", "rag-chat"])), max_size=2))),
+            "scope": draw(maybe(text)),
+            "services": draw(maybe(st.lists(service, max_size=6))),
+            "data_access": draw(maybe(text)),
+            "skills": draw(maybe(lists)),
+            "learn": draw(maybe(st.lists(link, max_size=3))),
+            "people": draw(maybe(st.one_of(st.just([]), lists))),
+            "notes": draw(maybe(text)),
+        }
+        personas.append(_drop_empty(persona))
     deck = {
         "cardforge": Raw("1"),
         "title": draw(text),
@@ -437,10 +444,11 @@ def random_text_deck(draw):
         "organisation": draw(maybe(text)),
         "footer": draw(maybe(text)),
         "slides": draw(st.sampled_from([FAST, FAST, FAST, FAST, ["cards"], _ABSENT])),
-        "teams": draw(maybe(st.lists(st.fixed_dictionaries({"name": text}, optional={"description": text}), max_size=3))),
+        "teams": teams or _ABSENT,
         "processes": draw(maybe(st.lists(st.fixed_dictionaries({"name": text}, optional={"description": text, "stages": st.lists(text, max_size=3)}), max_size=3))),
-        "personas": [draw(random_text_persona(i + 1, text)) for i in range(count)],
+        "personas": personas,
     }
+    event(f"random text: {rate} in 100")
     return _drop_empty(deck)
 
 
