@@ -38,8 +38,13 @@ def clean(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
 
 
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def text(value: str) -> str:
     """Character data, escaped."""
+    if not _NEEDS_ESCAPE.search(value):
+        return value
     return clean(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -67,6 +72,7 @@ class ElementWriter:
         self._fonts = {role: attr(family) for role, family in fonts.items()}
         self.out: list[str] = []
         self._properties: dict[tuple, str] = {}
+        self._openings: dict[tuple, str] = {}
         # Ids are given in element order up front, so that a connector drawn beneath the
         # shapes it joins can already name them.
         self._ids = iter(range(2, 2 + len(names)))
@@ -201,13 +207,17 @@ class ElementWriter:
 
     def _paragraph(self, paragraph: Paragraph, first: bool) -> None:
         out = self.out
-        indent = f'marL="{BULLET_INDENT}" indent="-{BULLET_INDENT}"' if paragraph.bullet else 'marL="0" indent="0"'
         before = 0 if first else paragraph.space_before * 100
-        bullet = '<a:buFont typeface="Arial"/><a:buChar char="•"/>' if paragraph.bullet else "<a:buNone/>"
-        out.append(
-            f'<a:p><a:pPr algn="{paragraph.align}" {indent}><a:lnSpc><a:spcPts val="{round(line_height(paragraph.size) * 100)}"/></a:lnSpc>'
-            f'<a:spcBef><a:spcPts val="{before}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet}</a:pPr>'
-        )
+        key = (paragraph.align, paragraph.bullet, paragraph.size, before)
+        opening = self._openings.get(key)
+        if opening is None:
+            indent = f'marL="{BULLET_INDENT}" indent="-{BULLET_INDENT}"' if paragraph.bullet else 'marL="0" indent="0"'
+            bullet = '<a:buFont typeface="Arial"/><a:buChar char="•"/>' if paragraph.bullet else "<a:buNone/>"
+            opening = self._openings[key] = (
+                f'<a:p><a:pPr algn="{paragraph.align}" {indent}><a:lnSpc><a:spcPts val="{round(line_height(paragraph.size) * 100)}"/></a:lnSpc>'
+                f'<a:spcBef><a:spcPts val="{before}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet}</a:pPr>'
+            )
+        out.append(opening)
         for run in paragraph.runs:
             self._run(run, paragraph)
         family = self._fonts[paragraph.font]
