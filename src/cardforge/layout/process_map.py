@@ -24,6 +24,8 @@ ROW_PT = (30, 20)
 
 def process_map_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     processes = [p for p in deck.processes if not p.ad_hoc] + [p for p in deck.processes if p.ad_hoc]
+    if not processes:
+        return []  # nothing to map: the section is skipped with a note
     personas = deck.personas
     _, area, _ = overview_frame(deck, fonts, "Personas and processes (9 of 9)", "")
     has_lanes = any(p.stages for p in processes)
