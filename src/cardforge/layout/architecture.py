@@ -99,7 +99,7 @@ def _diagram_slides(deck: Deck, plan: _Plan, fonts: Fonts, focus: Optional[Perso
                 f"{architecture.title} has more than {MAX_COMPONENTS} components or {MAX_PERSONAS} personas, "
                 f"so it is split by layers over {len(groups)} slides; this one shows {', '.join(l.name for l in layers)}."
             )
-        _draw(deck, plan, layers, slide, area, fonts, focus, split_note=len(groups) > 1)
+        _draw(deck, plan, layers, slide, area, fonts, focus)
         slide.notes = "\n".join(notes)
         slides.append(slide)
     return slides
@@ -122,7 +122,7 @@ def _layer_groups(architecture: Architecture, plan: _Plan) -> list[list]:
     return groups
 
 
-def _draw(deck: Deck, plan: _Plan, layers: list, slide: Slide, area: Box, fonts: Fonts, focus: Optional[Persona], split_note: bool) -> None:
+def _draw(deck: Deck, plan: _Plan, layers: list, slide: Slide, area: Box, fonts: Fonts, focus: Optional[Persona]) -> None:
     theme = deck.theme
     on_slide = {p.id for layer in layers for c in layer.components for p in plan.users.get(c.id, [])}
     shown = [p for p in plan.personas if (focus is None or p is focus) and p.id in on_slide]

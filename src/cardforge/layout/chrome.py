@@ -38,11 +38,6 @@ class Frame:
         """How much smaller than a 7.5 in slide this frame is (1 for slides, less for cards)."""
         return min(1.0, min(self.width, self.height) / pt(540))
 
-    @property
-    def content(self) -> Box:
-        """The area between the margins and above the footer."""
-        return Box(self.margin, self.margin, self.width - 2 * self.margin, self.height - 2 * self.margin - self.footer_height)
-
 
 def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h: int) -> Optional[Picture]:
     """The theme's logo fitted into *max_w* x *max_h*, right-aligned at *right*."""

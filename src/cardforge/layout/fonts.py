@@ -20,16 +20,12 @@ sizes and splits, and a deck repeats many texts."""
 class Fonts:
     """The theme's two font roles with their metrics."""
 
-    heading_family: str
-    body_family: str
     heading: Metrics
     body: Metrics
 
     @classmethod
     def from_theme(cls, theme: Theme) -> "Fonts":
         return cls(
-            theme.heading_font.family,
-            theme.body_font.family,
             metrics_for(theme.heading_font.family, theme.heading_font.file),
             metrics_for(theme.body_font.family, theme.body_font.file),
         )

@@ -7,7 +7,6 @@ that are wider than a whole line (URLs), preferring a break after ``/``, ``-``, 
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Optional
 
 from .measure import LINE_SPACING, Metrics
 
@@ -70,18 +69,6 @@ def _break_word(word: str, width: float, size: float, metrics: Metrics, bold: bo
         pieces.append(word[start:end])
         start = end
     return pieces
-
-
-def text_height(line_count: int, size: float) -> float:
-    return line_count * line_height(size)
-
-
-def largest_fitting(sizes: Iterable[int], fits: Callable[[int], bool]) -> Optional[int]:
-    """The first size in *sizes* (largest first) for which *fits* holds."""
-    for size in sizes:
-        if fits(size):
-            return size
-    return None
 
 
 def ellipsize(text: str, width: float, size: float, metrics: Metrics, bold: bool = False) -> str:
