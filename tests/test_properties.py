@@ -211,9 +211,9 @@ def _line_count(path: Path) -> int:
 
 
 KNOWN_PROBLEMS: dict = {}
-KNOWN_CRASHES = {
-    "empty-processes": lambda error, where: isinstance(error, ValueError) and where == "process_map.py:_draw",
-}
+KNOWN_CRASHES: dict = {}
+# An entry looked like this, while `processes: []` crashed the process map:
+#   "empty-processes": lambda error, where: isinstance(error, ValueError) and where == "process_map.py:_draw",
 """Structural problems (patterns) and crashes (tests on the exception and the function that
 raised it) of open bugs, each shown by an xfail test below. A property test that runs into
 one rejects the example (counted in the statistics as ``known bug: ...``) so that it can go
@@ -948,7 +948,7 @@ def test_any_only_choice_on_the_command_line(choices):
             event("only: input errors")
 
 
-# Three crashes these properties found, each fixed since (commit 93a02c7), kept as regression tests.
+# Bugs these properties found, each fixed since (commits 93a02c7, 6f94178, c0c3d59): regression tests.
 
 @pytest.mark.parametrize("char", ["\x80", "\x9f"])
 def test_c1_control_character_in_the_file_is_an_input_error(char):
@@ -1012,6 +1012,7 @@ def test_persona_table_columns_have_positive_widths(separator):
 
 
 def test_empty_process_list_builds_the_process_map():
+    """Was ValueError (min() of an empty sequence) in the process map: an internal error."""
     text = "cardforge: 1\ntitle: t\nslides: [process-map]\nprocesses: []\npersonas: [{id: P001, name: N}]\n"
     with deck_file(text) as path:
         assert cli_outcome(path) in (0, 1)
@@ -1034,6 +1035,7 @@ personas:
 
 
 def test_long_flow_label_stays_on_the_slide():
+    """Was drawn wider than the slide: the label box held the whole label on one line."""
     with deck_file(FLOW_LABEL_DECK) as path:
         with time_limit():
             deck = cardforge.load_deck(path)
