@@ -1043,6 +1043,18 @@ def test_long_flow_label_stays_on_the_slide():
         assert structural_problems(path.with_name("out.pptx")) == []
 
 
+def test_flow_labels_of_the_builtin_rag_chat_diagram_do_not_overlap():
+    from checks import boxes, slide_xml
+
+    text = "cardforge: 1\ntitle: t\nslides: [{architecture: rag-chat}]\npersonas: [{id: P1, name: N}]\n"
+    with deck_file(text) as path:
+        assert outcome(path) == "built"
+        for name, root in slide_xml(path.with_name("out.pptx")):
+            labels = [b for b in boxes(root) if b.name.startswith("flow:") and b.name.endswith(":label")]
+            overlapping = [(a.name, b.name) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)]
+            assert overlapping == [], f"{name}: {overlapping}"
+
+
 # --------------------------------------------------------------------------------------
 # 4. Sizes: 1 to 60 personas, 0 to 40 items per list
 # --------------------------------------------------------------------------------------

@@ -263,7 +263,8 @@ def _flows(architecture: Architecture, boxes: dict[str, Box], deck: Deck, fonts:
         lines.append(straight(name, (f"component:{flow.source}", source, sites[0]), (f"component:{flow.target}", target, sites[1]), colour, pt(1.75)))
         if flow.label:
             start, end = site_point(source, sites[0]), site_point(target, sites[1])
-            labels.append(_flow_label(f"{name}:label", flow.label, start, end, boxes.values(), colour, fonts))
+            obstacles = [*boxes.values(), *(label.box for label in labels)]  # nor on another label
+            labels.append(_flow_label(f"{name}:label", flow.label, start, end, obstacles, colour, fonts))
     return lines, labels
 
 
