@@ -55,7 +55,7 @@ def salvage(data: dict, errors: list[dict], model: type[BaseModel]) -> tuple[Opt
     # nothing inside an item that goes anyway.
     for list_path in sorted(drops, key=len, reverse=True):
         indexes = drops[list_path]
-        if any(list_path[: len(outer) + 1] in {(*outer, i) for i in drops[outer]} for outer in drops if len(outer) < len(list_path) and list_path[: len(outer)] == outer):
+        if _inside_dropped(list_path, drops):
             continue
         items = _get(repaired, list_path)
         for index in indexes:
@@ -70,6 +70,14 @@ def salvage(data: dict, errors: list[dict], model: type[BaseModel]) -> tuple[Opt
         return model.model_validate(repaired), paths
     except ValidationError:
         return None, paths
+
+
+def _inside_dropped(path: PathKey, drops: dict[PathKey, set[int]]) -> bool:
+    """Whether *path* lies inside a list item that is dropped as a whole."""
+    for outer, indexes in drops.items():
+        if len(outer) < len(path) and path[: len(outer)] == outer and path[len(outer)] in indexes:
+            return True
+    return False
 
 
 def _repair(data: dict, loc: PathKey, model: type[BaseModel], drops: dict[PathKey, set[int]]) -> bool:
