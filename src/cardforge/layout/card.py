@@ -14,6 +14,7 @@ from typing import Optional
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
+from ..text.fit import line_height
 from ..theme.contrast import text_on
 from .chrome import Frame, fitted_title, footer
 from .fonts import Fonts
@@ -25,6 +26,8 @@ TITLE_SIZES = range(32, 15, -1)
 BAND_HEIGHT = 92
 PANEL_PADDING = 20
 COLUMN_GAP = 28
+VALUE_GAP_PT = 2
+"""Space above each value paragraph, under its label or the item before."""
 LEFT_SHARE = 0.45
 COMPACT_SCALE = 0.45
 COMPACT_FIELDS = ("team", "interacts_with", "processes", "services", "skills")
@@ -174,24 +177,32 @@ def _people_field(persona: Persona) -> Field:
 
 def render_fields(fields: list[Field], size: int, label_colour: str, text_colour: str) -> list[Paragraph]:
     """Paragraphs for *fields* at value *size*: a bold label, then the values."""
-    label_size = size - 3 if size >= 12 else max(6, size - 1)  # never larger than the values
+    label_size = _label_size(size)
     gap = round(size * 0.7)
     paragraphs: list[Paragraph] = []
     for field_ in fields:
         paragraphs.append(Paragraph((Run(field_.label),), label_size, colour=label_colour, bold=True, space_before=gap if paragraphs else 0))
         shown = field_.shown
-        more = [Run(f"+ {field_.hidden} more (see notes)", italic=True)] if field_.hidden else []
+        more = [Run(_more_text(field_.hidden), italic=True)] if field_.hidden else []
         if field_.as_list:
             for run in shown + more:
-                paragraphs.append(Paragraph((run,), size, colour=text_colour, bullet=True, space_before=2))
+                paragraphs.append(Paragraph((run,), size, colour=text_colour, bullet=True, space_before=VALUE_GAP_PT))
         else:
             runs: list[Run] = []
             for index, run in enumerate(shown + more):
                 if index:
                     runs.append(Run(field_.separator))
                 runs.append(replace(run, italic=True) if field_.italic and not run.italic else run)
-            paragraphs.append(Paragraph(tuple(runs), size, colour=text_colour, space_before=2))
+            paragraphs.append(Paragraph(tuple(runs), size, colour=text_colour, space_before=VALUE_GAP_PT))
     return paragraphs
+
+
+def _label_size(size: int) -> int:
+    return size - 3 if size >= 12 else max(6, size - 1)  # never larger than the values
+
+
+def _more_text(hidden: int) -> str:
+    return f"+ {hidden} more (see notes)"
 
 
 def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = VALUE_SIZES) -> int:
@@ -233,22 +244,22 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = 
     return smallest
 
 
-_FIELD_HEIGHTS: dict[tuple, float] = {}
-
-
 def field_height(field_: Field, size: int, width: int, fonts: Fonts) -> float:
-    """Height in points of one field (label and values), remembered by content: decks
-    repeat teams, processes and skills, and fitting tries several sizes."""
-    key = (
-        field_.label, tuple((run.text, run.italic) for run in field_.items), field_.as_list, field_.separator,
-        field_.italic, field_.hidden, field_.clipped, size, width, id(fonts.body),
-    )
-    height = _FIELD_HEIGHTS.get(key)
-    if height is None:
-        height = fonts.height_pt(render_fields([field_], size, "000000", "000000"), width)
-        if len(_FIELD_HEIGHTS) > 200_000:
-            _FIELD_HEIGHTS.clear()
-        _FIELD_HEIGHTS[key] = height
+    """Height in points of one field (label and values) as :func:`render_fields` draws it.
+
+    Measured from the texts alone, without building paragraphs: fitting a card asks this
+    for every field at several sizes, and the wrapped lines are remembered by text.
+    """
+    label_size = _label_size(size)
+    height = len(fonts.wrapped(field_.label, width, label_size, bold=True)) * line_height(label_size)
+    texts = [run.text for run in field_.shown]
+    if field_.hidden:
+        texts.append(_more_text(field_.hidden))
+    if not field_.as_list:
+        texts = [field_.separator.join(texts)]
+    pitch = line_height(size)
+    for text in texts:
+        height += VALUE_GAP_PT + len(fonts.wrapped(text, width, size, bullet=field_.as_list)) * pitch
     return height
 
 

@@ -36,11 +36,15 @@ class Fonts:
     def lines(self, paragraph: Paragraph, width_emu: int) -> list[str]:
         """The lines *paragraph* breaks into in a text area *width_emu* wide."""
         bold = paragraph.bold or any(run.bold for run in paragraph.runs)
-        key = (paragraph.text, width_emu, paragraph.size, paragraph.font, bold, paragraph.bullet)
+        return self.wrapped(paragraph.text, width_emu, paragraph.size, paragraph.font, bold, paragraph.bullet)
+
+    def wrapped(self, text: str, width_emu: int, size: int, role: str = "body", bold: bool = False, bullet: bool = False) -> list[str]:
+        """The lines *text* breaks into in a text area *width_emu* wide."""
+        key = (text, width_emu, size, role, bold, bullet)
         cached = _WRAPPED.get(key)
         if cached is None:
-            width = width_emu / EMU_PER_PT - (BULLET_INDENT_PT if paragraph.bullet else 0)
-            cached = wrap(paragraph.text, width, paragraph.size, self.metrics(paragraph.font), bold)
+            width = width_emu / EMU_PER_PT - (BULLET_INDENT_PT if bullet else 0)
+            cached = wrap(text, width, size, self.metrics(role), bold)
             if len(_WRAPPED) > 500_000:
                 _WRAPPED.clear()
             _WRAPPED[key] = cached

@@ -134,31 +134,37 @@ def _clip(runs: list[Run], width: int, size: int, max_lines: int, fonts: Fonts) 
 def _choose_size(columns, cells, widths, available: int, fonts: Fonts):
     """The size and line limit that need the fewest slides, preferring larger, whole text.
 
-    Each cell is wrapped once per size; a line limit only caps the counts, so trying the
-    limits costs nothing more. Only the chosen combination is cut to its limit.
+    Each cell is wrapped at most once per size, and not at all once it fits on one line
+    at a larger size (widths scale with size). A line limit only caps a row's tallest
+    cell, so trying the limits costs nothing more. Only the chosen combination is cut.
     """
     pad = CELL_INSET[1] + CELL_INSET[3] + pt(2)
+    inners = [w - CELL_INSET[0] - CELL_INSET[2] for w in widths]
+    texts = [[_plain(cell) for cell in row] for row in cells]
+    counts = [[2] * len(row) for row in texts]  # "more than one line" until measured
     best = None
     for size in SIZES:
-        counts = [[_line_count(cell, w, size, fonts) for cell, w in zip(row, widths)] for row in cells]
+        counts = [_row_counts(row, previous, inners, size, fonts) for row, previous in zip(texts, counts)]
+        tallest = [max(row, default=0) for row in counts]
         header = max(_cell_height([Run(c.header, bold=True)], w, size, fonts) for c, w in zip(columns, widths))
         pitch = line_height(size) * EMU_PER_PT
         for max_lines in (99, 6, 5, 4, 3):
-            heights = [max(header, max(round(min(n, max_lines) * pitch) + pad for n in row)) for row in counts]
-            heights = [min(h, available - header) for h in heights]
+            heights = [min(max(header, round(min(n, max_lines) * pitch) + pad), available - header) for n in tallest]
             pages = _paginate(heights, available - header)
             key = (len(pages), -max_lines, -size)
             if best is None or key < best[0]:
-                best = (key, size, max_lines, heights, header, pages)
-    _, size, max_lines, heights, header, pages = best
-    clipped = [[_clip(cell, w, size, max_lines, fonts) for cell, w in zip(row, widths)] for row in cells]
+                best = (key, size, max_lines, heights, header, pages, counts)
+    _, size, max_lines, heights, header, pages, counts = best
+    clipped = [
+        [cell if n <= max_lines else _clip(cell, w, size, max_lines, fonts) for cell, w, n in zip(row, widths, row_counts)]
+        for row, row_counts in zip(cells, counts)
+    ]
     return size, clipped, heights, header, pages
 
 
-def _line_count(runs: list[Run], width: int, size: int, fonts: Fonts) -> int:
-    if not runs:
-        return 0
-    return len(fonts.lines(Paragraph(tuple(runs), size), width - CELL_INSET[0] - CELL_INSET[2]))
+def _row_counts(texts: list[str], previous: list[int], inners: list[int], size: int, fonts: Fonts) -> list[int]:
+    """Line counts of one row's cells at *size*; a cell on one line at a larger size stays so."""
+    return [n if n <= 1 else len(fonts.wrapped(t, w, size)) if t else 0 for t, n, w in zip(texts, previous, inners)]
 
 
 def _paginate(heights: list[int], available: int) -> list[list[int]]:

@@ -78,7 +78,9 @@ class Paragraph:
 
     @property
     def text(self) -> str:
-        return "".join(run.text for run in self.runs)
+        if len(self.runs) == 1:
+            return self.runs[0].text
+        return "".join([run.text for run in self.runs])
 
 
 @dataclass(frozen=True)

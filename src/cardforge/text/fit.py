@@ -31,20 +31,22 @@ def wrap(text: str, width: float, size: float, metrics: Metrics, bold: bool = Fa
 def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:
     if metrics.width(text.rstrip(), size, bold) <= width:  # the common case: it fits as it is
         return [text.rstrip()]
+    space = metrics.width(" ", size, bold)
     lines: list[str] = []
     current = ""
     current_width = 0.0  # of `current` with its trailing spaces: widths add up token by token
     for token in _TOKENS.findall(text):
         word = token.rstrip()
         word_width = metrics.width(word, size, bold) if word else 0.0
+        token_width = word_width + _spaces_width(token, word, space, size, metrics, bold)
         if current and current_width + word_width <= width:
             current += token
-            current_width += metrics.width(token, size, bold) if token != word else word_width
+            current_width += token_width
             continue
         if current.strip():
             lines.append(current.rstrip())
         current = token
-        current_width = metrics.width(token, size, bold)
+        current_width = token_width
         if word and word_width > width:
             pieces = _break_word(word, width, size, metrics, bold)
             lines.extend(pieces[:-1])
@@ -53,6 +55,16 @@ def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: boo
     if current.strip() or not lines:
         lines.append(current.rstrip())
     return lines
+
+
+def _spaces_width(token: str, word: str, space: float, size: float, metrics: Metrics, bold: bool) -> float:
+    """Width of the white space that ends *token* (after *word*): usually one plain space."""
+    tail = len(token) - len(word)
+    if tail == 0:
+        return 0.0
+    if tail == 1 and token[-1] == " ":
+        return space
+    return metrics.width(token[len(word) :], size, bold)
 
 
 def _break_word(word: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:

@@ -50,20 +50,20 @@ class TableMetrics:
         self.family = table["family"]
         self._upem = table["units_per_em"]
         self._faces = {False: _expand(table["regular"]["widths"]), True: _expand(table["bold"]["widths"])}
-        self._cache: dict[tuple[str, bool], float] = {}
+        self._cache: dict[bool, dict[str, float]] = {False: {}, True: {}}
         self.scale = 1.0
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        key = (text, bold)
-        units = self._cache.get(key)
+        cache = self._cache[bold]
+        units = cache.get(text)
         if units is None:
             faces = self._faces[bold]
             units = 0.0
             for char in text:
                 advance = faces.get(char)
                 units += advance if advance is not None else _fallback_em(char) * self._upem
-            if len(self._cache) < 200_000:
-                self._cache[key] = units
+            if len(cache) < 200_000:
+                cache[text] = units
         return units * size / self._upem * SAFETY * self.scale
 
 

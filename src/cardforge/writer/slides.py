@@ -1,0 +1,170 @@
+"""Slide and notes parts, written as finished bytes outside python-pptx's part graph.
+
+python-pptx looks up free part names, relationship ids and shape ids by scanning what
+exists, and walks the whole relationship graph to save: a deck becomes quadratic in
+slides and in shapes. Here every slide and notes page is built as plain XML, serialised
+at once (so a thousand slides do not stay in memory as trees), and named and related by
+counting. python-pptx keeps only the template's own parts: masters, layouts, theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..layout.shapes import Slide, flatten
+from .xml import ElementWriter, attr, clean
+from .xml import text as text_escape
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL_SLIDE = f"{_R}/slide"
+REL_SLIDE_LAYOUT = f"{_R}/slideLayout"
+REL_NOTES_SLIDE = f"{_R}/notesSlide"
+REL_NOTES_MASTER = f"{_R}/notesMaster"
+REL_HYPERLINK = f"{_R}/hyperlink"
+REL_IMAGE = f"{_R}/image"
+CT_SLIDE = "application/vnd.openxmlformats-officedocument.presentationml.slide+xml"
+CT_NOTES = "application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"
+
+_NAMESPACES = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+)
+_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_SLIDE_HEAD = (
+    f"{_DECLARATION}<p:sld {_NAMESPACES}><p:cSld><p:spTree>"
+    '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
+    '<p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/>'
+    '<a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>'
+)
+_SLIDE_TAIL = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"
+_NOTES_HEAD = (
+    f"{_DECLARATION}<p:notes {_NAMESPACES}><p:cSld><p:spTree>"
+    '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>'
+    '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide Image Placeholder 1"/><p:cNvSpPr>'
+    '<a:spLocks noGrp="1" noRot="1" noChangeAspect="1"/></p:cNvSpPr><p:nvPr><p:ph type="sldImg"/></p:nvPr>'
+    "</p:nvSpPr><p:spPr/></p:sp>"
+    '<p:sp><p:nvSpPr><p:cNvPr id="3" name="Notes Placeholder 2"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+    '<p:nvPr><p:ph type="body" idx="1"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>'
+)
+_NOTES_TAIL = "</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
+
+
+@dataclass(frozen=True)
+class Rel:
+    """One relationship: *target* is an absolute part name, or a URL when *external*."""
+
+    rid: str
+    reltype: str
+    target: str
+    external: bool = False
+
+
+@dataclass
+class GeneratedPart:
+    """A finished package member with its relationships."""
+
+    name: str
+    content_type: str
+    blob: bytes
+    rels: list[Rel] = field(default_factory=list)
+
+    def relate(self, reltype: str, target: str, external: bool = False) -> str:
+        rid = f"rId{len(self.rels) + 1}"
+        self.rels.append(Rel(rid, reltype, target, external))
+        return rid
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    name: str
+    content_type: str
+    blob: bytes
+
+
+@dataclass
+class SlideParts:
+    """Builds the slides of one presentation as :class:`GeneratedPart` objects.
+
+    *layout* and *notes_master* are part names in the template; *taken* holds the part
+    names the template already uses, so that images get fresh ones.
+    """
+
+    layout: str
+    language: str
+    fonts: dict[str, str]
+    notes_master: str
+    taken: set[str]
+    parts: list[GeneratedPart] = field(default_factory=list)
+    images: dict[str, ImageFile] = field(default_factory=dict)
+
+    def add_all(self, slides: list[Slide]) -> list[GeneratedPart]:
+        """The slide parts of *slides*, in order (notes and images go to :attr:`parts`)."""
+        # Named first, so that a link to a later slide (`#card:P001`) can be related
+        # while an earlier slide is filled.
+        names = [f"/ppt/slides/slide{index}.xml" for index in range(1, len(slides) + 1)]
+        anchors: dict[str, str] = {}
+        for slide, name in zip(slides, names):
+            if slide.anchor:
+                anchors.setdefault(slide.anchor, name)
+        slide_parts = []
+        for index, (slide, name) in enumerate(zip(slides, names), start=1):
+            part = self._slide_part(slide, name, anchors)
+            slide_parts.append(part)
+            if slide.notes:
+                self._add_notes(part, index, slide.notes)
+        self.parts[:0] = slide_parts
+        return slide_parts
+
+    def _slide_part(self, slide: Slide, name: str, anchors: dict[str, str]) -> GeneratedPart:
+        part = GeneratedPart(name, CT_SLIDE, b"")
+        part.relate(REL_SLIDE_LAYOUT, self.layout)
+        related: dict[str, tuple[str, bool]] = {}  # target -> rId: a slide may link one card many times
+
+        def links(target: str) -> tuple[str, bool]:
+            known = related.get(target)
+            if known is None:
+                if target.startswith("#"):
+                    destination = anchors.get(target[1:])
+                    known = (part.relate(REL_SLIDE, destination), True) if destination else ("", False)
+                else:
+                    known = (part.relate(REL_HYPERLINK, target, external=True), False)
+                related[target] = known
+            return known
+
+        def image_rel(path: str) -> str:
+            return part.relate(REL_IMAGE, self._image(path).name)
+
+        writer = ElementWriter(links, self.language, self.fonts, [element.name for element in flatten(slide.elements)])
+        for element in slide.elements:
+            writer.element(element, image_rel)
+        part.blob = (_SLIDE_HEAD + writer.markup() + _SLIDE_TAIL).encode("utf-8")
+        return part
+
+    def _add_notes(self, slide_part: GeneratedPart, index: int, text: str) -> None:
+        language = attr(self.language)
+        paragraphs = "".join(
+            f'<a:p><a:r><a:rPr lang="{language}" dirty="0"/><a:t>{text_escape(line)}</a:t></a:r></a:p>' if line else "<a:p/>"
+            for line in clean(text).split("\n")
+        )
+        notes = GeneratedPart(f"/ppt/notesSlides/notesSlide{index}.xml", CT_NOTES, (_NOTES_HEAD + paragraphs + _NOTES_TAIL).encode("utf-8"))
+        notes.relate(REL_NOTES_MASTER, self.notes_master)
+        notes.relate(REL_SLIDE, slide_part.name)
+        slide_part.relate(REL_NOTES_SLIDE, notes.name)
+        self.parts.append(notes)
+
+    def _image(self, path: str) -> ImageFile:
+        """One media part per image file, however many slides show it."""
+        image = self.images.get(path)
+        if image is None:
+            from pptx.parts.image import Image
+
+            picture = Image.from_file(path)
+            number = len(self.images) + 1
+            while f"/ppt/media/image{number}.{picture.ext}" in self.taken:
+                number += 1
+            image = ImageFile(f"/ppt/media/image{number}.{picture.ext}", picture.content_type, picture.blob)
+            self.taken.add(image.name)
+            self.images[path] = image
+        return image
+
