@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Iterable, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
-class Position:
-    """A 1-based line and column in a file."""
+class Position(NamedTuple):
+    """A 1-based line and column in a file (a tuple: a large deck has one per value)."""
 
     line: int = 1
     column: int = 1

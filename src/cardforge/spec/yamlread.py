@@ -2,7 +2,7 @@
 
 The deck format reads every scalar as the text the user wrote (no YAML 1.1 booleans, no
 sexagesimal numbers), and forbids anchors, aliases, tags and duplicate keys. PyYAML's
-composer gives nodes with marks; this module walks them into plain Python values (dicts,
+parser gives events with marks; this module builds them into plain Python values (dicts,
 lists, strings and ``None``) plus a table of positions keyed by path, so that later stages
 can point at the exact value a problem concerns.
 """
@@ -16,9 +16,16 @@ from typing import Any, Union
 
 import yaml
 import yaml.composer
-import yaml.resolver
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from ..diagnostics import Position, Report
 
@@ -66,64 +73,139 @@ def _pos(mark: yaml.Mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
-try:  # libyaml's parser is several times faster; the composing stays in Python
-    from yaml._yaml import CParser
+try:  # libyaml's parser is several times faster than PyYAML's own
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    CParser = None
-
-if CParser is not None:
-
-    class _Base(CParser, yaml.composer.Composer, yaml.resolver.Resolver):  # type: ignore[misc]
-        def __init__(self, text: str):
-            CParser.__init__(self, text)
-            yaml.composer.Composer.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-        def get_single_node(self):  # the Python composer, so that compose_node below is used
-            return yaml.composer.Composer.get_single_node(self)
-
-        def dispose(self) -> None:
-            pass
-
-else:  # pragma: no cover
-    _Base = yaml.SafeLoader  # type: ignore[misc,assignment]
+    _Parser = yaml.SafeLoader  # type: ignore[misc,assignment]
 
 
-class _Composer(_Base):  # type: ignore[misc,valid-type]
-    """A loader used only to compose nodes; reports forbidden constructs instead of raising."""
+class _Builder:
+    """Builds plain values straight from parser events, noting where each one stands.
 
-    def __init__(self, text: str, file: str, report: Report):
-        super().__init__(text)
-        self._file = file
+    No node tree is composed and no tags are resolved: every scalar stays the text
+    written. Anchors, aliases and tags are reported instead of being applied; subtrees
+    that cannot be used (a duplicate key's value, anything nested too deeply) are
+    skipped event by event, so depth never exhausts the stack.
+    """
+
+    def __init__(self, text: str, doc: Document, report: Report):
+        self._parser = _Parser(text)
+        self._doc = doc
         self._report = report
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            self.get_event()
-            self._report.error(
-                self._file,
-                _pos(event.start_mark),
-                f"alias `*{event.anchor}` is not allowed; write the value out in full",
+    def document(self) -> tuple[bool, Any]:
+        """Whether the stream holds a document, and its value. Raises ``yaml.YAMLError``."""
+        parser = self._parser
+        parser.get_event()  # stream start
+        if parser.check_event(StreamEndEvent):
+            return False, None
+        parser.get_event()  # document start
+        first = parser.peek_event()
+        value = self._value((), 0)
+        parser.get_event()  # document end
+        if not parser.check_event(StreamEndEvent):
+            extra = parser.get_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", first.start_mark, "but found another document", extra.start_mark
             )
-            return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
-        if isinstance(event, (ScalarEvent, CollectionStartEvent)):
-            if event.anchor is not None:
-                self._report.error(
-                    self._file,
-                    _pos(event.start_mark),
-                    f"anchor `&{event.anchor}` is not allowed; write each value out in full",
-                )
-                event.anchor = None
-            if event.tag not in (None, "!"):
-                shown = event.tag.replace("tag:yaml.org,2002:", "!!")
-                self._report.error(
-                    self._file,
-                    _pos(event.start_mark),
-                    f"tag `{shown}` is not allowed; deck files hold plain values only",
-                )
-                event.tag = None
-        return super().compose_node(parent, index)
+        return True, value
+
+    def _value(self, path: PathKey, depth: int) -> Any:
+        event = self._parser.get_event()
+        self._doc.value_positions[path] = _pos(event.start_mark)
+        if isinstance(event, ScalarEvent):
+            self._check_decorations(event)
+            if depth > MAX_DEPTH:
+                return self._too_deep(event)
+            return None if not event.style and event.value in _NULLS else event.value
+        if isinstance(event, AliasEvent):
+            self._error(event, f"alias `*{event.anchor}` is not allowed; write the value out in full")
+            return None
+        self._check_decorations(event)
+        if depth > MAX_DEPTH:
+            return self._too_deep(event)
+        if isinstance(event, SequenceStartEvent):
+            items = []
+            while not self._parser.check_event(SequenceEndEvent):
+                items.append(self._value((*path, len(items)), depth + 1))
+            self._parser.get_event()
+            return items
+        return self._mapping(path, depth)
+
+    def _mapping(self, path: PathKey, depth: int) -> dict:
+        parser, doc = self._parser, self._doc
+        result: dict[str, Any] = {}
+        while not parser.check_event(MappingEndEvent):
+            key = parser.get_event()
+            if isinstance(key, AliasEvent):
+                self._error(key, f"alias `*{key.anchor}` is not allowed; write the value out in full")
+                self._skip()
+                continue
+            self._check_decorations(key)
+            if not isinstance(key, ScalarEvent):
+                self._error(key, "a key must be plain text")
+                self._skip(key)
+                self._skip()
+                continue
+            if key.value == "<<" and not key.style:
+                self._error(key, "merge keys (`<<`) are not allowed")
+                self._skip()
+                continue
+            if key.value in result:
+                first = doc.key_positions[(*path, key.value)]
+                self._error(key, f"duplicate key `{key.value}` (first given at line {first.line})")
+                self._skip()
+                continue
+            doc.key_positions[(*path, key.value)] = _pos(key.start_mark)
+            self._check_hex_comment(key, parser.peek_event())
+            result[key.value] = self._value((*path, key.value), depth + 1)
+        parser.get_event()
+        return result
+
+    def _check_decorations(self, event) -> None:
+        if event.anchor is not None:
+            self._error(event, f"anchor `&{event.anchor}` is not allowed; write each value out in full")
+        if event.tag not in (None, "!"):
+            shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+            self._error(event, f"tag `{shown}` is not allowed; deck files hold plain values only")
+
+    def _check_hex_comment(self, key: ScalarEvent, value) -> None:
+        """``colour: #002060`` is a key with a comment, not a colour: say so."""
+        if not (isinstance(value, ScalarEvent) and not value.style and value.value == ""):
+            return
+        line_index = key.end_mark.line
+        if line_index >= len(self._doc.lines):
+            return
+        match = _HEX_COMMENT.match(self._doc.lines[line_index][key.end_mark.column :])
+        if match:
+            column = key.end_mark.column + match.start(1) + 1
+            self._report.error(
+                self._doc.file,
+                Position(line_index + 1, column),
+                f"`{match.group(1)}` here is a YAML comment, so the value is empty; "
+                f'quote the colour: "{match.group(1)}"',
+            )
+
+    def _too_deep(self, event) -> None:
+        self._error(event, "the file nests too deeply to be a deck")
+        self._skip(event)
+        return None
+
+    def _skip(self, started=None) -> None:
+        """Consume one value's events: the rest of *started*'s, or the next value's."""
+        depth = 0
+        event = started if started is not None else self._parser.get_event()
+        while True:
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            if depth == 0:
+                return
+            event = self._parser.get_event()
+
+    def _error(self, event, message: str) -> None:
+        self._report.error(self._doc.file, _pos(event.start_mark), message)
 
 
 def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
@@ -138,27 +220,20 @@ def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
         return None
     if _report_tabs(text, file, report):
         return None
-    composer = _Composer(text, file, report)
+    document = Document(file, None, lines=text.splitlines())
     try:
-        node = composer.get_single_node()
+        found, document.data = _Builder(text, document, report).document()
     except yaml.MarkedYAMLError as exc:
         if not _report_hex_in_flow(text, file, report):
             position, message = _yaml_problem(exc)
             report.error(file, position, message)
         return None
-    except RecursionError:
-        report.error(file, Position(1, 1), "the file nests too deeply to be a deck")
-        return None
     except yaml.YAMLError as exc:  # the reader's own complaints carry no problem mark
         report.error(file, Position(1, 1), f"invalid YAML: {exc}")
         return None
-    finally:
-        composer.dispose()
-    if node is None:
+    if not found:
         report.error(file, Position(1, 1), "the file is empty; `cardforge init FILE` writes a starter deck")
         return None
-    document = Document(file, None, lines=text.splitlines())
-    document.data = _walk(node, (), document, report, depth=0)
     return document
 
 
@@ -255,65 +330,3 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     opened = exc.context_mark
     where = f" (in what starts at line {opened.line + 1}, column {opened.column + 1})" if opened else ""
     return f"invalid YAML: {problem}{where}"
-
-
-def _walk(node: Node, path: PathKey, doc: Document, report: Report, depth: int) -> Any:
-    doc.value_positions[path] = _pos(node.start_mark)
-    if depth > MAX_DEPTH:
-        report.error(doc.file, _pos(node.start_mark), "the file nests too deeply to be a deck")
-        return None
-    if isinstance(node, ScalarNode):
-        if not node.style and node.value in _NULLS:
-            return None
-        return node.value
-    if isinstance(node, SequenceNode):
-        return [
-            _walk(item, (*path, index), doc, report, depth + 1)
-            for index, item in enumerate(node.value)
-        ]
-    if isinstance(node, MappingNode):
-        return _walk_mapping(node, path, doc, report, depth)
-    return None
-
-
-def _walk_mapping(node: MappingNode, path: PathKey, doc: Document, report: Report, depth: int) -> dict:
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            report.error(doc.file, _pos(key_node.start_mark), "a key must be plain text")
-            continue
-        if key_node.value == "<<" and not key_node.style:
-            report.error(doc.file, _pos(key_node.start_mark), "merge keys (`<<`) are not allowed")
-            continue
-        key = key_node.value
-        if key in result:
-            first = doc.key_positions[(*path, key)]
-            report.error(
-                doc.file,
-                _pos(key_node.start_mark),
-                f"duplicate key `{key}` (first given at line {first.line})",
-            )
-            continue
-        doc.key_positions[(*path, key)] = _pos(key_node.start_mark)
-        _report_hex_comment(key_node, value_node, doc, report)
-        result[key] = _walk(value_node, (*path, key), doc, report, depth + 1)
-    return result
-
-
-def _report_hex_comment(key_node: Node, value_node: Node, doc: Document, report: Report) -> None:
-    """``colour: #002060`` is a key with a comment, not a colour: say so."""
-    if not (isinstance(value_node, ScalarNode) and not value_node.style and value_node.value == ""):
-        return
-    line_index = key_node.end_mark.line
-    if line_index >= len(doc.lines):
-        return
-    rest = doc.lines[line_index][key_node.end_mark.column :]
-    match = _HEX_COMMENT.match(rest)
-    if match:
-        column = key_node.end_mark.column + match.start(1) + 1
-        report.error(
-            doc.file,
-            Position(line_index + 1, column),
-            f"`{match.group(1)}` here is a YAML comment, so the value is empty; "
-            f'quote the colour: "{match.group(1)}"',
-        )
