@@ -186,3 +186,20 @@ def test_example_decks_build_without_warnings(tmp_path):
         report = Report()
         cardforge.build(cardforge.load_deck(deck_file, report=report), tmp_path / "d.pptx", report=report)
         assert [str(w) for w in report.warnings] == [], deck_file.name
+
+
+def test_the_executable_reports_and_exits_with_the_right_status(tmp_path, write_deck):
+    """``python -m cardforge`` exits at once after its work; output and status must survive that."""
+    import subprocess
+    import sys
+
+    broken = write_deck("cardforge: 1\ntitle: T\npersonas:\n  - {id: P1, name: A, colour: Dark Blu}\n")
+    failed = subprocess.run([sys.executable, "-m", "cardforge", "validate", str(broken)], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert f"{broken}:4:" in failed.stderr and "Dark Blue" in failed.stderr
+
+    output = tmp_path / "out.pptx"
+    built = subprocess.run([sys.executable, "-m", "cardforge", "build", str(MLOPS), "-o", str(output)], capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0
+    assert f"wrote {output}" in built.stderr
+    assert len(OpenPptx(str(output)).slides) > 12
