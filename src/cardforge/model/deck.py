@@ -172,10 +172,15 @@ class Deck:
     print_options: PrintOptions = field(default_factory=PrintOptions)
     disabled_lints: frozenset[str] = frozenset()
     document: Optional[Document] = field(default=None, repr=False)
+    _by_id: dict[str, Persona] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def persona(self, persona_id: str) -> Optional[Persona]:
-        folded = persona_id.casefold()
-        return next((p for p in self.personas if p.id.casefold() == folded), None)
+        """The persona with *persona_id* (case-insensitive), if any."""
+        if len(self._by_id) != len(self.personas):  # built on first use, after resolution
+            self._by_id = {}
+            for persona in self.personas:
+                self._by_id.setdefault(persona.id.casefold(), persona)
+        return self._by_id.get(persona_id.casefold())
 
     def document_value(self, path) -> Any:
         """The value the deck file holds at *path* (as read, before validation)."""

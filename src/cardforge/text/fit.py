@@ -31,15 +31,12 @@ def wrap(text: str, width: float, size: float, metrics: Metrics, bold: bool = Fa
 def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:
     if metrics.width(text.rstrip(), size, bold) <= width:  # the common case: it fits as it is
         return [text.rstrip()]
-    space = metrics.width(" ", size, bold)
+    limit = width / size  # widths scale with size: compare them at 1 pt
     lines: list[str] = []
     current = ""
     current_width = 0.0  # of `current` with its trailing spaces: widths add up token by token
-    for token in _TOKENS.findall(text):
-        word = token.rstrip()
-        word_width = metrics.width(word, size, bold) if word else 0.0
-        token_width = word_width + _spaces_width(token, word, space, size, metrics, bold)
-        if current and current_width + word_width <= width:
+    for token, word, word_width, token_width in _measured_tokens(text, metrics, bold):
+        if current and current_width + word_width <= limit:
             current += token
             current_width += token_width
             continue
@@ -47,32 +44,49 @@ def _wrap_line(text: str, width: float, size: float, metrics: Metrics, bold: boo
             lines.append(current.rstrip())
         current = token
         current_width = token_width
-        if word and word_width > width:
+        if word and word_width > limit:
             pieces = _break_word(word, width, size, metrics, bold)
             lines.extend(pieces[:-1])
             current = pieces[-1] + token[len(word) :]
-            current_width = metrics.width(current, size, bold)
+            current_width = metrics.width(current, 1, bold)
     if current.strip() or not lines:
         lines.append(current.rstrip())
     return lines
 
 
-def _spaces_width(token: str, word: str, space: float, size: float, metrics: Metrics, bold: bool) -> float:
-    """Width of the white space that ends *token* (after *word*): usually one plain space."""
-    tail = len(token) - len(word)
-    if tail == 0:
-        return 0.0
-    if tail == 1 and token[-1] == " ":
-        return space
-    return metrics.width(token[len(word) :], size, bold)
+_TOKENIZED: dict[tuple, list[tuple[str, str, float, float]]] = {}
+
+
+def _measured_tokens(text: str, metrics: Metrics, bold: bool) -> list[tuple[str, str, float, float]]:
+    """*text*'s tokens (a word and the spaces after it), each with the word and the widths
+    of word and token at 1 pt. Remembered: the same text is wrapped at several sizes."""
+    key = (metrics, bold, text)
+    found = _TOKENIZED.get(key)
+    if found is None:
+        space = metrics.width(" ", 1, bold)
+        found = []
+        for token in _TOKENS.findall(text):
+            word = token.rstrip()
+            word_width = metrics.width(word, 1, bold) if word else 0.0
+            tail = token[len(word) :]
+            tail_width = 0.0 if not tail else space if tail == " " else metrics.width(tail, 1, bold)
+            found.append((token, word, word_width, word_width + tail_width))
+        if len(_TOKENIZED) > 200_000:
+            _TOKENIZED.clear()
+        _TOKENIZED[key] = found
+    return found
 
 
 def _break_word(word: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:
+    """*word* cut into pieces no wider than *width*, preferring to cut after a soft break."""
+    advances = [metrics.width(char, size, bold) for char in word]
     pieces: list[str] = []
     start = 0
     while start < len(word):
         end = start + 1
-        while end < len(word) and metrics.width(word[start : end + 1], size, bold) <= width:
+        used = advances[start]
+        while end < len(word) and used + advances[end] <= width:
+            used += advances[end]
             end += 1
         if end < len(word):
             soft = max(word.rfind(c, start, end) for c in _SOFT_BREAKS)
