@@ -87,9 +87,11 @@ def structural_problems(path: Path) -> list[str]:
                 if int(end.get("id")) not in ids:
                     problems.append(f"{name}: connector end on missing shape {end.get('id')}")
         for element in root.iter(f"{{{NS['a']}}}off", f"{{{NS['a']}}}ext"):
-            for value in element.attrib.values():
+            for key, value in element.attrib.items():
                 if not value.lstrip("-").isdigit():
                     problems.append(f"{name}: non-integer coordinate {value}")
+                elif key in ("cx", "cy") and int(value) < 0:
+                    problems.append(f"{name}: negative size {key}={value}")
         for box in boxes(root):
             if box.x < 0 or box.y < 0 or box.x + box.w > width or box.y + box.h > height:
                 problems.append(f"{name}: {box.name} leaves the slide")

@@ -185,3 +185,34 @@ def test_larger_architectures_split_by_layer_group_with_a_note(write_deck, tmp_p
     check_geometry(output)
     components = sum(len([b for b in boxes(root) if b.name.startswith("component:") and b.name.count(":") == 1]) for _, root in slide_xml(output))
     assert components == 60
+
+
+def test_many_personas_are_paged_with_every_badge_kept_once(write_deck, tmp_path):
+    """50 personas on the same components, and a layer too long for one zone: no page
+    overflows, no slide shows more than 15 personas, and every use appears exactly once."""
+    big = ", ".join(f"{{id: b{i}, name: Big component {i}}}" for i in range(30))
+    people = "\n".join(
+        f"  - {{id: P{p:02}, name: Persona {p}, architectures: [wide], services: [Big component 0, Big component 29, Gateway]}}"
+        for p in range(50)
+    )
+    deck = (
+        "cardforge: 1\ntitle: Wide\narchitectures:\n  - id: wide\n    title: Wide platform\n    layers:\n"
+        f"      - name: Edge\n        components: [{{id: gw, name: Gateway}}]\n"
+        f"      - name: Core\n        components: [{big}]\n"
+        "    flows:\n      - {from: gw, to: b0, label: \"1\"}\n"
+        f"personas:\n{people}\n"
+    )
+    output = build(write_deck(deck), tmp_path / "wide.pptx", "architecture:wide")
+    check_geometry(output)
+    uses: dict[tuple[str, str], int] = {}
+    for _, root in slide_xml(output):
+        legend = [b for b in boxes(root) if b.name.startswith("legend:") and b.name.count(":") == 1]
+        assert len(legend) <= 15
+        for component, personas in badge_map(root).items():
+            for persona in personas:
+                uses[(component, persona)] = uses.get((component, persona), 0) + 1
+    expected = {(f"component:{c}", f"P{p:02}") for c in ("gw", "b0", "b29") for p in range(50)}
+    assert set(uses) == expected and set(uses.values()) == {1}
+    prs = OpenPptx(str(output))
+    assert "split by layers and personas" in prs.slides[0].notes_slide.notes_text_frame.text
+    assert overflow_findings(output) == []

@@ -26,6 +26,7 @@ def contrast(first: str, second: str) -> float:
     return (a + 0.05) / (b + 0.05)
 
 
+@lru_cache(maxsize=4096)
 def text_on(fill: str, dark: str = "1A1A1A", light: str = "FFFFFF") -> str:
     """The one of *dark* and *light* that reads better on *fill*."""
     return dark if contrast(fill, dark) >= contrast(fill, light) else light

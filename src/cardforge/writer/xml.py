@@ -225,6 +225,9 @@ class ElementWriter:
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
         properties = self._run_properties(run, paragraph)
+        if "\n" not in run.text:
+            self.out.append(f"<a:r>{properties}<a:t>{text(run.text)}</a:t></a:r>")
+            return
         for index, piece in enumerate(run.text.split("\n")):
             if index:
                 self.out.append(f"<a:br>{properties}</a:br>")
