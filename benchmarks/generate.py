@@ -1,4 +1,6 @@
-"""Generate synthetic decks of any size, for benchmarks and scale tests.
+"""Generate synthetic decks of any size, for benchmarks and scale tests: every persona
+field filled, two architectures, and two RBAC grants per persona, so that every section
+of the default deck has something to draw.
 
     python benchmarks/generate.py 1000 > /tmp/deck-1000.yaml
 """
@@ -16,6 +18,11 @@ SERVICES = [
 PROCESSES = ["DataOps", "MLOps", "GenAIOps", "Inner loop", "Outer loop"]
 SKILLS = ["SQL", "Python", "PySpark", "KQL", "React", "Terraform", "PowerShell", "Statistics"]
 CATEGORIES = ["pretrained", "discriminative", "generative"]
+ROLES = [
+    {"Dev": "Contributor", "Stage": "Reader", "Prod": "Reader"},
+    {"Dev": "Owner", "Stage": "Contributor", "Prod": "Reader"},
+    {"Dev": "Reader", "Stage": "Reader", "Prod": "Reader"},
+]
 
 
 def deck(count: int) -> str:
@@ -48,6 +55,11 @@ def deck(count: int) -> str:
             f"    learn: [{{title: Learning path {i + 1}, url: \"https://learn.microsoft.com/training/p{i + 1}\"}}]",
             f"    people: [{'Person ' + str(i + 1) if i % 7 else ''}]",
         ]
+    lines += ["rbac:", "  environments: [Dev, Stage, Prod]", "  grants:"]
+    for i in range(count):
+        for k in range(2):
+            roles = ", ".join(f"{env}: {role}" for env, role in ROLES[(i + k) % len(ROLES)].items())
+            lines.append(f"    - {{persona: G{i + 1:04d}, service: {SERVICES[(i + k) % len(SERVICES)]}, roles: {{{roles}}}}}")
     return "\n".join(lines) + "\n"
 
 

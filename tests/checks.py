@@ -95,6 +95,8 @@ def structural_problems(path: Path) -> list[str]:
         for box in boxes(root):
             if box.x < 0 or box.y < 0 or box.x + box.w > width or box.y + box.h > height:
                 problems.append(f"{name}: {box.name} leaves the slide")
+        if any(not (t.text or "") for t in root.iter(f"{{{NS['a']}}}t")):
+            problems.append(f"{name}: an empty text run (LibreOffice draws its line at the default size)")
         for table in root.iter(f"{{{NS['a']}}}tbl"):
             columns = len(table.findall("a:tblGrid/a:gridCol", NS))
             for row in table.findall("a:tr", NS):

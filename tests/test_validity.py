@@ -86,8 +86,10 @@ def _first_slide_with(path: Path, needle: str) -> str:
         ("<a:off ", lambda x: re.sub(r'<a:off x="(\d+)"', r'<a:off x="\1.5"', x, count=1), "non-integer coordinate"),
         ("<p:spPr><a:xfrm><a:off ", lambda x: re.sub(r'<p:spPr><a:xfrm><a:off x="\d+"', '<p:spPr><a:xfrm><a:off x="99999999"', x, count=1), "leaves the slide"),
         ("<a:gridCol", lambda x: x.replace("<a:gridCol", '<a:gridCol w="1"/><a:gridCol', 1), "does not match the grid"),
+        ("<a:ext cx=", lambda x: re.sub(r'<a:ext cx="(\d+)" cy="\d+"', r'<a:ext cx="\1" cy="-5"', x, count=1), "negative size"),
+        ("<a:t>", lambda x: re.sub(r"<a:t>[^<]+</a:t>", "<a:t></a:t>", x, count=1), "empty text run"),
     ],
-    ids=["duplicate-id", "dangling-connector", "fractional-coordinate", "off-slide", "table-grid"],
+    ids=["duplicate-id", "dangling-connector", "fractional-coordinate", "off-slide", "table-grid", "negative-size", "empty-run"],
 )
 def test_checks_catch_damaged_slides(builds, tmp_path, needle, change, expected):
     source = builds[("mlops", "default")]

@@ -224,6 +224,8 @@ class ElementWriter:
         out.append(f'<a:endParaRPr lang="{self._language}" sz="{paragraph.size * 100}"><a:latin typeface="{family}"/></a:endParaRPr></a:p>')
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
+        if not run.text:  # an empty run makes LibreOffice size the line at its default font size
+            return
         properties = self._run_properties(run, paragraph)
         if "\n" not in run.text:
             self.out.append(f"<a:r>{properties}<a:t>{text(run.text)}</a:t></a:r>")
