@@ -28,24 +28,25 @@ def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     if deck.rbac is None or not deck.rbac.grants:
         return []
     services = list(dict.fromkeys(g.service for g in deck.rbac.grants))
-    personas = [p for p in deck.personas if any(g.persona == p.id for g in deck.rbac.grants)]
+    granted = {g.persona for g in deck.rbac.grants}
+    personas = [p for p in deck.personas if p.id in granted]
     roles = {(g.persona, g.service): g.roles for g in deck.rbac.grants}
     slides = []
     for env in deck.rbac.environments:
         pages = _pages(deck, fonts, personas, services, roles, env)
-        for index, (rows, columns) in enumerate(pages, start=1):
+        for index, (rows, heights, columns) in enumerate(pages, start=1):
             title = numbered(f"Access in {env}", index, len(pages))
             slide, area, notes = overview_frame(deck, fonts, title, "RBAC")
-            _matrix(deck, fonts, slide, area, env, rows, columns, roles)
+            _matrix(deck, fonts, slide, area, env, rows, heights, columns, roles)
             _legend(deck, fonts, slide, area)
             slide.notes = "\n".join(notes)
             slides.append(slide)
     return slides
 
 
-def _pages(deck: Deck, fonts: Fonts, personas: list[Persona], services: list[str], roles: dict, env: str) -> list[tuple[list[Persona], list[str]]]:
+def _pages(deck: Deck, fonts: Fonts, personas: list[Persona], services: list[str], roles: dict, env: str) -> list[tuple[list[Persona], list[int], list[str]]]:
     """Groups of at most eight services, each with the personas that hold a role on one
-    of them, split into pages of rows that fit under the header."""
+    of them, split into pages of rows (with their heights) that fit under the header."""
     _, area, _ = overview_frame(deck, fonts, "Access (9 of 9)", "")
     pages = []
     for start in range(0, len(services), MAX_SERVICE_COLUMNS):
@@ -55,22 +56,22 @@ def _pages(deck: Deck, fonts: Fonts, personas: list[Persona], services: list[str
             continue
         available = area.h - pt(LEGEND_PT) - _header_height(fonts, columns, area)
         page: list[Persona] = []
-        used = 0
+        heights: list[int] = []
         for persona in holders:
             height = _row_height(fonts, persona, columns, roles, env, area)
-            if page and used + height > available:
-                pages.append((page, columns))
-                page, used = [], 0
+            if page and sum(heights) + height > available:
+                pages.append((page, heights, columns))
+                page, heights = [], []
             page.append(persona)
-            used += height
-        pages.append((page, columns))
+            heights.append(height)
+        pages.append((page, heights, columns))
     return pages
 
 
 def _row_height(fonts: Fonts, persona: Persona, services: list[str], roles: dict, env: str, area: Box) -> int:
     _, name_w, widths = _widths(area, len(services))
     texts = [(persona.name, name_w)] + [(roles.get((persona.id, s), {}).get(env) or "", w) for s, w in zip(services, widths)]
-    lines = max(len(fonts.lines(Paragraph((Run(t),), SIZE), w - INSET[0] - INSET[2])) for t, w in texts)
+    lines = max(len(fonts.wrapped(t, w - INSET[0] - INSET[2], SIZE)) for t, w in texts)
     return round(lines * line_height(SIZE) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(4)
 
 
@@ -88,7 +89,9 @@ def _header_height(fonts: Fonts, services: list[str], area: Box) -> int:
     return round(lines * line_height(SIZE) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(4)
 
 
-def _matrix(deck: Deck, fonts: Fonts, slide: Slide, area: Box, env: str, personas: list[Persona], services: list[str], roles: dict) -> None:
+def _matrix(
+    deck: Deck, fonts: Fonts, slide: Slide, area: Box, env: str, personas: list[Persona], row_heights: list[int], services: list[str], roles: dict
+) -> None:
     theme = deck.theme
     chip_w, name_w, widths = _widths(area, len(services))
     header_fill = theme.text
@@ -107,7 +110,7 @@ def _matrix(deck: Deck, fonts: Fonts, slide: Slide, area: Box, env: str, persona
             role = roles.get((persona.id, service), {}).get(env)
             row.append(cell(role, RANK_FILLS[rank(role)]) if role else cell("", theme.background))
         rows.append(tuple(row))
-    heights = (_header_height(fonts, services, area),) + tuple(_row_height(fonts, p, services, roles, env, area) for p in personas)
+    heights = (_header_height(fonts, services, area), *row_heights)
     columns = (chip_w, name_w, *widths)
     box = Box(area.x, area.y, sum(columns), sum(heights))
     slide.add(Table(f"RBAC {env}", box, columns, tuple(rows), heights))
