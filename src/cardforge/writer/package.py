@@ -3,16 +3,16 @@
 This does what ``Presentation.save`` does, reproducibly and without serialising
 relationships through element trees: zip entries carry a fixed time, members come in a
 fixed order, and a relationship's relative target is computed once per folder pair.
+Slides are compressed into the file as they are made, so their markup never piles up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
-from typing import Iterable
+from typing import BinaryIO
 
-from .slides import GeneratedPart, ImageFile, Rel
+from .slides import Rel, SlideParts
 from .xml import attr
 
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -23,46 +23,52 @@ _CT_XML = "application/xml"
 _ZIP_EPOCH = 315532800  # 1980-01-01: the earliest time a zip entry can hold
 
 
-def package_bytes(prs, generated: list[GeneratedPart], images: Iterable[ImageFile], presentation_rels: list[Rel], epoch: int) -> bytes:
-    """The whole package: *prs*'s own parts, *generated* parts and *images*.
+def write_zip(target: BinaryIO, prs, slides: SlideParts, presentation_rels: list[Rel], epoch: int) -> None:
+    """The whole package into the open file *target*: *prs*'s own parts, then each
+    generated slide and notes page as it is made, then the images.
 
     *presentation_rels* are added to the presentation part's relationships (its slides).
     """
     package = prs.part.package
-    template_parts = list(package.iter_parts())
-    members = {"_rels/.rels": rels_xml(pptx_rels(package._rels), "/")}
-    types: list[tuple[str, str]] = []
-    for part in template_parts:
-        name = str(part.partname)
-        members[name[1:]] = part.blob
-        types.append((name, part.content_type))
-        rels = pptx_rels(part._rels) + (presentation_rels if part is prs.part else [])
-        if rels:
-            members[_rels_name(name)] = rels_xml(rels, part.partname.baseURI)
-    for part in generated:
-        members[part.name[1:]] = part.blob
-        types.append((part.name, part.content_type))
-        if part.rels:
-            members[_rels_name(part.name)] = rels_xml(part.rels, part.name.rsplit("/", 1)[0])
-    for image in images:
-        members[image.name[1:]] = image.blob
-        types.append((image.name, image.content_type))
-    ordered = [("[Content_Types].xml", content_types_xml(types))] + sorted(members.items())
-    return _zip(ordered, epoch)
+    template_parts = sorted(package.iter_parts(), key=lambda part: str(part.partname))
+    types = [(str(part.partname), part.content_type) for part in template_parts] + slides.content_types()
+    with _ZipWriter(target, epoch) as archive:
+        archive.add("[Content_Types].xml", content_types_xml(types))
+        archive.add("_rels/.rels", rels_xml(pptx_rels(package._rels), "/"))
+        for part in template_parts:
+            name = str(part.partname)
+            archive.add(name[1:], part.blob)
+            rels = pptx_rels(part._rels) + (presentation_rels if part is prs.part else [])
+            if rels:
+                archive.add(_rels_name(name), rels_xml(rels, part.partname.baseURI))
+        for part in slides.parts():
+            archive.add(part.name[1:], part.blob)
+            if part.rels:
+                archive.add(_rels_name(part.name), rels_xml(part.rels, part.name.rsplit("/", 1)[0]))
+        for image in slides.images.values():
+            archive.add(image.name[1:], image.blob)
 
 
-def _zip(members: list[tuple[str, bytes]], epoch: int) -> bytes:
-    stamp = dt.datetime.fromtimestamp(max(epoch, _ZIP_EPOCH), tz=dt.timezone.utc)
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            target.writestr(info, data, compresslevel=3)
-    return out.getvalue()
+class _ZipWriter:
+    """Zip members with a fixed time and permissions, in the order they are added."""
+
+    def __init__(self, target: BinaryIO, epoch: int):
+        stamp = dt.datetime.fromtimestamp(max(epoch, _ZIP_EPOCH), tz=dt.timezone.utc)
+        self._date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+        self._zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+
+    def __enter__(self) -> "_ZipWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._zip.close()
+
+    def add(self, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=self._date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.create_system = 0
+        self._zip.writestr(info, data, compresslevel=3)
 
 
 def content_types_xml(parts: list[tuple[str, str]]) -> bytes:

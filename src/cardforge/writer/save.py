@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import BinaryIO, Iterator, Optional
 
 from ..layout.shapes import Presentation
-from .package import pptx_rels, next_rid_number, package_bytes
-from .slides import REL_SLIDE, GeneratedPart, Rel, SlideParts
+from .package import next_rid_number, pptx_rels, write_zip
+from .slides import REL_SLIDE, Rel, SlideParts
 from .xml import clean
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed, so the same deck gives the same bytes
@@ -31,15 +33,24 @@ def write_presentation(
     layout_name: Optional[str] = None,
 ) -> None:
     """Write *presentation* to *output*; an existing file is replaced only on success."""
-    data = render_bytes(presentation, fonts, template, layout_name)
-    atomic_write(output, data)
+    with atomic_output(output) as target:
+        write_package(presentation, target, fonts, template, layout_name)
 
 
 def render_bytes(
     presentation: Presentation, fonts: dict[str, str], template: Optional[Path] = None, layout_name: Optional[str] = None
 ) -> bytes:
-    """The package of *presentation* on the template's masters and layouts (python-pptx's
-    default template when there is none)."""
+    """The package of *presentation* as bytes."""
+    buffer = io.BytesIO()
+    write_package(presentation, buffer, fonts, template, layout_name)
+    return buffer.getvalue()
+
+
+def write_package(
+    presentation: Presentation, target: BinaryIO, fonts: dict[str, str], template: Optional[Path] = None, layout_name: Optional[str] = None
+) -> None:
+    """Write the package of *presentation*, on the template's masters and layouts
+    (python-pptx's default template when there is none), to the open file *target*."""
     import pptx
 
     prs = pptx.Presentation(str(template) if template else None)
@@ -52,27 +63,28 @@ def render_bytes(
     layout = _layout(prs, layout_name or "Title Only")
     notes_master = prs.part.notes_master_part.partname if any(s.notes for s in presentation.slides) else ""
     package = prs.part.package
-    builder = SlideParts(
+    slides = SlideParts(
+        presentation.slides,
         layout=str(layout.part.partname),
         language=presentation.language,
         fonts=fonts,
         notes_master=str(notes_master),
         taken={str(part.partname) for part in package.iter_parts()},
     )
-    slide_parts = builder.add_all(presentation.slides)
+    presentation_rels = _list_slides(prs, slides.slide_names)
     _set_properties(prs, presentation)
-    return package_bytes(prs, builder.parts, builder.images.values(), _list_slides(prs, slide_parts), build_epoch())
+    write_zip(target, prs, slides, presentation_rels, build_epoch())
 
 
-def _list_slides(prs, slide_parts: list[GeneratedPart]) -> list[Rel]:
-    """Add *slide_parts* to the presentation's slide list; returns the relationships that
+def _list_slides(prs, slide_names: list[str]) -> list[Rel]:
+    """Add the slides to the presentation's slide list; returns the relationships that
     the presentation part needs for them."""
     number = next_rid_number(pptx_rels(prs.part._rels))
     slide_ids = prs.slides._sldIdLst
     next_id = max([int(slide_id.id) for slide_id in slide_ids], default=255) + 1
     rels = []
-    for offset, part in enumerate(slide_parts):
-        rel = Rel(f"rId{number + offset}", REL_SLIDE, part.name)
+    for offset, name in enumerate(slide_names):
+        rel = Rel(f"rId{number + offset}", REL_SLIDE, name)
         slide_ids._add_sldId(id=next_id + offset, rId=rel.rid)
         rels.append(rel)
     return rels
@@ -131,12 +143,20 @@ def _set_properties(prs, presentation: Presentation) -> None:
 
 def atomic_write(output: Path, data: bytes) -> None:
     """Write *data* to a temporary file beside *output*, then rename it into place."""
+    with atomic_output(output) as target:
+        target.write(data)
+
+
+@contextmanager
+def atomic_output(output: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside *output*, renamed into place when the block succeeds and
+    removed when it fails, so that *output* is either the old file or the whole new one."""
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     try:
         with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
+            yield temp
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp_name, 0o666 & ~umask)

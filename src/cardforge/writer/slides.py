@@ -10,8 +10,9 @@ counting. python-pptx keeps only the template's own parts: masters, layouts, the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
-from ..layout.shapes import Slide, flatten
+from ..layout.shapes import Picture, Slide, flatten
 from .xml import ElementWriter, attr, clean
 from .xml import text as text_escape
 
@@ -82,50 +83,55 @@ class ImageFile:
     blob: bytes
 
 
-@dataclass
 class SlideParts:
-    """Builds the slides of one presentation as :class:`GeneratedPart` objects.
+    """The slides of one presentation as :class:`GeneratedPart` objects, made one at a time.
 
-    *layout* and *notes_master* are part names in the template; *taken* holds the part
-    names the template already uses, so that images get fresh ones.
+    Every part name is known before any slide is written (the package lists them up
+    front); each slide's markup is made only when :meth:`parts` reaches it, so that a
+    thousand slides never sit in memory as text at once. *layout* and *notes_master* are
+    part names in the template; *taken* holds the names the template already uses.
     """
 
-    layout: str
-    language: str
-    fonts: dict[str, str]
-    notes_master: str
-    taken: set[str]
-    parts: list[GeneratedPart] = field(default_factory=list)
-    images: dict[str, ImageFile] = field(default_factory=dict)
-
-    def add_all(self, slides: list[Slide]) -> list[GeneratedPart]:
-        """The slide parts of *slides*, in order (notes and images go to :attr:`parts`)."""
-        # Named first, so that a link to a later slide (`#card:P001`) can be related
-        # while an earlier slide is filled.
-        names = [f"/ppt/slides/slide{index}.xml" for index in range(1, len(slides) + 1)]
-        anchors: dict[str, str] = {}
-        for slide, name in zip(slides, names):
+    def __init__(self, slides: list[Slide], layout: str, language: str, fonts: dict[str, str], notes_master: str, taken: set[str]):
+        self._slides = slides
+        self._layout = layout
+        self._language = language
+        self._fonts = fonts
+        self._notes_master = notes_master
+        self.slide_names = [f"/ppt/slides/slide{index}.xml" for index in range(1, len(slides) + 1)]
+        self.notes_names = {index: f"/ppt/notesSlides/notesSlide{index}.xml" for index, slide in enumerate(slides, start=1) if slide.notes}
+        self._anchors: dict[str, str] = {}
+        for slide, name in zip(slides, self.slide_names):
             if slide.anchor:
-                anchors.setdefault(slide.anchor, name)
-        slide_parts = []
-        for index, (slide, name) in enumerate(zip(slides, names), start=1):
-            part = self._slide_part(slide, name, anchors)
-            slide_parts.append(part)
-            if slide.notes:
-                self._add_notes(part, index, slide.notes)
-        self.parts[:0] = slide_parts
-        return slide_parts
+                self._anchors.setdefault(slide.anchor, name)
+        self.images = self._name_images(taken)
 
-    def _slide_part(self, slide: Slide, name: str, anchors: dict[str, str]) -> GeneratedPart:
+    def content_types(self) -> list[tuple[str, str]]:
+        """(part name, content type) of every part :meth:`parts` and :attr:`images` give."""
+        types = [(name, CT_SLIDE) for name in self.slide_names]
+        types += [(name, CT_NOTES) for name in self.notes_names.values()]
+        types += [(image.name, image.content_type) for image in self.images.values()]
+        return types
+
+    def parts(self) -> Iterator[GeneratedPart]:
+        """Each slide's part, followed by its notes page when it has one."""
+        for index, (slide, name) in enumerate(zip(self._slides, self.slide_names), start=1):
+            part = self._slide_part(slide, name)
+            notes = self._notes_part(part, index, slide.notes) if slide.notes else None
+            yield part
+            if notes is not None:
+                yield notes
+
+    def _slide_part(self, slide: Slide, name: str) -> GeneratedPart:
         part = GeneratedPart(name, CT_SLIDE, b"")
-        part.relate(REL_SLIDE_LAYOUT, self.layout)
+        part.relate(REL_SLIDE_LAYOUT, self._layout)
         related: dict[str, tuple[str, bool]] = {}  # target -> rId: a slide may link one card many times
 
         def links(target: str) -> tuple[str, bool]:
             known = related.get(target)
             if known is None:
                 if target.startswith("#"):
-                    destination = anchors.get(target[1:])
+                    destination = self._anchors.get(target[1:])
                     known = (part.relate(REL_SLIDE, destination), True) if destination else ("", False)
                 else:
                     known = (part.relate(REL_HYPERLINK, target, external=True), False)
@@ -133,38 +139,38 @@ class SlideParts:
             return known
 
         def image_rel(path: str) -> str:
-            return part.relate(REL_IMAGE, self._image(path).name)
+            return part.relate(REL_IMAGE, self.images[path].name)
 
-        writer = ElementWriter(links, self.language, self.fonts, [element.name for element in flatten(slide.elements)])
+        writer = ElementWriter(links, self._language, self._fonts, [element.name for element in flatten(slide.elements)])
         for element in slide.elements:
             writer.element(element, image_rel)
         part.blob = (_SLIDE_HEAD + writer.markup() + _SLIDE_TAIL).encode("utf-8")
         return part
 
-    def _add_notes(self, slide_part: GeneratedPart, index: int, text: str) -> None:
-        language = attr(self.language)
+    def _notes_part(self, slide_part: GeneratedPart, index: int, text: str) -> GeneratedPart:
+        language = attr(self._language)
         paragraphs = "".join(
             f'<a:p><a:r><a:rPr lang="{language}" dirty="0"/><a:t>{text_escape(line)}</a:t></a:r></a:p>' if line else "<a:p/>"
             for line in clean(text).split("\n")
         )
-        notes = GeneratedPart(f"/ppt/notesSlides/notesSlide{index}.xml", CT_NOTES, (_NOTES_HEAD + paragraphs + _NOTES_TAIL).encode("utf-8"))
-        notes.relate(REL_NOTES_MASTER, self.notes_master)
+        notes = GeneratedPart(self.notes_names[index], CT_NOTES, (_NOTES_HEAD + paragraphs + _NOTES_TAIL).encode("utf-8"))
+        notes.relate(REL_NOTES_MASTER, self._notes_master)
         notes.relate(REL_SLIDE, slide_part.name)
         slide_part.relate(REL_NOTES_SLIDE, notes.name)
-        self.parts.append(notes)
+        return notes
 
-    def _image(self, path: str) -> ImageFile:
+    def _name_images(self, taken: set[str]) -> dict[str, ImageFile]:
         """One media part per image file, however many slides show it."""
-        image = self.images.get(path)
-        if image is None:
-            from pptx.parts.image import Image
+        from pptx.parts.image import Image
 
-            picture = Image.from_file(path)
-            number = len(self.images) + 1
-            while f"/ppt/media/image{number}.{picture.ext}" in self.taken:
-                number += 1
-            image = ImageFile(f"/ppt/media/image{number}.{picture.ext}", picture.content_type, picture.blob)
-            self.taken.add(image.name)
-            self.images[path] = image
-        return image
-
+        images: dict[str, ImageFile] = {}
+        for slide in self._slides:
+            for element in flatten(slide.elements):
+                if isinstance(element, Picture) and element.path not in images:
+                    picture = Image.from_file(element.path)
+                    number = len(images) + 1
+                    while f"/ppt/media/image{number}.{picture.ext}" in taken:
+                        number += 1
+                    images[element.path] = ImageFile(f"/ppt/media/image{number}.{picture.ext}", picture.content_type, picture.blob)
+                    taken.add(images[element.path].name)
+        return images

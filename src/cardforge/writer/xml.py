@@ -224,18 +224,21 @@ class ElementWriter:
         out.append(f'<a:endParaRPr lang="{self._language}" sz="{paragraph.size * 100}"><a:latin typeface="{family}"/></a:endParaRPr></a:p>')
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
-        if not run.text:  # an empty run makes LibreOffice size the line at its default font size
+        # No empty runs: LibreOffice sizes a line holding one at its default font size.
+        if "\n" not in run.text:
+            content = text(run.text)
+            if content:
+                self.out.append(f"<a:r>{self._run_properties(run, paragraph)}<a:t>{content}</a:t></a:r>")
+            return
+        pieces = [text(piece) for piece in run.text.split("\n")]
+        if not any(pieces):
             return
         properties = self._run_properties(run, paragraph)
-        if "\n" not in run.text:
-            self.out.append(f"<a:r>{properties}<a:t>{text(run.text)}</a:t></a:r>")
-            return
-        for index, piece in enumerate(run.text.split("\n")):
+        for index, piece in enumerate(pieces):
             if index:
                 self.out.append(f"<a:br>{properties}</a:br>")
-                if not piece:
-                    continue
-            self.out.append(f"<a:r>{properties}<a:t>{text(piece)}</a:t></a:r>")
+            if piece:
+                self.out.append(f"<a:r>{properties}<a:t>{piece}</a:t></a:r>")
 
     def _run_properties(self, run: Run, paragraph: Paragraph) -> str:
         if run.link:
