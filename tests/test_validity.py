@@ -141,3 +141,46 @@ def test_same_bytes_across_runs_and_processes(tmp_path):
         subprocess.run([sys.executable, "-m", "cardforge", "build", str(DECKS[0]), "-o", str(output), "-q"], check=True, env={**__import__("os").environ, "PYTHONHASHSEED": str(index + 1)})
         outputs.append(output.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_two_process_writing_gives_the_same_bytes(tmp_path, monkeypatch):
+    """Every other slide may be written by a forked helper; the package must not change."""
+    import os
+
+    from pptx import Presentation as OpenPptx
+
+    from cardforge.writer import parallel
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this system: decks are always written in one process")
+    deck = cardforge.load_deck(DECKS[0])
+    monkeypatch.setenv("CARDFORGE_JOBS", "1")
+    cardforge.build(deck, tmp_path / "one.pptx", report=Report())
+    monkeypatch.delenv("CARDFORGE_JOBS")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: True)
+    cardforge.build(deck, tmp_path / "two.pptx", report=Report())
+    assert (tmp_path / "one.pptx").read_bytes() == (tmp_path / "two.pptx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "two.pptx") as package:
+        assert package.testzip() is None
+        assert len([n for n in package.namelist() if n.startswith("ppt/slides/slide")]) == len(OpenPptx(str(tmp_path / "two.pptx")).slides)
+
+
+def test_a_failing_helper_process_fails_the_build(tmp_path, monkeypatch):
+    import os
+
+    from cardforge.writer import parallel
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this system")
+    deck = cardforge.load_deck(DECKS[0])
+    output = tmp_path / "deck.pptx"
+    output.write_bytes(b"the previous deck")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: True)
+    real = parallel.pickle.dump
+    monkeypatch.setattr(parallel.pickle, "dump", lambda *args, **kwargs: (_ for _ in ()).throw(MemoryError("helper")))
+    with pytest.raises(RuntimeError, match="helper process"):
+        cardforge.build(deck, output, report=Report())
+    monkeypatch.setattr(parallel.pickle, "dump", real)
+    assert output.read_bytes() == b"the previous deck"

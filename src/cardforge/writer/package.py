@@ -8,10 +8,10 @@ Slides are compressed into the file as they are made, so their markup never pile
 
 from __future__ import annotations
 
-import datetime as dt
-import zipfile
 from typing import BinaryIO
 
+from .archive import Archive, Member, compress
+from .parallel import compressed_slides
 from .slides import Rel, SlideParts
 from .xml import attr
 
@@ -20,19 +20,18 @@ _RELS_HEAD = f'{_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats
 _TYPES_HEAD = f'{_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
 _CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
 _CT_XML = "application/xml"
-_ZIP_EPOCH = 315532800  # 1980-01-01: the earliest time a zip entry can hold
 
 
 def write_zip(target: BinaryIO, prs, slides: SlideParts, presentation_rels: list[Rel], epoch: int) -> None:
-    """The whole package into the open file *target*: *prs*'s own parts, then each
-    generated slide and notes page as it is made, then the images.
+    """The whole package into the open file *target*: *prs*'s own parts, then the
+    generated slides and notes pages, then the images.
 
     *presentation_rels* are added to the presentation part's relationships (its slides).
     """
     package = prs.part.package
     template_parts = sorted(package.iter_parts(), key=lambda part: str(part.partname))
     types = [(str(part.partname), part.content_type) for part in template_parts] + slides.content_types()
-    with _ZipWriter(target, epoch) as archive:
+    with Archive(target, epoch) as archive:
         archive.add("[Content_Types].xml", content_types_xml(types))
         archive.add("_rels/.rels", rels_xml(pptx_rels(package._rels), "/"))
         for part in template_parts:
@@ -41,34 +40,21 @@ def write_zip(target: BinaryIO, prs, slides: SlideParts, presentation_rels: list
             rels = pptx_rels(part._rels) + (presentation_rels if part is prs.part else [])
             if rels:
                 archive.add(_rels_name(name), rels_xml(rels, part.partname.baseURI))
-        for part in slides.parts():
-            archive.add(part.name[1:], part.blob)
-            if part.rels:
-                archive.add(_rels_name(part.name), rels_xml(part.rels, part.name.rsplit("/", 1)[0]))
+        for member in compressed_slides(len(slides.slide_names), lambda index: slide_members(slides, index)):
+            archive.add_member(member)
         for image in slides.images.values():
             archive.add(image.name[1:], image.blob)
 
 
-class _ZipWriter:
-    """Zip members with a fixed time and permissions, in the order they are added."""
-
-    def __init__(self, target: BinaryIO, epoch: int):
-        stamp = dt.datetime.fromtimestamp(max(epoch, _ZIP_EPOCH), tz=dt.timezone.utc)
-        self._date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-        self._zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
-
-    def __enter__(self) -> "_ZipWriter":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._zip.close()
-
-    def add(self, name: str, data: bytes) -> None:
-        info = zipfile.ZipInfo(name, date_time=self._date_time)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        info.create_system = 0
-        self._zip.writestr(info, data, compresslevel=3)
+def slide_members(slides: SlideParts, index: int) -> list[Member]:
+    """The compressed members of one slide: the slide, its relationships, and its notes
+    page with its relationships."""
+    members = []
+    for part in slides.parts_of(index):
+        members.append(compress(part.name[1:], part.blob))
+        if part.rels:
+            members.append(compress(_rels_name(part.name), rels_xml(part.rels, part.name.rsplit("/", 1)[0])))
+    return members
 
 
 def content_types_xml(parts: list[tuple[str, str]]) -> bytes:

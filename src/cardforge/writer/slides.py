@@ -10,7 +10,6 @@ counting. python-pptx keeps only the template's own parts: masters, layouts, the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from ..layout.shapes import Picture, Slide, flatten
 from .xml import ElementWriter, attr, clean
@@ -87,7 +86,7 @@ class SlideParts:
     """The slides of one presentation as :class:`GeneratedPart` objects, made one at a time.
 
     Every part name is known before any slide is written (the package lists them up
-    front); each slide's markup is made only when :meth:`parts` reaches it, so that a
+    front); each slide's markup is made only when :meth:`parts_of` asks for it, so that a
     thousand slides never sit in memory as text at once. *layout* and *notes_master* are
     part names in the template; *taken* holds the names the template already uses.
     """
@@ -113,14 +112,13 @@ class SlideParts:
         types += [(image.name, image.content_type) for image in self.images.values()]
         return types
 
-    def parts(self) -> Iterator[GeneratedPart]:
-        """Each slide's part, followed by its notes page when it has one."""
-        for index, (slide, name) in enumerate(zip(self._slides, self.slide_names), start=1):
-            part = self._slide_part(slide, name)
-            notes = self._notes_part(part, index, slide.notes) if slide.notes else None
-            yield part
-            if notes is not None:
-                yield notes
+    def parts_of(self, index: int) -> list[GeneratedPart]:
+        """The part of the slide at *index* (from 0), then its notes page if it has one."""
+        slide, name = self._slides[index], self.slide_names[index]
+        part = self._slide_part(slide, name)
+        if not slide.notes:
+            return [part]
+        return [part, self._notes_part(part, index + 1, slide.notes)]
 
     def _slide_part(self, slide: Slide, name: str) -> GeneratedPart:
         part = GeneratedPart(name, CT_SLIDE, b"")
