@@ -138,13 +138,13 @@ def _join(folder: str, target: str) -> str:
 
 
 def schema_errors(path: Path) -> list[str]:
-    """Slide, layout, master and notes parts that do not validate against ECMA-376."""
+    """Presentation, slide, layout, master and notes parts that do not validate against ECMA-376."""
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "transitional" / "pml.xsd")))
     errors = []
     prefixes = ("ppt/slides/", "ppt/slideLayouts/", "ppt/slideMasters/", "ppt/notesSlides/", "ppt/notesMasters/")
     with zipfile.ZipFile(path) as package:
         for name in package.namelist():
-            if name.startswith(prefixes) and name.endswith(".xml"):
+            if (name.startswith(prefixes) and name.endswith(".xml")) or name == "ppt/presentation.xml":
                 if not schema.validate(etree.fromstring(package.read(name))):
                     errors.append(f"{name}: {schema.error_log.last_error}")
     return errors

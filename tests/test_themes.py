@@ -204,3 +204,32 @@ def test_template_command_lists_layouts(capsys):
     assert not exit_info.value.code
     out = capsys.readouterr().out
     assert "Title Only" in out and "cardforge builds on: Title Only" in out
+
+
+def test_template_with_its_own_slides_and_notes_master(tmp_path):
+    """The template's example slides (and their notes) are left out; its notes master,
+    masters and layouts are kept once; the package stays valid."""
+    from pptx import Presentation as NewPptx
+
+    from checks import SCHEMAS, audit_errors, schema_errors
+
+    template = NewPptx()
+    for number in range(2):
+        slide = template.slides.add_slide(template.slide_layouts[5])
+        slide.shapes.title.text = f"Example slide {number}"
+        slide.notes_slide.notes_text_frame.text = f"Example notes {number}"
+    template.save(tmp_path / "base.pptx")
+    deck = write_theme(tmp_path, "template: base.pptx\n")
+    output = tmp_path / "t.pptx"
+    result = cardforge.build(cardforge.load_deck(deck), output)
+    with zipfile.ZipFile(output) as package:
+        names = package.namelist()
+        text = b"".join(package.read(name) for name in names if name.endswith(".xml"))
+    assert b"Example slide" not in text and b"Example notes" not in text
+    assert len([n for n in names if n.startswith("ppt/notesMasters/") and n.endswith(".xml")]) == 1
+    assert len([n for n in names if n.startswith("ppt/slides/") and n.endswith(".xml")]) == result.slides
+    assert len(set(names)) == len(names)
+    assert structural_problems(output) == []
+    assert audit_errors(output) == []
+    if SCHEMAS.is_dir():
+        assert schema_errors(output) == []

@@ -5,25 +5,19 @@ from __future__ import annotations
 from lxml import etree
 
 from ..layout.shapes import Brand
+from .opc import Part
 from .xml import NS, clean
 
 _SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink", "folHlink")
 
 
-def apply_brand(prs, brand: Brand) -> None:
-    """Rewrite the colour and font schemes of the theme the slide masters use."""
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    seen = set()
-    for master in prs.slide_masters:
-        part = master.part.part_related_by(RT.THEME)
-        if id(part) in seen:
-            continue
-        seen.add(id(part))
+def apply_brand(themes: list[Part], brand: Brand) -> None:
+    """Rewrite the colour and font schemes of *themes* (those the slide masters use)."""
+    for part in themes:
         root = etree.fromstring(part.blob)
         _colours(root, brand)
         _fonts(root, brand)
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        part.blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _colours(root: etree._Element, brand: Brand) -> None:

@@ -1,4 +1,4 @@
-"""The .pptx zip: the template's parts from python-pptx plus the generated ones, in one pass.
+"""The .pptx zip: the template's parts plus the generated ones, in one pass.
 
 This does what ``Presentation.save`` does, reproducibly and without serialising
 relationships through element trees: zip entries carry a fixed time, members come in a
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from .archive import Archive, Member, compress
+from .opc import Package
 from .parallel import compressed_slides
 from .slides import Rel, SlideParts
 from .xml import attr
@@ -22,24 +23,21 @@ _CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
 _CT_XML = "application/xml"
 
 
-def write_zip(target: BinaryIO, prs, slides: SlideParts, presentation_rels: list[Rel], epoch: int) -> None:
-    """The whole package into the open file *target*: *prs*'s own parts, then the
-    generated slides and notes pages, then the images.
-
-    *presentation_rels* are added to the presentation part's relationships (its slides).
-    """
-    package = prs.part.package
-    template_parts = sorted(package.iter_parts(), key=lambda part: str(part.partname))
-    types = [(str(part.partname), part.content_type) for part in template_parts] + slides.content_types()
+def write_zip(target: BinaryIO, package: Package, slides: SlideParts, epoch: int) -> None:
+    """The whole package into the open file *target*: the template's parts, then the
+    generated slides and notes pages, then the images."""
+    generated = {name for name, _ in slides.content_types()}
+    # A template slide still reachable some other way (a custom show) gives way to the
+    # deck's slide of the same name: a zip must not hold a name twice.
+    template_parts = [part for part in package.reachable() if part.name not in generated]
+    types = [(part.name, part.content_type) for part in template_parts] + slides.content_types()
     with Archive(target, epoch) as archive:
         archive.add("[Content_Types].xml", content_types_xml(types))
-        archive.add("_rels/.rels", rels_xml(pptx_rels(package._rels), "/"))
+        archive.add("_rels/.rels", rels_xml(package.rels, "/"))
         for part in template_parts:
-            name = str(part.partname)
-            archive.add(name[1:], part.blob)
-            rels = pptx_rels(part._rels) + (presentation_rels if part is prs.part else [])
-            if rels:
-                archive.add(_rels_name(name), rels_xml(rels, part.partname.baseURI))
+            archive.add(part.name[1:], part.blob)
+            if part.rels:
+                archive.add(_rels_name(part.name), rels_xml(part.rels, part.folder))
         for member in compressed_slides(len(slides.slide_names), lambda index: slide_members(slides, index)):
             archive.add_member(member)
         for image in slides.images.values():
@@ -57,15 +55,25 @@ def slide_members(slides: SlideParts, index: int) -> list[Member]:
     return members
 
 
-def content_types_xml(parts: list[tuple[str, str]]) -> bytes:
-    """``[Content_Types].xml``: defaults by extension where the standard allows, else overrides."""
-    from pptx.opc.spec import default_content_types
+_DEFAULT_TYPES = {
+    ("png", "image/png"),
+    ("jpeg", "image/jpeg"),
+    ("jpg", "image/jpeg"),
+    ("gif", "image/gif"),
+    ("emf", "image/x-emf"),
+    ("wmf", "image/x-wmf"),
+    ("bin", "application/vnd.openxmlformats-officedocument.presentationml.printerSettings"),
+}
+"""Extensions given a default content type; every other part gets an override."""
 
+
+def content_types_xml(parts: list[tuple[str, str]]) -> bytes:
+    """``[Content_Types].xml``: defaults by extension for media, overrides for the rest."""
     defaults = {"rels": _CT_RELS, "xml": _CT_XML}
     overrides: dict[str, str] = {}
     for name, content_type in parts:
         extension = name.rsplit(".", 1)[-1]
-        if (extension.lower(), content_type) in default_content_types:
+        if (extension.lower(), content_type) in _DEFAULT_TYPES:
             defaults[extension] = content_type
         else:
             overrides[name] = content_type
@@ -89,20 +97,6 @@ def rels_xml(rels: list[Rel], base: str) -> bytes:
         items.append(f'<Relationship Id="{attr(rel.rid)}" Type="{rel.reltype}" Target="{attr(target)}"{mode}/>')
     items.append("</Relationships>")
     return "".join(items).encode("utf-8")
-
-
-def next_rid_number(rels: list[Rel]) -> int:
-    """The first ``rIdN`` number above all those in *rels*."""
-    numbers = [int(rel.rid[3:]) for rel in rels if rel.rid.startswith("rId") and rel.rid[3:].isdigit()]
-    return max(numbers, default=0) + 1
-
-
-def pptx_rels(rels) -> list[Rel]:
-    """python-pptx relationships as :class:`Rel` values."""
-    return [
-        Rel(rel.rId, rel.reltype, rel.target_ref if rel.is_external else str(rel.target_part.partname), rel.is_external)
-        for rel in rels.values()
-    ]
 
 
 def _rels_name(part_name: str) -> str:

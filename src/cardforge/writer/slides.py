@@ -1,15 +1,16 @@
-"""Slide and notes parts, written as finished bytes outside python-pptx's part graph.
+"""Slide and notes parts, written as finished bytes.
 
 python-pptx looks up free part names, relationship ids and shape ids by scanning what
 exists, and walks the whole relationship graph to save: a deck becomes quadratic in
 slides and in shapes. Here every slide and notes page is built as plain XML, serialised
 at once (so a thousand slides do not stay in memory as trees), and named and related by
-counting. python-pptx keeps only the template's own parts: masters, layouts, theme.
+counting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..layout.shapes import Picture, Slide, flatten
 from .xml import ElementWriter, attr, clean
@@ -159,16 +160,24 @@ class SlideParts:
 
     def _name_images(self, taken: set[str]) -> dict[str, ImageFile]:
         """One media part per image file, however many slides show it."""
-        from pptx.parts.image import Image
-
         images: dict[str, ImageFile] = {}
         for slide in self._slides:
             for element in flatten(slide.elements):
                 if isinstance(element, Picture) and element.path not in images:
-                    picture = Image.from_file(element.path)
+                    blob = Path(element.path).read_bytes()
+                    extension, content_type = _image_type(blob)
                     number = len(images) + 1
-                    while f"/ppt/media/image{number}.{picture.ext}" in taken:
+                    while f"/ppt/media/image{number}.{extension}" in taken:
                         number += 1
-                    images[element.path] = ImageFile(f"/ppt/media/image{number}.{picture.ext}", picture.content_type, picture.blob)
+                    images[element.path] = ImageFile(f"/ppt/media/image{number}.{extension}", content_type, blob)
                     taken.add(images[element.path].name)
         return images
+
+
+def _image_type(blob: bytes) -> tuple[str, str]:
+    """Extension and content type of a PNG or JPEG image (the kinds themes may use)."""
+    if blob.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png", "image/png"
+    if blob.startswith(b"\xff\xd8\xff"):
+        return "jpeg", "image/jpeg"
+    raise ValueError("only PNG and JPEG images can be placed on slides")
