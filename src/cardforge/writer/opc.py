@@ -45,15 +45,19 @@ class Part:
     content_type: str
     blob: bytes
     rels: list[Rel] = field(default_factory=list)
+    _next_id: int = field(default=0, repr=False, compare=False)
 
     @property
     def folder(self) -> str:
         return posixpath.dirname(self.name)
 
     def relate(self, reltype: str, target: str) -> str:
-        """Add a relationship to *target*; returns its new id."""
-        numbers = [int(rel.rid[3:]) for rel in self.rels if rel.rid.startswith("rId") and rel.rid[3:].isdigit()]
-        rid = f"rId{max(numbers, default=0) + 1}"
+        """Add a relationship to *target*; returns its new id (counted, not searched for:
+        a presentation part gains a relationship per slide)."""
+        if not self._next_id:
+            self._next_id = next_rid_number(self.rels)
+        rid = f"rId{self._next_id}"
+        self._next_id += 1
         self.rels.append(Rel(rid, reltype, target))
         return rid
 
@@ -109,8 +113,7 @@ class Package:
             found[0].blob = blob
             return
         self.add(Part(name, content_type, blob))
-        numbers = [int(rel.rid[3:]) for rel in self.rels if rel.rid.startswith("rId") and rel.rid[3:].isdigit()]
-        self.rels.append(Rel(f"rId{max(numbers, default=0) + 1}", reltype, name))
+        self.rels.append(Rel(f"rId{next_rid_number(self.rels)}", reltype, name))
 
     def drop(self, reltype: str) -> None:
         """Forget the package's relationships of *reltype* (and so the parts they name)."""
@@ -136,6 +139,12 @@ class Package:
             seen[name] = part
             waiting += [rel.target for rel in part.rels if not rel.external]
         return [seen[name] for name in sorted(seen)]
+
+
+def next_rid_number(rels: list[Rel]) -> int:
+    """The first ``rIdN`` number above all those in *rels*."""
+    numbers = [int(rel.rid[3:]) for rel in rels if rel.rid.startswith("rId") and rel.rid[3:].isdigit()]
+    return max(numbers, default=0) + 1
 
 
 def default_template() -> Path:
