@@ -25,6 +25,7 @@ NS = {
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 BULLET_INDENT = 177800  # 14 pt, matching layout.fonts.BULLET_INDENT_PT
 SLIDE_JUMP = "ppaction://hlinksldjump"
+_WORDS = re.compile(r"\s*\S+\s*|\s+")
 
 LinkResolver = Callable[[str], tuple[str, bool]]
 """Returns the relationship id for a link target, and whether it jumps to a slide.
@@ -225,19 +226,21 @@ class ElementWriter:
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
         # No empty runs: LibreOffice sizes a line holding one at its default font size.
-        if "\n" not in run.text:
+        if "\n" not in run.text and not run.link:
             content = text(run.text)
             if content:
                 self.out.append(f"<a:r>{self._run_properties(run, paragraph)}<a:t>{content}</a:t></a:r>")
             return
-        pieces = [text(piece) for piece in run.text.split("\n")]
-        if not any(pieces):
+        lines = [text(line) for line in run.text.split("\n")]
+        if not any(lines):
             return
         properties = self._run_properties(run, paragraph)
-        for index, piece in enumerate(pieces):
+        for index, line in enumerate(lines):
             if index:
                 self.out.append(f"<a:br>{properties}</a:br>")
-            if piece:
+            # LibreOffice draws a linked run as one field that wraps only between
+            # characters; a run per word lets it wrap between words, as PowerPoint does.
+            for piece in _WORDS.findall(line) if run.link else (line,) if line else ():
                 self.out.append(f"<a:r>{properties}<a:t>{piece}</a:t></a:r>")
 
     def _run_properties(self, run: Run, paragraph: Paragraph) -> str:
