@@ -233,3 +233,19 @@ def test_template_with_its_own_slides_and_notes_master(tmp_path):
     assert audit_errors(output) == []
     if SCHEMAS.is_dir():
         assert schema_errors(output) == []
+
+
+def test_wrapped_lines_are_remembered_per_font_not_per_role():
+    """Two themes with different body fonts in one process: each wraps by its own widths."""
+    from cardforge.layout.fonts import Fonts
+    from cardforge.layout.shapes import EMU_PER_PT
+    from cardforge.text.measure import table_metrics
+
+    calibri = Fonts(table_metrics("calibri"), table_metrics("calibri"))
+    arial = Fonts(table_metrics("arial"), table_metrics("arial"))
+    text = "Ingest and store layers of the Lambda architecture"
+    narrow, wide = calibri.width_pt(text, 12), arial.width_pt(text, 12)
+    assert narrow < wide
+    width = round((narrow + wide) / 2 * EMU_PER_PT)
+    assert calibri.wrapped(text, width, 12) == [text]
+    assert len(arial.wrapped(text, width, 12)) == 2

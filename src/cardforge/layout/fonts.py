@@ -12,7 +12,7 @@ from .shapes import EMU_PER_PT, Paragraph
 
 BULLET_INDENT_PT = 14
 _WRAPPED: dict[tuple, list[str]] = {}
-"""Wrapped lines by text, width, size, font role, weight and bullet: layouts try several
+"""Wrapped lines by font metrics, text, width, size, weight and bullet: layouts try several
 sizes and splits, and a deck repeats many texts."""
 
 
@@ -40,11 +40,12 @@ class Fonts:
 
     def wrapped(self, text: str, width_emu: int, size: int, role: str = "body", bold: bool = False, bullet: bool = False) -> list[str]:
         """The lines *text* breaks into in a text area *width_emu* wide."""
-        key = (text, width_emu, size, role, bold, bullet)
+        metrics = self.heading if role == "heading" else self.body
+        key = (metrics, text, width_emu, size, bold, bullet)  # the face, not the role: themes differ
         cached = _WRAPPED.get(key)
         if cached is None:
             width = width_emu / EMU_PER_PT - (BULLET_INDENT_PT if bullet else 0)
-            cached = wrap(text, width, size, self.metrics(role), bold)
+            cached = wrap(text, width, size, metrics, bold)
             if len(_WRAPPED) > 500_000:
                 _WRAPPED.clear()
             _WRAPPED[key] = cached
