@@ -203,3 +203,25 @@ def test_the_executable_reports_and_exits_with_the_right_status(tmp_path, write_
     assert built.returncode == 0
     assert f"wrote {output}" in built.stderr
     assert len(OpenPptx(str(output)).slides) > 12
+
+
+def test_field_heights_match_the_paragraphs_drawn():
+    """Card fitting measures fields from their texts; it must agree with what is drawn."""
+    from dataclasses import replace
+
+    from cardforge.layout import card
+    from cardforge.layout.fonts import Fonts
+
+    deck = cardforge.load_deck(MLOPS)
+    fonts = Fonts.from_theme(deck.theme)
+    checked = 0
+    for persona in deck.personas:
+        text = card.card_fields(deck, persona, "000000")
+        for field in text.left + text.right:
+            for variant in (field, replace(field, hidden=min(2, len(field.items))), replace(field, clipped="cut short")):
+                for size in (18, 12, 7):
+                    for width in (600_000, 3_000_000):
+                        drawn = fonts.height_pt(card.render_fields([variant], size, "000000", "000000"), width)
+                        assert card.field_height(variant, size, width, fonts) == pytest.approx(drawn), (persona.id, field.key, size)
+                        checked += 1
+    assert checked > 1000

@@ -246,6 +246,14 @@ def known_crash(error: BaseException) -> Optional[str]:
     return None
 
 
+def outcome_of(deck, seed: int, **checks) -> str:
+    """:func:`outcome` of *deck* written as YAML (laid out by *seed*), noted for Hypothesis."""
+    text = to_yaml(deck, seed)
+    note(text[:3000])
+    with deck_file(text) as path:
+        return outcome(path, **checks)
+
+
 def outcome(path: Path, inspect: Optional[Callable[[Path, Any], None]] = None, must_build: bool = False) -> str:
     """Load and build the deck at *path* through the API; returns "built" or "error".
 
@@ -606,20 +614,14 @@ def nothing_lost(path: Path, deck) -> None:
 @settings(max_examples=examples(60), **PROPERTY)
 @given(deck=random_text_deck(), seed=st.integers(0, 2**16))
 def test_random_text_everywhere_builds_or_reports(deck, seed):
-    text = to_yaml(deck, seed)
-    note(text[:3000])
-    with deck_file(text) as path:
-        outcome(path)
+    outcome_of(deck, seed)
 
 
 @settings(max_examples=examples(40), **PROPERTY)
 @given(deck=valid_deck(), seed=st.integers(0, 2**16))
 def test_any_valid_text_builds_and_nothing_is_lost(deck, seed):
     """Non-blank text of any script and length within the limits is never refused or lost."""
-    text = to_yaml(deck, seed)
-    note(text[:3000])
-    with deck_file(text) as path:
-        outcome(path, inspect=nothing_lost, must_build=True)
+    outcome_of(deck, seed, inspect=nothing_lost, must_build=True)
 
 
 @settings(max_examples=examples(15), **PROPERTY)
@@ -802,10 +804,7 @@ def mangled_deck(draw):
 @settings(max_examples=examples(120), **PROPERTY)
 @given(deck=mangled_deck(), seed=st.integers(0, 2**16))
 def test_any_value_in_any_place(deck, seed):
-    text = to_yaml(deck, seed)
-    note(text)
-    with deck_file(text) as path:
-        outcome(path)
+    outcome_of(deck, seed)
 
 
 @settings(max_examples=examples(25), **PROPERTY)
@@ -1103,10 +1102,7 @@ def sized_deck(draw):
 @settings(max_examples=examples(6), **PROPERTY)
 @given(deck=sized_deck(), seed=st.integers(0, 2**16))
 def test_any_number_of_personas_and_items(deck, seed):
-    text = to_yaml(deck, seed)
-    note(text[:2000])
-    with deck_file(text) as path:
-        outcome(path, inspect=nothing_lost, must_build=True)
+    outcome_of(deck, seed, inspect=nothing_lost, must_build=True)
 
 
 def test_sixty_personas_with_forty_items_in_every_list():
@@ -1129,10 +1125,7 @@ def test_sixty_personas_with_forty_items_in_every_list():
 @given(deck=valid_deck(min_personas=1, max_personas=12, items=12, slides=_ABSENT, long_text=valid_text(400), extras=True), seed=st.integers(0, 2**16))
 def test_full_decks_of_random_text(deck, seed):
     """Every section (process map, architectures, interactions, categories, RBAC, gaps) with random text."""
-    text = to_yaml(deck, seed)
-    note(text[:3000])
-    with deck_file(text) as path:
-        outcome(path, inspect=nothing_lost, must_build=True)
+    outcome_of(deck, seed, inspect=nothing_lost, must_build=True)
 
 
 # --------------------------------------------------------------------------------------

@@ -159,7 +159,11 @@ def test_two_process_writing_gives_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.delenv("CARDFORGE_JOBS")
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     monkeypatch.setattr(parallel, "_can_fork", lambda: True)
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(parallel.os, "fork", lambda: forks.append(1) or real_fork())
     cardforge.build(deck, tmp_path / "two.pptx", report=Report())
+    assert forks == [1]  # the helper did write half the slides
     assert (tmp_path / "one.pptx").read_bytes() == (tmp_path / "two.pptx").read_bytes()
     with zipfile.ZipFile(tmp_path / "two.pptx") as package:
         assert package.testzip() is None
@@ -178,9 +182,11 @@ def test_a_failing_helper_process_fails_the_build(tmp_path, monkeypatch):
     output.write_bytes(b"the previous deck")
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
     monkeypatch.setattr(parallel, "_can_fork", lambda: True)
-    real = parallel.pickle.dump
-    monkeypatch.setattr(parallel.pickle, "dump", lambda *args, **kwargs: (_ for _ in ()).throw(MemoryError("helper")))
+
+    def failing_dump(*args, **kwargs):
+        raise MemoryError("helper")
+
+    monkeypatch.setattr(parallel.pickle, "dump", failing_dump)
     with pytest.raises(RuntimeError, match="helper process"):
         cardforge.build(deck, output, report=Report())
-    monkeypatch.setattr(parallel.pickle, "dump", real)
     assert output.read_bytes() == b"the previous deck"

@@ -40,7 +40,7 @@ class Fonts:
 
     def wrapped(self, text: str, width_emu: int, size: int, role: str = "body", bold: bool = False, bullet: bool = False) -> list[str]:
         """The lines *text* breaks into in a text area *width_emu* wide."""
-        metrics = self.heading if role == "heading" else self.body
+        metrics = self.metrics(role)
         key = (metrics, text, width_emu, size, bold, bullet)  # the face, not the role: themes differ
         cached = _WRAPPED.get(key)
         if cached is None:

@@ -11,6 +11,15 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
+def image_type(head: bytes) -> Optional[tuple[str, str]]:
+    """Extension and content type of a PNG or JPEG image from its first bytes, else None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png", "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg", "image/jpeg"
+    return None
+
+
 def check_image(path: Path, file: str, position: Position, report: Report) -> Optional[tuple[int, int]]:
     """The pixel size of *path* if it is a PNG or JPEG of sane size; otherwise report why not."""
     if path.stat().st_size > MAX_IMAGE_BYTES:
@@ -18,7 +27,7 @@ def check_image(path: Path, file: str, position: Position, report: Report) -> Op
         return None
     with path.open("rb") as handle:
         magic = handle.read(8)
-    if not (magic.startswith(b"\x89PNG\r\n\x1a\n") or magic.startswith(b"\xff\xd8\xff")):
+    if image_type(magic) is None:
         report.error(file, position, f"`{path.name}` is not a PNG or JPEG image")
         return None
     from PIL import Image

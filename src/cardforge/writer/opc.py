@@ -17,7 +17,6 @@ from typing import Optional, Union
 
 from lxml import etree
 
-from .slides import Rel
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_OFFICE_DOCUMENT = f"{_R}/officeDocument"
@@ -36,6 +35,16 @@ _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
+@dataclass(frozen=True)
+class Rel:
+    """One relationship: *target* is an absolute part name, or a URL when *external*."""
+
+    rid: str
+    reltype: str
+    target: str
+    external: bool = False
+
+
 @dataclass
 class Part:
     """One part: its absolute name (``/ppt/presentation.xml``), content type, bytes and
@@ -51,14 +60,14 @@ class Part:
     def folder(self) -> str:
         return posixpath.dirname(self.name)
 
-    def relate(self, reltype: str, target: str) -> str:
+    def relate(self, reltype: str, target: str, external: bool = False) -> str:
         """Add a relationship to *target*; returns its new id (counted, not searched for:
         a presentation part gains a relationship per slide)."""
         if not self._next_id:
             self._next_id = next_rid_number(self.rels)
         rid = f"rId{self._next_id}"
         self._next_id += 1
-        self.rels.append(Rel(rid, reltype, target))
+        self.rels.append(Rel(rid, reltype, target, external))
         return rid
 
 

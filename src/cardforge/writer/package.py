@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from .archive import Archive, Member, compress
-from .opc import Package
+from .opc import Package, Rel
 from .parallel import compressed_slides
-from .slides import Rel, SlideParts
+from .slides import SlideParts
 from .xml import attr
 
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -26,11 +26,12 @@ _CT_XML = "application/xml"
 def write_zip(target: BinaryIO, package: Package, slides: SlideParts, epoch: int) -> None:
     """The whole package into the open file *target*: the template's parts, then the
     generated slides and notes pages, then the images."""
-    generated = {name for name, _ in slides.content_types()}
+    generated = slides.content_types()
     # A template slide still reachable some other way (a custom show) gives way to the
     # deck's slide of the same name: a zip must not hold a name twice.
-    template_parts = [part for part in package.reachable() if part.name not in generated]
-    types = [(part.name, part.content_type) for part in template_parts] + slides.content_types()
+    names = {name for name, _ in generated}
+    template_parts = [part for part in package.reachable() if part.name not in names]
+    types = [(part.name, part.content_type) for part in template_parts] + generated
     with Archive(target, epoch) as archive:
         archive.add("[Content_Types].xml", content_types_xml(types))
         archive.add("_rels/.rels", rels_xml(package.rels, "/"))

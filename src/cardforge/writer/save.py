@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from contextlib import contextmanager
@@ -35,15 +34,6 @@ def write_presentation(
         write_package(presentation, target, fonts, template, layout_name)
 
 
-def render_bytes(
-    presentation: Presentation, fonts: dict[str, str], template: Optional[Path] = None, layout_name: Optional[str] = None
-) -> bytes:
-    """The package of *presentation* as bytes."""
-    buffer = io.BytesIO()
-    write_package(presentation, buffer, fonts, template, layout_name)
-    return buffer.getvalue()
-
-
 def write_package(
     presentation: Presentation, target: BinaryIO, fonts: dict[str, str], template: Optional[Path] = None, layout_name: Optional[str] = None
 ) -> None:
@@ -67,8 +57,9 @@ def write_package(
         taken=set(base.package.parts),
     )
     base.list_slides(slides.slide_names)
-    base.set_properties(presentation, len(slides.notes_names), build_epoch())
-    write_zip(target, base.finish(), slides, build_epoch())
+    epoch = build_epoch()
+    base.set_properties(presentation, len(slides.notes_names), epoch)
+    write_zip(target, base.finish(), slides, epoch)
 
 
 def atomic_write(output: Path, data: bytes) -> None:

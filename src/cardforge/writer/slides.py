@@ -9,10 +9,12 @@ counting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..layout.shapes import Picture, Slide, flatten
+from ..theme.images import image_type
+from .opc import Part
 from .xml import ElementWriter, attr, clean
 from .xml import text as text_escape
 
@@ -52,31 +54,6 @@ _NOTES_TAIL = "</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMa
 
 
 @dataclass(frozen=True)
-class Rel:
-    """One relationship: *target* is an absolute part name, or a URL when *external*."""
-
-    rid: str
-    reltype: str
-    target: str
-    external: bool = False
-
-
-@dataclass
-class GeneratedPart:
-    """A finished package member with its relationships."""
-
-    name: str
-    content_type: str
-    blob: bytes
-    rels: list[Rel] = field(default_factory=list)
-
-    def relate(self, reltype: str, target: str, external: bool = False) -> str:
-        rid = f"rId{len(self.rels) + 1}"
-        self.rels.append(Rel(rid, reltype, target, external))
-        return rid
-
-
-@dataclass(frozen=True)
 class ImageFile:
     name: str
     content_type: str
@@ -84,7 +61,7 @@ class ImageFile:
 
 
 class SlideParts:
-    """The slides of one presentation as :class:`GeneratedPart` objects, made one at a time.
+    """The slides of one presentation as :class:`Part` objects, made one at a time.
 
     Every part name is known before any slide is written (the package lists them up
     front); each slide's markup is made only when :meth:`parts_of` asks for it, so that a
@@ -113,7 +90,7 @@ class SlideParts:
         types += [(image.name, image.content_type) for image in self.images.values()]
         return types
 
-    def parts_of(self, index: int) -> list[GeneratedPart]:
+    def parts_of(self, index: int) -> list[Part]:
         """The part of the slide at *index* (from 0), then its notes page if it has one."""
         slide, name = self._slides[index], self.slide_names[index]
         part = self._slide_part(slide, name)
@@ -121,8 +98,8 @@ class SlideParts:
             return [part]
         return [part, self._notes_part(part, index + 1, slide.notes)]
 
-    def _slide_part(self, slide: Slide, name: str) -> GeneratedPart:
-        part = GeneratedPart(name, CT_SLIDE, b"")
+    def _slide_part(self, slide: Slide, name: str) -> Part:
+        part = Part(name, CT_SLIDE, b"")
         part.relate(REL_SLIDE_LAYOUT, self._layout)
         related: dict[str, tuple[str, bool]] = {}  # target -> rId: a slide may link one card many times
 
@@ -146,13 +123,13 @@ class SlideParts:
         part.blob = (_SLIDE_HEAD + writer.markup() + _SLIDE_TAIL).encode("utf-8")
         return part
 
-    def _notes_part(self, slide_part: GeneratedPart, index: int, text: str) -> GeneratedPart:
+    def _notes_part(self, slide_part: Part, index: int, text: str) -> Part:
         language = attr(self._language)
         paragraphs = "".join(
             f'<a:p><a:r><a:rPr lang="{language}" dirty="0"/><a:t>{text_escape(line)}</a:t></a:r></a:p>' if line else "<a:p/>"
             for line in clean(text).split("\n")
         )
-        notes = GeneratedPart(self.notes_names[index], CT_NOTES, (_NOTES_HEAD + paragraphs + _NOTES_TAIL).encode("utf-8"))
+        notes = Part(self.notes_names[index], CT_NOTES, (_NOTES_HEAD + paragraphs + _NOTES_TAIL).encode("utf-8"))
         notes.relate(REL_NOTES_MASTER, self._notes_master)
         notes.relate(REL_SLIDE, slide_part.name)
         slide_part.relate(REL_NOTES_SLIDE, notes.name)
@@ -165,19 +142,13 @@ class SlideParts:
             for element in flatten(slide.elements):
                 if isinstance(element, Picture) and element.path not in images:
                     blob = Path(element.path).read_bytes()
-                    extension, content_type = _image_type(blob)
+                    kind = image_type(blob)
+                    if kind is None:  # the theme loader admits only PNG and JPEG logos
+                        raise ValueError(f"{element.path}: only PNG and JPEG images can be placed on slides")
+                    extension, content_type = kind
                     number = len(images) + 1
                     while f"/ppt/media/image{number}.{extension}" in taken:
                         number += 1
                     images[element.path] = ImageFile(f"/ppt/media/image{number}.{extension}", content_type, blob)
                     taken.add(images[element.path].name)
         return images
-
-
-def _image_type(blob: bytes) -> tuple[str, str]:
-    """Extension and content type of a PNG or JPEG image (the kinds themes may use)."""
-    if blob.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png", "image/png"
-    if blob.startswith(b"\xff\xd8\xff"):
-        return "jpeg", "image/jpeg"
-    raise ValueError("only PNG and JPEG images can be placed on slides")
