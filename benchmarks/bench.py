@@ -46,10 +46,17 @@ def main(sizes: list[int]) -> None:
     cardforge = [sys.executable, "-m", "cardforge"]
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
-        example, memory = best_of(cardforge + ["build", str(ROOT / "decks" / "mlops.yaml"), "-o", str(folder / "mlops.pptx"), "-q"], 5)
-        print(f"decks/mlops.yaml (11 cards and every overview): {example:.2f} s, {memory:.0f} MB peak (best of 5)")
+        example, memory = best_of(
+            cardforge + ["build", str(ROOT / "decks" / "mlops.yaml"), "-o", str(folder / "mlops.pptx"), "-q"],
+            5,
+        )
+        print(
+            f"decks/mlops.yaml (11 cards and every overview): {example:.2f} s, {memory:.0f} MB peak (best of 5)"
+        )
         print()
-        print(f"{'personas':>8} {'slides':>7} {'cardforge s':>12} {'MB':>6} {'python-pptx cards s':>20} {'MB':>6}")
+        print(
+            f"{'personas':>8} {'slides':>7} {'cardforge s':>12} {'MB':>6} {'python-pptx cards s':>20} {'MB':>6}"
+        )
         times = {}
         for size in sizes:
             path = folder / f"deck-{size}.yaml"
@@ -58,9 +65,14 @@ def main(sizes: list[int]) -> None:
             elapsed, memory = best_of(cardforge + ["build", str(path), "-o", str(output), "-q"], 3)
             slides = _slide_count(output)
             plain_repeats = 3 if size <= 100 else 1  # python-pptx takes a while at 1000
-            plain, plain_memory = best_of([sys.executable, str(HERE / "plain_pptx.py"), str(path), str(folder / "plain.pptx")], plain_repeats)
+            plain, plain_memory = best_of(
+                [sys.executable, str(HERE / "plain_pptx.py"), str(path), str(folder / "plain.pptx")],
+                plain_repeats,
+            )
             times[size] = elapsed
-            print(f"{size:>8} {slides:>7} {elapsed:>12.2f} {memory:>6.0f} {plain:>20.2f} {plain_memory:>6.0f}")
+            print(
+                f"{size:>8} {slides:>7} {elapsed:>12.2f} {memory:>6.0f} {plain:>20.2f} {plain_memory:>6.0f}"
+            )
         if 100 in times and 1000 in times:
             print(f"\ntime(1000) / time(100) = {times[1000] / times[100]:.1f}")
 
@@ -69,7 +81,9 @@ def _slide_count(path: Path) -> int:
     import zipfile
 
     with zipfile.ZipFile(path) as package:
-        return sum(1 for name in package.namelist() if name.startswith("ppt/slides/slide") and name.endswith(".xml"))
+        return sum(
+            1 for name in package.namelist() if name.startswith("ppt/slides/slide") and name.endswith(".xml")
+        )
 
 
 if __name__ == "__main__":

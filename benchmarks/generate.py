@@ -9,11 +9,29 @@ from __future__ import annotations
 
 import sys
 
-TEAMS = ["Data Ingestion Team", "Analytical Team", "AI Team", "DevOps Team", "Engineering Team", "Product Management"]
+TEAMS = [
+    "Data Ingestion Team",
+    "Analytical Team",
+    "AI Team",
+    "DevOps Team",
+    "Engineering Team",
+    "Product Management",
+]
 SERVICES = [
-    "Azure Data Factory", "Azure Databricks", "Azure Event Hubs", "Azure Storage", "Microsoft Fabric",
-    "Power BI", "Azure Machine Learning", "Azure Key Vault", "GitHub", "Azure DevOps", "Azure OpenAI",
-    "Azure AI Search", "Azure Cosmos DB", "Azure Monitor",
+    "Azure Data Factory",
+    "Azure Databricks",
+    "Azure Event Hubs",
+    "Azure Storage",
+    "Microsoft Fabric",
+    "Power BI",
+    "Azure Machine Learning",
+    "Azure Key Vault",
+    "GitHub",
+    "Azure DevOps",
+    "Azure OpenAI",
+    "Azure AI Search",
+    "Azure Cosmos DB",
+    "Azure Monitor",
 ]
 PROCESSES = ["DataOps", "MLOps", "GenAIOps", "Inner loop", "Outer loop"]
 SKILLS = ["SQL", "Python", "PySpark", "KQL", "React", "Terraform", "PowerShell", "Statistics"]
@@ -52,14 +70,16 @@ def deck(count: int) -> str:
             f"    services: [{services}]",
             "    data_access: Read access on assigned project specific areas",
             f"    skills: [{skills}]",
-            f"    learn: [{{title: Learning path {i + 1}, url: \"https://learn.microsoft.com/training/p{i + 1}\"}}]",
+            f'    learn: [{{title: Learning path {i + 1}, url: "https://learn.microsoft.com/training/p{i + 1}"}}]',
             f"    people: [{'Person ' + str(i + 1) if i % 7 else ''}]",
         ]
     lines += ["rbac:", "  environments: [Dev, Stage, Prod]", "  grants:"]
     for i in range(count):
         for k in range(2):
             roles = ", ".join(f"{env}: {role}" for env, role in ROLES[(i + k) % len(ROLES)].items())
-            lines.append(f"    - {{persona: G{i + 1:04d}, service: {SERVICES[(i + k) % len(SERVICES)]}, roles: {{{roles}}}}}")
+            lines.append(
+                f"    - {{persona: G{i + 1:04d}, service: {SERVICES[(i + k) % len(SERVICES)]}, roles: {{{roles}}}}}"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -20,9 +20,24 @@ from fontTools.ttLib import TTFont
 OUT = Path(__file__).resolve().parent.parent / "src" / "cardforge" / "data" / "metrics"
 FONTS = Path("/usr/share/fonts/truetype")
 FAMILIES = {
-    "calibri": ("Calibri", "Carlito", FONTS / "crosextra" / "Carlito-Regular.ttf", FONTS / "crosextra" / "Carlito-Bold.ttf"),
-    "arial": ("Arial", "Liberation Sans", FONTS / "liberation2" / "LiberationSans-Regular.ttf", FONTS / "liberation2" / "LiberationSans-Bold.ttf"),
-    "times": ("Times New Roman", "Liberation Serif", FONTS / "liberation2" / "LiberationSerif-Regular.ttf", FONTS / "liberation2" / "LiberationSerif-Bold.ttf"),
+    "calibri": (
+        "Calibri",
+        "Carlito",
+        FONTS / "crosextra" / "Carlito-Regular.ttf",
+        FONTS / "crosextra" / "Carlito-Bold.ttf",
+    ),
+    "arial": (
+        "Arial",
+        "Liberation Sans",
+        FONTS / "liberation2" / "LiberationSans-Regular.ttf",
+        FONTS / "liberation2" / "LiberationSans-Bold.ttf",
+    ),
+    "times": (
+        "Times New Roman",
+        "Liberation Serif",
+        FONTS / "liberation2" / "LiberationSerif-Regular.ttf",
+        FONTS / "liberation2" / "LiberationSerif-Bold.ttf",
+    ),
 }
 
 
@@ -66,7 +81,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for key, (family, source, regular, bold) in FAMILIES.items():
         path = OUT / f"{key}.json"
-        path.write_text(json.dumps(table(family, source, regular, bold), separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(table(family, source, regular, bold), separators=(",", ":"), sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
 
 

@@ -30,8 +30,13 @@ class Box:
     kind: str
     text: str
 
-    def overlaps(self, other: "Box") -> bool:
-        return self.x < other.x + other.w and other.x < self.x + self.w and self.y < other.y + other.h and other.y < self.y + self.h
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.x < other.x + other.w
+            and other.x < self.x + self.w
+            and self.y < other.y + other.h
+            and other.y < self.y + self.h
+        )
 
 
 def slide_xml(path: Path) -> list[tuple[str, etree._Element]]:
@@ -53,19 +58,27 @@ def slide_size(path: Path) -> tuple[int, int]:
 
 def boxes(root: etree._Element) -> list[Box]:
     found = []
-    for element in root.iter(f"{{{NS['p']}}}sp", f"{{{NS['p']}}}pic", f"{{{NS['p']}}}cxnSp", f"{{{NS['p']}}}graphicFrame"):
+    for element in root.iter(
+        f"{{{NS['p']}}}sp", f"{{{NS['p']}}}pic", f"{{{NS['p']}}}cxnSp", f"{{{NS['p']}}}graphicFrame"
+    ):
         name = element.find(".//p:cNvPr", NS).get("name")
         xfrm = element.find("p:spPr/a:xfrm", NS)
         if xfrm is None:
             xfrm = element.find("p:xfrm", NS)
         off, ext = xfrm.find("a:off", NS), xfrm.find("a:ext", NS)
-        text = "\n".join("".join(t.text or "" for t in p.iter(f"{{{NS['a']}}}t")) for p in element.iter(f"{{{NS['a']}}}p"))
+        text = "\n".join(
+            "".join(t.text or "" for t in p.iter(f"{{{NS['a']}}}t")) for p in element.iter(f"{{{NS['a']}}}p")
+        )
         kind = etree.QName(element).localname
         if element.find("p:nvSpPr/p:cNvSpPr[@txBox='1']", NS) is not None:
             kind = "textbox"
         elif element.find(".//p:ph", NS) is not None:
             kind = "title"
-        found.append(Box(name, int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")), kind, text))
+        found.append(
+            Box(
+                name, int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")), kind, text
+            )
+        )
     return found
 
 
@@ -141,7 +154,13 @@ def schema_errors(path: Path) -> list[str]:
     """Presentation, slide, layout, master and notes parts that do not validate against ECMA-376."""
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "transitional" / "pml.xsd")))
     errors = []
-    prefixes = ("ppt/slides/", "ppt/slideLayouts/", "ppt/slideMasters/", "ppt/notesSlides/", "ppt/notesMasters/")
+    prefixes = (
+        "ppt/slides/",
+        "ppt/slideLayouts/",
+        "ppt/slideMasters/",
+        "ppt/notesSlides/",
+        "ppt/notesMasters/",
+    )
     with zipfile.ZipFile(path) as package:
         for name in package.namelist():
             if (name.startswith(prefixes) and name.endswith(".xml")) or name == "ppt/presentation.xml":
@@ -161,7 +180,9 @@ def audit_errors(path: Path) -> list[str]:
 def overflow_findings(path: Path) -> list[str]:
     """Text-does-not-fit findings of ooxml-integrity's independent layout check."""
     exe = shutil.which("ooxml-integrity")
-    result = subprocess.run([exe, "check", "--json", "--no-config", str(path)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [exe, "check", "--json", "--no-config", str(path)], capture_output=True, text=True, timeout=300
+    )
     data = json.loads(result.stdout)
     return [json.dumps(f) for f in _findings(data)]
 

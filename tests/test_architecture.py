@@ -8,7 +8,6 @@ from pptx import Presentation as OpenPptx
 
 import cardforge
 from cardforge.cli import main
-
 from checks import NS, boxes, overflow_findings, slide_xml, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +34,17 @@ def check_geometry(output: Path) -> None:
                 assert not first.overlaps(second), f"{name}: {first.name} overlaps {second.name}"
         badges = [b for b in boxes(root) if b.name.startswith("persona:")]
         for badge in badges:
-            assert any(c.x <= badge.x and badge.x + badge.w <= c.x + c.w and c.y <= badge.y and badge.y + badge.h <= c.y + c.h for c in components), f"{name}: badge outside its component"
+            assert any(
+                c.x <= badge.x
+                and badge.x + badge.w <= c.x + c.w
+                and c.y <= badge.y
+                and badge.y + badge.h <= c.y + c.h
+                for c in components
+            ), f"{name}: badge outside its component"
         for connector in root.findall(".//p:cxnSp", NS):
-            assert connector.find(".//a:stCxn", NS) is not None and connector.find(".//a:endCxn", NS) is not None
+            assert (
+                connector.find(".//a:stCxn", NS) is not None and connector.find(".//a:endCxn", NS) is not None
+            )
 
 
 def badge_map(root) -> dict[str, set[str]]:
@@ -46,7 +53,11 @@ def badge_map(root) -> dict[str, set[str]]:
     all_boxes = boxes(root)
     components = [b for b in all_boxes if b.name.startswith("component:") and b.name.count(":") == 1]
     for badge in (b for b in all_boxes if b.name.startswith("persona:")):
-        owner = next(c for c in components if c.x <= badge.x and badge.x + badge.w <= c.x + c.w and c.y <= badge.y <= c.y + c.h)
+        owner = next(
+            c
+            for c in components
+            if c.x <= badge.x and badge.x + badge.w <= c.x + c.w and c.y <= badge.y <= c.y + c.h
+        )
         found.setdefault(owner.name, set()).add(badge.name.split(":", 1)[1])
     return found
 
@@ -54,19 +65,32 @@ def badge_map(root) -> dict[str, set[str]]:
 def test_lambda_slide_of_the_example_deck(tmp_path):
     output = build(DECKS / "mlops.yaml", tmp_path / "lambda.pptx", "architecture:lambda")
     check_geometry(output)
-    (name, root), = slide_xml(output)
+    ((_name, root),) = slide_xml(output)
     badges = badge_map(root)
     assert badges["component:adf"] >= {"P001", "P002", "P005"}
     assert "P003" in badges["component:pbi"]
     zones = [b.name for b in boxes(root) if b.name.startswith("layer:") and not b.name.endswith(":label")]
-    assert zones == [f"layer:{n}" for n in ("Ingest", "Store", "Process", "Serve", "DW & Lakehouse", "Analyse & Report", "Govern & Monitor")]
+    assert zones == [
+        f"layer:{n}"
+        for n in (
+            "Ingest",
+            "Store",
+            "Process",
+            "Serve",
+            "DW & Lakehouse",
+            "Analyse & Report",
+            "Govern & Monitor",
+        )
+    ]
     flows = [c.find(".//p:cNvPr", NS).get("name") for c in root.findall(".//p:cxnSp", NS)]
     assert len(flows) == 7 and "flow:eh->dbx" in flows
     labels = sorted(b.text for b in boxes(root) if b.name.endswith(":label") and b.name.startswith("flow:"))
     assert labels == ["1", "2", "3", "4", "5", "6", "7"]
     missing = next(b for b in boxes(root) if b.name == "Missing services")
     assert "Azure SQL Database (P001, P002)" in missing.text
-    untouched = next(c for c in root.iter(f"{{{NS['p']}}}sp") if c.find(".//p:cNvPr", NS).get("name") == "component:bronze")
+    untouched = next(
+        c for c in root.iter(f"{{{NS['p']}}}sp") if c.find(".//p:cNvPr", NS).get("name") == "component:bronze"
+    )
     assert untouched.find(".//a:prstDash", NS).get("val") == "dash"
     assert overflow_findings(output) == []
 
@@ -74,7 +98,7 @@ def test_lambda_slide_of_the_example_deck(tmp_path):
 def test_rag_chat_slide_of_the_genai_deck(tmp_path):
     output = build(DECKS / "genaiops.yaml", tmp_path / "rag.pptx", "architecture:rag-chat")
     check_geometry(output)
-    (name, root), = slide_xml(output)
+    ((_name, root),) = slide_xml(output)
     badges = badge_map(root)
     assert {"G001", "G003"} <= badges["component:aoai"]
     assert badges["component:search"]
@@ -116,23 +140,33 @@ personas:
     )
     output = build(deck, tmp_path / "custom.pptx", "architecture:platform")
     check_geometry(output)
-    (name, root), = slide_xml(output)
+    ((_name, root),) = slide_xml(output)
     assert len([b for b in boxes(root) if b.name.startswith("layer:") and not b.name.endswith(":label")]) == 4
     ids = {int(e.get("id")): e.get("name") for e in root.iter(f"{{{NS['p']}}}cNvPr")}
-    ends = sorted((ids[int(c.find(".//a:stCxn", NS).get("id"))], ids[int(c.find(".//a:endCxn", NS).get("id"))]) for c in root.findall(".//p:cxnSp", NS))
-    assert ends == sorted([
-        ("component:crm", "component:adf"), ("component:erp", "component:adf"), ("component:adf", "component:lake"),
-        ("component:lake", "component:sql"), ("component:sql", "component:bi"),
-    ])
+    ends = sorted(
+        (ids[int(c.find(".//a:stCxn", NS).get("id"))], ids[int(c.find(".//a:endCxn", NS).get("id"))])
+        for c in root.findall(".//p:cxnSp", NS)
+    )
+    assert ends == sorted(
+        [
+            ("component:crm", "component:adf"),
+            ("component:erp", "component:adf"),
+            ("component:adf", "component:lake"),
+            ("component:lake", "component:sql"),
+            ("component:sql", "component:bi"),
+        ]
+    )
     assert badge_map(root)["component:lake"] == {"P1"}  # matched through an alias
     missing = next(b for b in boxes(root) if b.name == "Missing services")
     assert "Databricks (P1)" in missing.text
 
 
 def test_deck_can_override_a_builtin_architecture(write_deck):
-    deck = cardforge.load_deck(write_deck(
-        "cardforge: 1\ntitle: t\narchitectures:\n  - id: lambda\n    title: Our lambda\n    layers: [{name: One, components: [{id: a, name: A}]}]\npersonas: [{id: P1, name: X, architectures: [lambda]}]\n"
-    ))
+    deck = cardforge.load_deck(
+        write_deck(
+            "cardforge: 1\ntitle: t\narchitectures:\n  - id: lambda\n    title: Our lambda\n    layers: [{name: One, components: [{id: a, name: A}]}]\npersonas: [{id: P1, name: X, architectures: [lambda]}]\n"
+        )
+    )
     assert deck.architectures["lambda"].title == "Our lambda"
     assert not deck.architectures["lambda"].builtin
 
@@ -156,14 +190,24 @@ def _big_architecture(components: int, personas: int) -> str:
     per_layer = 5
     layers = []
     for start in range(0, components, per_layer):
-        items = ", ".join(f"{{id: c{i}, name: Component number {i}}}" for i in range(start, min(components, start + per_layer)))
+        items = ", ".join(
+            f"{{id: c{i}, name: Component number {i}}}"
+            for i in range(start, min(components, start + per_layer))
+        )
         layers.append(f"      - name: Layer {start // per_layer + 1}\n        components: [{items}]")
-    flows = "\n".join(f"      - {{from: c{i}, to: c{i + per_layer}, label: \"{i + 1}\"}}" for i in range(0, components - per_layer, 3))
+    flows = "\n".join(
+        f'      - {{from: c{i}, to: c{i + per_layer}, label: "{i + 1}"}}'
+        for i in range(0, components - per_layer, 3)
+    )
     people = "\n".join(
         f"  - {{id: P{p}, name: Persona {p}, architectures: [big], services: [{', '.join(f'Component number {(p * 3 + k) % components}' for k in range(4))}]}}"
         for p in range(personas)
     )
-    return "cardforge: 1\ntitle: Big\narchitectures:\n  - id: big\n    title: Big platform\n    layers:\n" + "\n".join(layers) + f"\n    flows:\n{flows}\npersonas:\n{people}\n"
+    return (
+        "cardforge: 1\ntitle: Big\narchitectures:\n  - id: big\n    title: Big platform\n    layers:\n"
+        + "\n".join(layers)
+        + f"\n    flows:\n{flows}\npersonas:\n{people}\n"
+    )
 
 
 def test_forty_components_and_fifteen_personas_fit_one_slide(write_deck, tmp_path):
@@ -171,7 +215,10 @@ def test_forty_components_and_fifteen_personas_fit_one_slide(write_deck, tmp_pat
     slides = slide_xml(output)
     assert len(slides) == 1
     check_geometry(output)
-    assert len([b for b in boxes(slides[0][1]) if b.name.startswith("component:") and b.name.count(":") == 1]) == 40
+    assert (
+        len([b for b in boxes(slides[0][1]) if b.name.startswith("component:") and b.name.count(":") == 1])
+        == 40
+    )
     assert overflow_findings(output) == []
 
 
@@ -183,7 +230,10 @@ def test_larger_architectures_split_by_layer_group_with_a_note(write_deck, tmp_p
     assert titles[0] == f"Big platform (1 of {len(titles)})"
     assert "split by layers" in prs.slides[0].notes_slide.notes_text_frame.text
     check_geometry(output)
-    components = sum(len([b for b in boxes(root) if b.name.startswith("component:") and b.name.count(":") == 1]) for _, root in slide_xml(output))
+    components = sum(
+        len([b for b in boxes(root) if b.name.startswith("component:") and b.name.count(":") == 1])
+        for _, root in slide_xml(output)
+    )
     assert components == 60
 
 
@@ -199,7 +249,7 @@ def test_many_personas_are_paged_with_every_badge_kept_once(write_deck, tmp_path
         "cardforge: 1\ntitle: Wide\narchitectures:\n  - id: wide\n    title: Wide platform\n    layers:\n"
         f"      - name: Edge\n        components: [{{id: gw, name: Gateway}}]\n"
         f"      - name: Core\n        components: [{big}]\n"
-        "    flows:\n      - {from: gw, to: b0, label: \"1\"}\n"
+        '    flows:\n      - {from: gw, to: b0, label: "1"}\n'
         f"personas:\n{people}\n"
     )
     output = build(write_deck(deck), tmp_path / "wide.pptx", "architecture:wide")

@@ -9,13 +9,12 @@ import pytest
 from pptx import Presentation as OpenPptx
 
 import cardforge
-
 from checks import (
     NS,
-    card_slides,
     SCHEMAS,
     audit_errors,
     boxes,
+    card_slides,
     overflow_findings,
     run_cli,
     schema_errors,
@@ -57,7 +56,17 @@ def test_card_shows_template_fields(mlops):
     prs = OpenPptx(str(mlops))
     card = card_slides(prs)[0]
     text = "\n".join(shape.text_frame.text for shape in card.shapes if shape.has_text_frame)
-    for label in ("Team", "Primary interaction", "Component access", "Processes", "Skills", "Links to learn", "Scope", "Architecture", "Data access"):
+    for label in (
+        "Team",
+        "Primary interaction",
+        "Component access",
+        "Processes",
+        "Skills",
+        "Links to learn",
+        "Scope",
+        "Architecture",
+        "Data access",
+    ):
         assert f"\n{label}\n" in f"\n{text}\n", label
     assert "Data Ingestion Team" in text
     assert "Azure Data Factory" in text
@@ -98,9 +107,13 @@ def test_header_text_contrasts_with_band(mlops):
     for _, root in slide_xml(mlops):
         if not any(e.get("name", "").endswith(":band") for e in root.iter(f"{{{NS['p']}}}cNvPr")):
             continue
-        band = next(e for e in root.iter(f"{{{NS['p']}}}sp") if e.find(".//p:cNvPr", NS).get("name").endswith(":band"))
+        band = next(
+            e for e in root.iter(f"{{{NS['p']}}}sp") if e.find(".//p:cNvPr", NS).get("name").endswith(":band")
+        )
         fill = band.find("p:spPr/a:solidFill/a:srgbClr", NS).get("val")
-        title = next(e for e in root.iter(f"{{{NS['p']}}}sp") if e.find(".//p:ph[@type='title']", NS) is not None)
+        title = next(
+            e for e in root.iter(f"{{{NS['p']}}}sp") if e.find(".//p:ph[@type='title']", NS) is not None
+        )
         colour = title.find(".//a:rPr/a:solidFill/a:srgbClr", NS).get("val")
         assert contrast(fill, colour) >= 4.5, (fill, colour)
 
@@ -136,7 +149,9 @@ def test_geometry_inside_slide_and_text_boxes_apart(mlops):
                 assert not first.overlaps(second), f"{name}: {first.name} overlaps {second.name}"
 
 
-@pytest.mark.skipif(not (SCHEMAS / "transitional" / "pml.xsd").exists(), reason="../shared/ooxml-schemas is absent")
+@pytest.mark.skipif(
+    not (SCHEMAS / "transitional" / "pml.xsd").exists(), reason="../shared/ooxml-schemas is absent"
+)
 def test_parts_validate_against_ecma_schemas(mlops):
     assert schema_errors(mlops) == []
 
@@ -194,12 +209,22 @@ def test_the_executable_reports_and_exits_with_the_right_status(tmp_path, write_
     import sys
 
     broken = write_deck("cardforge: 1\ntitle: T\npersonas:\n  - {id: P1, name: A, colour: Dark Blu}\n")
-    failed = subprocess.run([sys.executable, "-m", "cardforge", "validate", str(broken)], capture_output=True, text=True, timeout=120)
+    failed = subprocess.run(
+        [sys.executable, "-m", "cardforge", "validate", str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert failed.returncode == 1
     assert f"{broken}:4:" in failed.stderr and "Dark Blue" in failed.stderr
 
     output = tmp_path / "out.pptx"
-    built = subprocess.run([sys.executable, "-m", "cardforge", "build", str(MLOPS), "-o", str(output)], capture_output=True, text=True, timeout=120)
+    built = subprocess.run(
+        [sys.executable, "-m", "cardforge", "build", str(MLOPS), "-o", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert built.returncode == 0
     assert f"wrote {output}" in built.stderr
     assert len(OpenPptx(str(output)).slides) > 12
@@ -218,10 +243,20 @@ def test_field_heights_match_the_paragraphs_drawn():
     for persona in deck.personas:
         text = card.card_fields(deck, persona, "000000")
         for field in text.left + text.right:
-            for variant in (field, replace(field, hidden=min(2, len(field.items))), replace(field, clipped="cut short")):
+            for variant in (
+                field,
+                replace(field, hidden=min(2, len(field.items))),
+                replace(field, clipped="cut short"),
+            ):
                 for size in (18, 12, 7):
                     for width in (600_000, 3_000_000):
-                        drawn = fonts.height_pt(card.render_fields([variant], size, "000000", "000000"), width)
-                        assert card.field_height(variant, size, width, fonts) == pytest.approx(drawn), (persona.id, field.key, size)
+                        drawn = fonts.height_pt(
+                            card.render_fields([variant], size, "000000", "000000"), width
+                        )
+                        assert card.field_height(variant, size, width, fonts) == pytest.approx(drawn), (
+                            persona.id,
+                            field.key,
+                            size,
+                        )
                         checked += 1
     assert checked > 1000

@@ -12,7 +12,6 @@ import cardforge
 from cardforge.cli import main
 from cardforge.layout.connectors import segment_hits_box, site_point
 from cardforge.layout.shapes import Box as LayoutBox
-
 from checks import NS, boxes, overflow_findings, slide_size, slide_xml, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +25,9 @@ def subset_deck(tmp_path: Path, count: int) -> Path:
     kept = {p["id"] for p in data["personas"]}
     data["rbac"]["grants"] = [g for g in data["rbac"]["grants"] if g["persona"] in kept]
     for persona in data["personas"]:
-        persona["interacts_with"] = [r for r in persona.get("interacts_with", []) if not r.startswith("P") or r in kept]
+        persona["interacts_with"] = [
+            r for r in persona.get("interacts_with", []) if not r.startswith("P") or r in kept
+        ]
     path = tmp_path / f"deck-{count}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -88,8 +89,10 @@ def test_long_table_splits_between_rows_on_numbered_slides(tmp_path):
     assert len(names) > 1
     assert names == [f"Personas ({i} of {len(names)})" for i in range(1, len(names) + 1)]
     pages = table_rows(output)
-    assert [pid for page in pages for pid in page] == [f"G{i:04d}" for i in range(1, 121)]  # each row once, in order
-    width, height = slide_size(output)
+    assert [pid for page in pages for pid in page] == [
+        f"G{i:04d}" for i in range(1, 121)
+    ]  # each row once, in order
+    _width, _height = slide_size(output)
     for name, root in slide_xml(output):
         table = next(b for b in boxes(root) if b.kind == "graphicFrame")
         footer = next(b for b in boxes(root) if b.name == "Footer")
@@ -110,7 +113,9 @@ def test_table_rows_link_to_card_slides(tmp_path):
 
 
 def test_table_trims_columns_the_deck_leaves_empty(write_deck, tmp_path):
-    deck = write_deck("cardforge: 1\ntitle: t\npersonas:\n  - {id: A1, name: Ann, team: Red}\n  - {id: B2, name: Bob, skills: [SQL]}\n")
+    deck = write_deck(
+        "cardforge: 1\ntitle: t\npersonas:\n  - {id: A1, name: Ann, team: Red}\n  - {id: B2, name: Bob, skills: [SQL]}\n"
+    )
     output = build(deck, tmp_path / "t.pptx", "persona-table")
     table = next(s for s in OpenPptx(str(output)).slides[0].shapes if s.has_table).table
     assert [c.text for c in table.rows[0].cells] == ["ID", "Persona", "Team", "Skills"]
@@ -119,7 +124,7 @@ def test_table_trims_columns_the_deck_leaves_empty(write_deck, tmp_path):
 def test_process_map_marks_every_persona_process(tmp_path):
     output = build(MLOPS, tmp_path / "map.pptx", "process-map")
     deck = cardforge.load_deck(MLOPS)
-    (name, root), = slide_xml(output)
+    ((_name, root),) = slide_xml(output)
     marks = {b.name for b in boxes(root) if b.name.startswith("mark:")}
     expected = {f"mark:{p.id}:{process}" for p in deck.personas for process in p.processes}
     assert marks == expected
@@ -132,10 +137,14 @@ def test_process_map_marks_every_persona_process(tmp_path):
 
 
 def test_interaction_graph_geometry(tmp_path):
-    for deck_path, count in ((MLOPS, 11), (ROOT / "decks" / "genaiops.yaml", 6), (generated_deck(tmp_path, 30), 30)):
+    for deck_path, count in (
+        (MLOPS, 11),
+        (ROOT / "decks" / "genaiops.yaml", 6),
+        (generated_deck(tmp_path, 30), 30),
+    ):
         output = build(deck_path, tmp_path / "graph.pptx", "interactions")
         assert structural_problems(output) == []
-        (name, root), = slide_xml(output)
+        ((_name, root),) = slide_xml(output)
         nodes = {b.name: b for b in boxes(root) if b.name.startswith(("persona:", "team:"))}
         assert sum(1 for n in nodes if n.startswith("persona:")) == count
         values = list(nodes.values())
@@ -154,7 +163,11 @@ def test_interaction_graph_geometry(tmp_path):
                 b = site_point(LayoutBox(target.x, target.y, target.w, target.h), int(end.get("idx")))
                 for other in values:
                     if other.name not in (source.name, target.name):
-                        assert not segment_hits_box(a, b, LayoutBox(other.x, other.y, other.w, other.h)), (source.name, target.name, other.name)
+                        assert not segment_hits_box(a, b, LayoutBox(other.x, other.y, other.w, other.h)), (
+                            source.name,
+                            target.name,
+                            other.name,
+                        )
 
 
 def test_many_personas_get_one_interaction_slide_per_team(tmp_path):
@@ -168,9 +181,13 @@ def test_many_personas_get_one_interaction_slide_per_team(tmp_path):
 def test_categories_put_personas_in_each_of_their_columns(tmp_path):
     output = build(MLOPS, tmp_path / "cat.pptx", "categories")
     deck = cardforge.load_deck(MLOPS)
-    (name, root), = slide_xml(output)
+    ((_name, root),) = slide_xml(output)
     found = {b.name for b in boxes(root) if b.name.startswith("persona:")}
-    titles_by_key = {"pretrained": "Pretrained AI", "discriminative": "Discriminative AI", "generative": "Generative AI"}
+    titles_by_key = {
+        "pretrained": "Pretrained AI",
+        "discriminative": "Discriminative AI",
+        "generative": "Generative AI",
+    }
     expected = {f"persona:{p.id}:{titles_by_key[c]}" for p in deck.personas for c in p.categories}
     assert found == expected
     assert any(len(p.categories) > 1 for p in deck.personas)
@@ -189,7 +206,16 @@ def test_slides_order_and_only_override(write_deck, tmp_path):
 
 def test_sections_without_data_are_skipped_with_a_note(write_deck, tmp_path, capsys):
     deck = write_deck("cardforge: 1\ntitle: Sparse\npersonas:\n  - {id: A1, name: Ann}\n")
-    main_argv = ["build", str(deck), "-o", str(tmp_path / "s.pptx"), "--only", "interactions", "--only", "title"]
+    main_argv = [
+        "build",
+        str(deck),
+        "-o",
+        str(tmp_path / "s.pptx"),
+        "--only",
+        "interactions",
+        "--only",
+        "title",
+    ]
     with _no_exit():
         main(main_argv)
     assert "interactions: skipped" in capsys.readouterr().err

@@ -13,13 +13,17 @@ import cardforge
 from cardforge.export.markdown import read_persona_markdown, write_markdown
 from cardforge.layout.print_sheet import MM, plan_sheet
 from cardforge.model import PrintOptions
-
-from checks import boxes, run_cli as run, slide_size, slide_xml, structural_problems
+from checks import boxes, slide_size, slide_xml, structural_problems
+from checks import run_cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
 MLOPS = ROOT / "decks" / "mlops.yaml"
-HAS_LIBREOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice")) and bool(shutil.which("pdftotext"))
-needs_libreoffice = pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice and poppler-utils are not installed (CI installs them)")
+HAS_LIBREOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice")) and bool(
+    shutil.which("pdftotext")
+)
+needs_libreoffice = pytest.mark.skipif(
+    not HAS_LIBREOFFICE, reason="LibreOffice and poppler-utils are not installed (CI installs them)"
+)
 HALF_MM = MM // 2
 
 
@@ -37,13 +41,15 @@ def test_four_a6_cards_fill_an_a4_page():
             assert abs(got - want * MM) <= HALF_MM
 
 
-@pytest.mark.parametrize("size, paper, count", [("A5", "A4", 2), ("poker", "A4", 9), ("bridge", "A4", 10), ("A6", "Letter", 2)])
+@pytest.mark.parametrize(
+    "size, paper, count", [("A5", "A4", 2), ("poker", "A4", 9), ("bridge", "A4", 10), ("A6", "Letter", 2)]
+)
 def test_other_sizes_fit_as_many_as_the_paper_allows(size, paper, count):
     sheet = plan_sheet(PrintOptions(card_size=size, paper=paper))
     assert sheet.per_page == count
     for index in range(count):
         slot = sheet.slot(index)
-        assert 0 <= slot.x and slot.right <= sheet.page_w and 0 <= slot.y and slot.bottom <= sheet.page_h
+        assert slot.x >= 0 and slot.right <= sheet.page_w and slot.y >= 0 and slot.bottom <= sheet.page_h
 
 
 def test_print_pptx_places_cards_marks_and_mirrored_backs(tmp_path):
@@ -55,9 +61,18 @@ def test_print_pptx_places_cards_marks_and_mirrored_backs(tmp_path):
     assert structural_problems(output) == []
     front = boxes(pages[0][1])
     bands = sorted((b for b in front if b.name.endswith(":band")), key=lambda b: (b.y, b.x))
-    assert [b.name for b in bands] == ["persona:P001:band", "persona:P002:band", "persona:P003:band", "persona:P004:band"]
+    assert [b.name for b in bands] == [
+        "persona:P001:band",
+        "persona:P002:band",
+        "persona:P003:band",
+        "persona:P004:band",
+    ]
     for band, (x, y, w, _) in zip(bands, a6_slots_mm()):
-        assert abs(band.x - x * MM) <= HALF_MM and abs(band.y - y * MM) <= HALF_MM and abs(band.w - w * MM) <= HALF_MM
+        assert (
+            abs(band.x - x * MM) <= HALF_MM
+            and abs(band.y - y * MM) <= HALF_MM
+            and abs(band.w - w * MM) <= HALF_MM
+        )
     for card in ("P001", "P002", "P003", "P004"):
         panel = next(b for b in front if b.name == f"persona:{card}:panel")
         slot = next(b for b in bands if b.name == f"persona:{card}:band")
@@ -70,7 +85,9 @@ def test_print_pptx_places_cards_marks_and_mirrored_backs(tmp_path):
 
 def test_bleed_extends_the_colour_band_past_the_cut(tmp_path):
     output = tmp_path / "bleed.pptx"
-    assert run(["print", str(MLOPS), "-o", str(output), "--bleed", "3", "--card-size", "poker", "--quiet"]) == 0
+    assert (
+        run(["print", str(MLOPS), "-o", str(output), "--bleed", "3", "--card-size", "poker", "--quiet"]) == 0
+    )
     front = boxes(slide_xml(output)[0][1])
     band = next(b for b in front if b.name == "persona:P001:band")
     bleed = next(b for b in front if b.name == "persona:P001:bleed")
@@ -92,21 +109,57 @@ def test_print_pdf_pages_sizes_and_text_inside_cards(tmp_path):
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
     assert abs(width - 595.28) < 1.5 and abs(height - 841.89) < 1.5  # A4 to 0.5 mm
     bbox = subprocess.run(["pdftotext", "-bbox", str(output), "-"], capture_output=True, text=True).stdout
-    slots = [(x / 25.4 * 72, y / 25.4 * 72, (x + w) / 25.4 * 72, (y + h) / 25.4 * 72) for x, y, w, h in a6_slots_mm()]
+    slots = [
+        (x / 25.4 * 72, y / 25.4 * 72, (x + w) / 25.4 * 72, (y + h) / 25.4 * 72)
+        for x, y, w, h in a6_slots_mm()
+    ]
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', bbox)
     assert len(words) > 100
     for x0, y0, x1, y1 in ((float(a), float(b), float(c), float(d)) for a, b, c, d in words):
-        assert any(sx - 1.5 <= x0 and x1 <= ex + 1.5 and sy - 1.5 <= y0 and y1 <= ey + 1.5 for sx, sy, ex, ey in slots), (x0, y0, x1, y1)
+        assert any(
+            sx - 1.5 <= x0 and x1 <= ex + 1.5 and sy - 1.5 <= y0 and y1 <= ey + 1.5
+            for sx, sy, ex, ey in slots
+        ), (x0, y0, x1, y1)
 
 
 @needs_libreoffice
 def test_build_pdf_and_render_png(tmp_path):
     output = tmp_path / "deck.pptx"
-    assert run(["build", str(ROOT / "decks" / "genaiops.yaml"), "-o", str(output), "--only", "title", "--only", "cards:G001", "--pdf", "--quiet"]) == 0
+    assert (
+        run(
+            [
+                "build",
+                str(ROOT / "decks" / "genaiops.yaml"),
+                "-o",
+                str(output),
+                "--only",
+                "title",
+                "--only",
+                "cards:G001",
+                "--pdf",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     info = subprocess.run(["pdfinfo", str(output.with_suffix(".pdf"))], capture_output=True, text=True).stdout
     assert re.search(r"Pages:\s+2\b", info)
     folder = tmp_path / "png"
-    assert run(["render", str(ROOT / "decks" / "genaiops.yaml"), "--png", str(folder), "--only", "title", "--dpi", "30"]) == 0
+    assert (
+        run(
+            [
+                "render",
+                str(ROOT / "decks" / "genaiops.yaml"),
+                "--png",
+                str(folder),
+                "--only",
+                "title",
+                "--dpi",
+                "30",
+            ]
+        )
+        == 0
+    )
     pictures = sorted(folder.glob("*.png"))
     assert [p.name for p in pictures] == ["genaiops-001.png"]
     assert pictures[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -145,15 +198,19 @@ def test_markdown_round_trips_every_field(deck_name, tmp_path):
         assert fields.get("services", []) == [(s.name, s.url) if s.url else s.name for s in persona.services]
         assert fields.get("skills", []) == list(persona.skills)
         assert fields.get("learn", []) == [(link.title, link.url) for link in persona.learn]
-        assert fields.get("people", None if persona.people is None else []) == (None if persona.people is None else list(persona.people))
+        assert fields.get("people", None if persona.people is None else []) == (
+            None if persona.people is None else list(persona.people)
+        )
         assert fields.get("notes") == persona.notes
 
 
 def test_markdown_escapes_table_and_link_syntax(write_deck, tmp_path):
-    deck = cardforge.load_deck(write_deck(
-        "cardforge: 1\ntitle: t\npersonas:\n  - id: P1\n    name: 'Pipes | and [brackets] *stars*'\n"
-        "    scope: 'a | b'\n    learn: [{title: 'Title [x]', url: 'https://example.org/a_(b)'}]\n    notes: \"line one\\nline two\"\n"
-    ))
+    deck = cardforge.load_deck(
+        write_deck(
+            "cardforge: 1\ntitle: t\npersonas:\n  - id: P1\n    name: 'Pipes | and [brackets] *stars*'\n"
+            "    scope: 'a | b'\n    learn: [{title: 'Title [x]', url: 'https://example.org/a_(b)'}]\n    notes: \"line one\\nline two\"\n"
+        )
+    )
     write_markdown(deck, tmp_path)
     fields = read_persona_markdown((tmp_path / "P1.md").read_text(encoding="utf-8"))
     assert fields["title"].startswith("Pipes | and [brackets] *stars*")

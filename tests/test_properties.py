@@ -26,22 +26,21 @@ import re
 import signal
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, currently_in_test_context, given, note, reject, settings
 from hypothesis import event as _hypothesis_event
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from lxml import etree
 
 import cardforge
 from cardforge import DeckError
 from cardforge.cli import main
 from cardforge.diagnostics import Report
-
-from hypothesis.configuration import set_hypothesis_home_dir
-
 from checks import SCHEMAS, card_slides, overflow_findings, schema_errors, structural_problems
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="cardforge-hypothesis-"))  # no .hypothesis/ in the project
@@ -52,7 +51,18 @@ HANG_SECONDS = 30
 FAST = ["title", "cards", "persona-table"]
 """`slides:` of a quick deck; decks without `slides:` build every section."""
 
-PALETTE = ["Dark Blue", "Purple", "Light Blue", "Light Green", "Blue", "Orange", "Magenta", "Pink", "Gold", "Teal"]
+PALETTE = [
+    "Dark Blue",
+    "Purple",
+    "Light Blue",
+    "Light Green",
+    "Blue",
+    "Orange",
+    "Magenta",
+    "Pink",
+    "Gold",
+    "Teal",
+]
 
 SCALE = float(os.environ.get("CARDFORGE_PROPERTY_SCALE", "1"))
 """Multiplies every test's number of examples: CARDFORGE_PROPERTY_SCALE=20 searches twenty times longer."""
@@ -62,7 +72,11 @@ def examples(count: int) -> int:
     return max(1, round(count * SCALE))
 
 
-PROPERTY = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much], database=None)
+PROPERTY = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    "database": None,
+}
 """Common settings: no deadline (hangs are caught by an alarm), no example database in the repo."""
 
 
@@ -165,7 +179,10 @@ def to_yaml(value: Any, seed: int = 0) -> str:
 # Running cardforge and judging the outcome
 # --------------------------------------------------------------------------------------
 
-DIAGNOSTIC = re.compile(r"^(?P<file>.+):(?P<line>[1-9]\d*):(?P<column>[1-9]\d*): (?P<severity>error|warning): (?P<message>.+)$", re.S)
+DIAGNOSTIC = re.compile(
+    r"^(?P<file>.+):(?P<line>[1-9]\d*):(?P<column>[1-9]\d*): (?P<severity>error|warning): (?P<message>.+)$",
+    re.S,
+)
 
 
 class Hang(Exception):
@@ -193,7 +210,9 @@ def assert_well_formed(diagnostic, path: Path, line_count: int, severity: str) -
     assert match["file"] == str(path), shown
     assert match["severity"] == severity, shown
     assert match["message"].strip(), f"empty message: {shown!r}"
-    assert int(match["line"]) <= line_count + 1, f"points past the end of the file ({line_count} lines): {shown!r}"
+    assert int(match["line"]) <= line_count + 1, (
+        f"points past the end of the file ({line_count} lines): {shown!r}"
+    )
 
 
 @contextlib.contextmanager
@@ -226,7 +245,7 @@ def event(text: str) -> None:
         _hypothesis_event(text)
 
 
-def known_bug(problems: list[str]) -> Optional[str]:
+def known_bug(problems: list[str]) -> str | None:
     """The known bug that explains every one of *problems*, if one does."""
     for name, pattern in KNOWN_PROBLEMS.items():
         if problems and all(pattern.match(problem) for problem in problems):
@@ -234,7 +253,7 @@ def known_bug(problems: list[str]) -> Optional[str]:
     return None
 
 
-def known_crash(error: BaseException) -> Optional[str]:
+def known_crash(error: BaseException) -> str | None:
     """The known bug that raised *error*, if it is one."""
     import traceback
 
@@ -254,7 +273,7 @@ def outcome_of(deck, seed: int, **checks) -> str:
         return outcome(path, **checks)
 
 
-def outcome(path: Path, inspect: Optional[Callable[[Path, Any], None]] = None, must_build: bool = False) -> str:
+def outcome(path: Path, inspect: Callable[[Path, Any], None] | None = None, must_build: bool = False) -> str:
     """Load and build the deck at *path* through the API; returns "built" or "error".
 
     Fails the test on any other exception, a hang, malformed diagnostics, or a built
@@ -338,33 +357,156 @@ def cli_outcome(path: Path) -> int:
 # --------------------------------------------------------------------------------------
 
 STRANGE = [
-    "", " ", "   ", "\t", "\n", " \n\t ", "\r\n", "\u00a0", "\u3000", "\u2003", "\u200b", "\u200d",
-    "\u200e", "\u200f", "\u202e", "\u2066", "\ufeff", "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b",
-    "\x1c", "\x1f", "\x7f", "\x80", "\x85", "\x9f", "\u2028", "\u2029", "\ufffe", "\uffff", "\ufffd",
-    "no", "on", "yes", "off", "1.10", "12:30", "0x1F", "1e3", "null", "~", "true", ".inf", "#002060",
-    "P001", "|", "()", "a|b", "(x)", "e\u0301", "e\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308",
-    "Z\u0351\u0352\u0353\u0354\u0355\u0356\u0357\u0358\u0359\u035a" * 20, "\u0301", "\u20dd",
-    "👩‍👩‍👧‍👦", "🏳️‍🌈", "👍🏽", "😀" * 50, "\U0001f1eb\U0001f1ee", "\U0010ffff", "\U000e0041",
-    "مهندس البيانات", "עברית ו-English", "Ελληνικά", "ไทย", "हिन्दी", "ᄀᄀᄀ", "数据工程师", "データ",
-    "Jyväskylän yliopiston tietohallintopäällikkö", "ǅ", "ß", "İstanbul", "ﬁ", "Å",
-    "<b>bold</b>", "&amp;", "&", "<", "]]>", "_x000D_", "{{x}}", "%s %d", "\\", '"', "'", "-", "- x",
-    "a: b", "#", "# x", "*x", "&x", "!!python/object:os.system", "<script>alert(1)</script>",
-    "${HOME}", "../../etc/passwd", "C:\\Windows", "…", "+ 4 more (see notes)", "persona:P001:band",
-    "#card:P001", "Title", "\u00ad", "\u034f", "\u180e", "\u2060", "\ufe0f",
+    "",
+    " ",
+    "   ",
+    "\t",
+    "\n",
+    " \n\t ",
+    "\r\n",
+    "\u00a0",
+    "\u3000",
+    "\u2003",
+    "\u200b",
+    "\u200d",
+    "\u200e",
+    "\u200f",
+    "\u202e",
+    "\u2066",
+    "\ufeff",
+    "\x00",
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1c",
+    "\x1f",
+    "\x7f",
+    "\x80",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+    "\ufffe",
+    "\uffff",
+    "\ufffd",
+    "no",
+    "on",
+    "yes",
+    "off",
+    "1.10",
+    "12:30",
+    "0x1F",
+    "1e3",
+    "null",
+    "~",
+    "true",
+    ".inf",
+    "#002060",
+    "P001",
+    "|",
+    "()",
+    "a|b",
+    "(x)",
+    "e\u0301",
+    "e\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308",
+    "Z\u0351\u0352\u0353\u0354\u0355\u0356\u0357\u0358\u0359\u035a" * 20,
+    "\u0301",
+    "\u20dd",
+    "👩‍👩‍👧‍👦",
+    "🏳️‍🌈",
+    "👍🏽",
+    "😀" * 50,
+    "\U0001f1eb\U0001f1ee",
+    "\U0010ffff",
+    "\U000e0041",
+    "مهندس البيانات",
+    "עברית ו-English",
+    "Ελληνικά",
+    "ไทย",
+    "हिन्दी",
+    "ᄀᄀᄀ",
+    "数据工程师",
+    "データ",
+    "Jyväskylän yliopiston tietohallintopäällikkö",
+    "ǅ",
+    "ß",
+    "İstanbul",
+    "ﬁ",
+    "Å",
+    "<b>bold</b>",
+    "&amp;",
+    "&",
+    "<",
+    "]]>",
+    "_x000D_",
+    "{{x}}",
+    "%s %d",
+    "\\",
+    '"',
+    "'",
+    "-",
+    "- x",
+    "a: b",
+    "#",
+    "# x",
+    "*x",
+    "&x",
+    "!!python/object:os.system",
+    "<script>alert(1)</script>",
+    "${HOME}",
+    "../../etc/passwd",
+    "C:\\Windows",
+    "…",
+    "+ 4 more (see notes)",
+    "persona:P001:band",
+    "#card:P001",
+    "Title",
+    "\u00ad",
+    "\u034f",
+    "\u180e",
+    "\u2060",
+    "\ufe0f",
 ]
 
-MIXED = list("aZ9 _-./:·,;()|&<>\"'\\#") + list("äöåéçñßøЖжΩλ中文字日本語한국어ابجדהו") + [
-    "\u0301", "\u200f", "\u202e", "\u00a0", "\u3000", "\n", "\t", "\x0b", "\x00", "\x85", "\u2028",
-    "😀", "👩\u200d💻", "\ufeff", "\ufffe", "\x7f", "\x9f", "\U0001d54f",
-]
+MIXED = (
+    list("aZ9 _-./:·,;()|&<>\"'\\#")
+    + list("äöåéçñßøЖжΩλ中文字日本語한국어ابجדהו")
+    + [
+        "\u0301",
+        "\u200f",
+        "\u202e",
+        "\u00a0",
+        "\u3000",
+        "\n",
+        "\t",
+        "\x0b",
+        "\x00",
+        "\x85",
+        "\u2028",
+        "😀",
+        "👩\u200d💻",
+        "\ufeff",
+        "\ufffe",
+        "\x7f",
+        "\x9f",
+        "\U0001d54f",
+    ]
+)
+
 
 def mixed_text(min_size: int = 0, max_size: int = 80):
     """Text of mixed scripts, marks, controls and emoji (some pieces are several characters)."""
     return st.lists(st.sampled_from(MIXED), min_size=min_size, max_size=max_size).map("".join)
 
 
-whitespace_only = st.text(alphabet=" \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000\x1c\x1f", min_size=1, max_size=6)
-long_word = st.builds(lambda piece, n: (piece * n)[:n], st.text(min_size=1, max_size=7), st.integers(100, 3000))
+whitespace_only = st.text(
+    alphabet=" \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2028\u2029\u202f\u3000\x1c\x1f", min_size=1, max_size=6
+)
+long_word = st.builds(
+    lambda piece, n: (piece * n)[:n], st.text(min_size=1, max_size=7), st.integers(100, 3000)
+)
 long_mixed = st.builds(
     lambda words, n: (" ".join(words) * n)[:n],
     st.lists(mixed_text(1, 30), min_size=1, max_size=5),
@@ -393,7 +535,9 @@ def valid_text(max_size: int):
         st.text(min_size=1, max_size=min(40, max_size)),
         st.sampled_from([s for s in STRANGE if _visible(s) and len(s) <= max_size]),
         mixed_text(1, min(80, max_size)),
-        st.builds(lambda piece, n: (piece * n)[:n], st.text(min_size=1, max_size=7), st.integers(1, max_size)),
+        st.builds(
+            lambda piece, n: (piece * n)[:n], st.text(min_size=1, max_size=7), st.integers(1, max_size)
+        ),
     )
     return pieces.filter(lambda s: _visible(s) and len(s) <= max_size)
 
@@ -415,6 +559,7 @@ valid_url = st.builds(
 # --------------------------------------------------------------------------------------
 # Strategies: decks
 # --------------------------------------------------------------------------------------
+
 
 def _drop_empty(mapping: dict) -> dict:
     return {k: v for k, v in mapping.items() if v is not _ABSENT}
@@ -445,7 +590,9 @@ def random_text_deck(draw):
     refs = chaos(st.sampled_from(ids + [t["name"] for t in teams] + ["all teams"]))
     lists = st.lists(text, max_size=6)
     service = st.one_of(text, st.fixed_dictionaries({"name": text}, optional={"url": chaos(valid_url)}))
-    link = st.one_of(chaos(valid_url), st.fixed_dictionaries({"url": chaos(valid_url)}, optional={"title": text}))
+    link = st.one_of(
+        chaos(valid_url), st.fixed_dictionaries({"url": chaos(valid_url)}, optional={"title": text})
+    )
     personas = []
     for pid in ids:
         persona = {
@@ -457,7 +604,9 @@ def random_text_deck(draw):
             "team": draw(maybe(text)),
             "interacts_with": draw(maybe(st.lists(refs, max_size=4))),
             "processes": draw(maybe(lists)),
-            "architectures": draw(maybe(st.lists(chaos(st.sampled_from(["lambda", "rag-chat"])), max_size=2))),
+            "architectures": draw(
+                maybe(st.lists(chaos(st.sampled_from(["lambda", "rag-chat"])), max_size=2))
+            ),
             "scope": draw(maybe(text)),
             "services": draw(maybe(st.lists(service, max_size=6))),
             "data_access": draw(maybe(text)),
@@ -475,7 +624,16 @@ def random_text_deck(draw):
         "footer": draw(maybe(text)),
         "slides": draw(st.sampled_from([FAST, FAST, FAST, FAST, ["cards"], _ABSENT])),
         "teams": teams or _ABSENT,
-        "processes": draw(maybe(st.lists(st.fixed_dictionaries({"name": text}, optional={"description": text, "stages": st.lists(text, max_size=3)}), max_size=3))),
+        "processes": draw(
+            maybe(
+                st.lists(
+                    st.fixed_dictionaries(
+                        {"name": text}, optional={"description": text, "stages": st.lists(text, max_size=3)}
+                    ),
+                    max_size=3,
+                )
+            )
+        ),
         "personas": personas,
     }
     event(f"random text: {rate} in 100")
@@ -483,11 +641,22 @@ def random_text_deck(draw):
 
 
 @st.composite
-def valid_persona(draw, index: int, pid: str, teams: list[str], ids: list[str], items: int = 6, long_text=valid_long_text,
-                  architectures=("lambda", "rag-chat", "LAMBDA"), components=()):
+def valid_persona(
+    draw,
+    index: int,
+    pid: str,
+    teams: list[str],
+    ids: list[str],
+    items: int = 6,
+    long_text=valid_long_text,
+    architectures=("lambda", "rag-chat", "LAMBDA"),
+    components=(),
+):
     names = st.lists(valid_name, max_size=items)
     service_name = st.one_of(valid_name, st.sampled_from(components)) if components else valid_name
-    service = st.one_of(service_name, st.fixed_dictionaries({"name": service_name}, optional={"url": valid_url}))
+    service = st.one_of(
+        service_name, st.fixed_dictionaries({"name": service_name}, optional={"url": valid_url})
+    )
     link = st.one_of(valid_url, st.fixed_dictionaries({"url": valid_url}, optional={"title": valid_name}))
     refs = st.lists(st.sampled_from(teams + ids + ["all teams"]), max_size=4)
     persona = {
@@ -495,7 +664,9 @@ def valid_persona(draw, index: int, pid: str, teams: list[str], ids: list[str], 
         "name": draw(valid_name),
         "colour": draw(maybe(st.sampled_from(PALETTE + ["#123456", "#fedcba"]))),
         "kind": draw(maybe(st.sampled_from(["person", "agent"]))),
-        "category": draw(maybe(st.lists(st.sampled_from(["pretrained", "generative", "discriminative"]), max_size=3))),
+        "category": draw(
+            maybe(st.lists(st.sampled_from(["pretrained", "generative", "discriminative"]), max_size=3))
+        ),
         "team": draw(maybe(st.one_of(st.sampled_from(teams), valid_name) if teams else valid_name)),
         "interacts_with": draw(maybe(refs)),
         "processes": draw(maybe(names)),
@@ -515,7 +686,7 @@ def valid_persona(draw, index: int, pid: str, teams: list[str], ids: list[str], 
 def custom_architecture(draw):
     """An architecture of random text: layers, components (some named like services), flows."""
     layers, component_ids = [], []
-    for layer in range(draw(st.integers(1, 4))):
+    for _layer in range(draw(st.integers(1, 4))):
         components = []
         for _ in range(draw(st.integers(1, 4))):
             component_ids.append(f"c{len(component_ids)}")
@@ -524,7 +695,12 @@ def custom_architecture(draw):
                 component["aliases"] = draw(st.lists(valid_name, max_size=2))
             components.append(component)
         layers.append({"name": draw(valid_name), "components": components})
-    flows = draw(st.lists(st.tuples(st.sampled_from(component_ids), st.sampled_from(component_ids), maybe(valid_name)), max_size=5))
+    flows = draw(
+        st.lists(
+            st.tuples(st.sampled_from(component_ids), st.sampled_from(component_ids), maybe(valid_name)),
+            max_size=5,
+        )
+    )
     architecture = {
         "id": "custom",
         "title": draw(maybe(valid_name)),
@@ -537,7 +713,9 @@ def custom_architecture(draw):
 
 
 @st.composite
-def valid_deck(draw, min_personas=1, max_personas=4, items=6, slides=None, long_text=valid_long_text, extras=False):
+def valid_deck(
+    draw, min_personas=1, max_personas=4, items=6, slides=None, long_text=valid_long_text, extras=False
+):
     """A deck that must build: every text non-blank and within its length, every reference known.
 
     With *extras*, a custom architecture and an RBAC table of random text too.
@@ -552,7 +730,11 @@ def valid_deck(draw, min_personas=1, max_personas=4, items=6, slides=None, long_
     teams = draw(st.lists(valid_name, max_size=3, unique_by=lambda s: s.strip().casefold()))
     architecture = draw(custom_architecture()) if extras else None
     architectures = ("lambda", "rag-chat", "LAMBDA") + (("custom",) if architecture else ())
-    components = tuple(c["name"] for layer in architecture["layers"] for c in layer["components"]) if architecture else ()
+    components = (
+        tuple(c["name"] for layer in architecture["layers"] for c in layer["components"])
+        if architecture
+        else ()
+    )
     deck = {
         "cardforge": Raw("1"),
         "title": draw(valid_name),
@@ -562,17 +744,35 @@ def valid_deck(draw, min_personas=1, max_personas=4, items=6, slides=None, long_
         "slides": draw(st.sampled_from([FAST, FAST, FAST, ["cards"], _ABSENT])) if slides is None else slides,
         "teams": [{"name": name} for name in teams] if teams else _ABSENT,
         "architectures": [architecture] if architecture else _ABSENT,
-        "personas": [draw(valid_persona(i, pid, teams, ids, items, long_text, architectures, components)) for i, pid in enumerate(ids)],
+        "personas": [
+            draw(valid_persona(i, pid, teams, ids, items, long_text, architectures, components))
+            for i, pid in enumerate(ids)
+        ],
     }
     if extras:
-        environments = draw(st.lists(valid_name, min_size=1, max_size=3, unique_by=lambda s: s.strip().casefold()))
-        role = st.one_of(st.sampled_from(["Owner", "Contributor", "Reader", "Data Reader", "owner"]), valid_name)
-        grants = draw(st.lists(st.tuples(st.sampled_from(ids), st.one_of(valid_name, st.sampled_from(components))),
-                               max_size=6, unique_by=lambda g: (g[0].strip().casefold(), g[1].strip().casefold())))
+        environments = draw(
+            st.lists(valid_name, min_size=1, max_size=3, unique_by=lambda s: s.strip().casefold())
+        )
+        role = st.one_of(
+            st.sampled_from(["Owner", "Contributor", "Reader", "Data Reader", "owner"]), valid_name
+        )
+        grants = draw(
+            st.lists(
+                st.tuples(st.sampled_from(ids), st.one_of(valid_name, st.sampled_from(components))),
+                max_size=6,
+                unique_by=lambda g: (g[0].strip().casefold(), g[1].strip().casefold()),
+            )
+        )
         deck["rbac"] = {
             "environments": environments,
-            "grants": [{"persona": pid, "service": service, "roles": draw(st.dictionaries(st.sampled_from(environments), role, max_size=3))}
-                       for pid, service in grants],
+            "grants": [
+                {
+                    "persona": pid,
+                    "service": service,
+                    "roles": draw(st.dictionaries(st.sampled_from(environments), role, max_size=3)),
+                }
+                for pid, service in grants
+            ],
         }
     return _drop_empty(deck)
 
@@ -600,7 +800,9 @@ def nothing_lost(path: Path, deck) -> None:
         if persona.id not in by_id:
             continue
         found = by_id[persona.id]
-        wanted = [s.name for s in persona.services] + list(persona.skills) + [link.title for link in persona.learn]
+        wanted = (
+            [s.name for s in persona.services] + list(persona.skills) + [link.title for link in persona.learn]
+        )
         wanted += [t for t in (persona.name, persona.scope, persona.data_access, persona.notes) if t]
         wanted += list(persona.people or ())
         for value in wanted:
@@ -610,6 +812,7 @@ def nothing_lost(path: Path, deck) -> None:
 # --------------------------------------------------------------------------------------
 # 1. Random text everywhere text goes
 # --------------------------------------------------------------------------------------
+
 
 @settings(max_examples=examples(60), **PROPERTY)
 @given(deck=random_text_deck(), seed=st.integers(0, 2**16))
@@ -644,14 +847,55 @@ long_url = st.builds(
     ),
 )
 schemes = st.sampled_from(
-    ["https:", "http:", "mailto:", "HTTPS:", "Http:", "javascript:", "JavaScript:", "file:", "data:", "ftp:",
-     "vbscript:", "ms-word:ofe|u|", "tel:", "news:", "", " https:", "\thttps:", "https;", "h ttps:", "//", "#"]
+    [
+        "https:",
+        "http:",
+        "mailto:",
+        "HTTPS:",
+        "Http:",
+        "javascript:",
+        "JavaScript:",
+        "file:",
+        "data:",
+        "ftp:",
+        "vbscript:",
+        "ms-word:ofe|u|",
+        "tel:",
+        "news:",
+        "",
+        " https:",
+        "\thttps:",
+        "https;",
+        "h ttps:",
+        "//",
+        "#",
+    ]
 )
 url_rest = st.one_of(
-    st.sampled_from(["//example.org/", "//", "/", "", "alert(1)", "text/html;base64,PGI+", "///etc/passwd",
-                     "//user:pw@host:99999/p?q=1#f", "someone@example.org", "//例え.jp/パス", "// host",
-                     "//example.org/a b", "//example.org/\x00", "//example.org/\ufffe", "//example.org/\u2028",
-                     "//example.org/\x85", "//example.org/\u202e", "//[::1]/", "//%00/", "//example.org/\"<>"]),
+    st.sampled_from(
+        [
+            "//example.org/",
+            "//",
+            "/",
+            "",
+            "alert(1)",
+            "text/html;base64,PGI+",
+            "///etc/passwd",
+            "//user:pw@host:99999/p?q=1#f",
+            "someone@example.org",
+            "//例え.jp/パス",
+            "// host",
+            "//example.org/a b",
+            "//example.org/\x00",
+            "//example.org/\ufffe",
+            "//example.org/\u2028",
+            "//example.org/\x85",
+            "//example.org/\u202e",
+            "//[::1]/",
+            "//%00/",
+            '//example.org/"<>',
+        ]
+    ),
     st.text(max_size=60),
     st.text(alphabet=URL_SAFE, max_size=60),
 )
@@ -673,7 +917,11 @@ def _external_links(path: Path) -> list[str]:
 
 
 @settings(max_examples=examples(40), **PROPERTY)
-@given(urls=st.lists(any_url, min_size=1, max_size=4), places=st.lists(st.sampled_from(["learn", "learn-text", "service"]), min_size=4, max_size=4), seed=st.integers(0, 2**16))
+@given(
+    urls=st.lists(any_url, min_size=1, max_size=4),
+    places=st.lists(st.sampled_from(["learn", "learn-text", "service"]), min_size=4, max_size=4),
+    seed=st.integers(0, 2**16),
+)
 def test_links_of_any_length_and_scheme(urls, places, seed):
     persona = {"id": "P001", "name": "Link Tester", "services": [], "learn": []}
     for url, place in zip(urls, places):
@@ -705,34 +953,120 @@ def test_links_of_any_length_and_scheme(urls, places, seed):
 # --------------------------------------------------------------------------------------
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), any_text,
-    st.sampled_from([Raw(s) for s in ("1", "01", "0x10", "1.0", "1_000", "yes", "no", "on", "~", "''", '""',
-                                       ".nan", "-.inf", "12:30", "2024-01-01", "!!str 1", "[]", "{}", "|-\n  x")]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(),
+    any_text,
+    st.sampled_from(
+        [
+            Raw(s)
+            for s in (
+                "1",
+                "01",
+                "0x10",
+                "1.0",
+                "1_000",
+                "yes",
+                "no",
+                "on",
+                "~",
+                "''",
+                '""',
+                ".nan",
+                "-.inf",
+                "12:30",
+                "2024-01-01",
+                "!!str 1",
+                "[]",
+                "{}",
+                "|-\n  x",
+            )
+        ]
+    ),
 )
 values = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(["id", "name", "url", "title", "personas", "cards", "x"]), st.text(max_size=8)), children, max_size=4),
+        st.dictionaries(
+            st.one_of(
+                st.sampled_from(["id", "name", "url", "title", "personas", "cards", "x"]), st.text(max_size=8)
+            ),
+            children,
+            max_size=4,
+        ),
     ),
     max_leaves=12,
 )
 
-PERSONA_KEYS = ["id", "name", "colour", "color", "kind", "category", "team", "interacts_with", "processes",
-                "architectures", "scope", "services", "data_access", "skills", "learn", "people", "notes"]
-TOP_KEYS = ["cardforge", "title", "subtitle", "organisation", "theme", "footer", "language", "slides", "teams",
-            "processes", "architectures", "personas", "rbac", "print", "lint"]
+PERSONA_KEYS = [
+    "id",
+    "name",
+    "colour",
+    "color",
+    "kind",
+    "category",
+    "team",
+    "interacts_with",
+    "processes",
+    "architectures",
+    "scope",
+    "services",
+    "data_access",
+    "skills",
+    "learn",
+    "people",
+    "notes",
+]
+TOP_KEYS = [
+    "cardforge",
+    "title",
+    "subtitle",
+    "organisation",
+    "theme",
+    "footer",
+    "language",
+    "slides",
+    "teams",
+    "processes",
+    "architectures",
+    "personas",
+    "rbac",
+    "print",
+    "lint",
+]
 PLACES = (
     [(k,) for k in TOP_KEYS]
     + [("personas", 0, k) for k in PERSONA_KEYS]
     + [("personas", 1, k) for k in PERSONA_KEYS]
-    + [("personas", 0), ("personas", 1), ("personas", 0, "services", 0), ("personas", 0, "services", 0, "url"),
-       ("personas", 0, "learn", 0), ("personas", 0, "learn", 0, "url"), ("personas", 0, "skills", 0),
-       ("teams", 0), ("teams", 0, "name"), ("processes", 0), ("processes", 0, "stages"), ("slides", 0),
-       ("slides", 1), ("slides", 0, "cards"), ("slides", 0, "architecture"), ("architectures", 0),
-       ("architectures", 0, "layers"), ("architectures", 0, "layers", 0, "components", 0),
-       ("architectures", 0, "flows", 0), ("rbac", "grants", 0), ("rbac", "grants", 0, "roles"),
-       ("rbac", "environments"), ("print", "card_size"), ("print", "bleed"), ("lint", "disable")]
+    + [
+        ("personas", 0),
+        ("personas", 1),
+        ("personas", 0, "services", 0),
+        ("personas", 0, "services", 0, "url"),
+        ("personas", 0, "learn", 0),
+        ("personas", 0, "learn", 0, "url"),
+        ("personas", 0, "skills", 0),
+        ("teams", 0),
+        ("teams", 0, "name"),
+        ("processes", 0),
+        ("processes", 0, "stages"),
+        ("slides", 0),
+        ("slides", 1),
+        ("slides", 0, "cards"),
+        ("slides", 0, "architecture"),
+        ("architectures", 0),
+        ("architectures", 0, "layers"),
+        ("architectures", 0, "layers", 0, "components", 0),
+        ("architectures", 0, "flows", 0),
+        ("rbac", "grants", 0),
+        ("rbac", "grants", 0, "roles"),
+        ("rbac", "environments"),
+        ("print", "card_size"),
+        ("print", "bleed"),
+        ("lint", "disable"),
+    ]
 )
 
 BASE_DECK = {
@@ -741,18 +1075,32 @@ BASE_DECK = {
     "slides": list(FAST),
     "teams": [{"name": "Data Team", "description": "Owns data"}],
     "processes": [{"name": "DataOps", "stages": ["Dev", "Prod"]}],
-    "architectures": [{
-        "id": "mine",
-        "layers": [{"name": "Ingest", "components": [{"id": "adf", "name": "Azure Data Factory"}]},
-                   {"name": "Store", "components": [{"id": "adls", "name": "Azure Data Lake Storage"}]}],
-        "flows": [{"from": "adf", "to": "adls", "label": "1"}],
-    }],
+    "architectures": [
+        {
+            "id": "mine",
+            "layers": [
+                {"name": "Ingest", "components": [{"id": "adf", "name": "Azure Data Factory"}]},
+                {"name": "Store", "components": [{"id": "adls", "name": "Azure Data Lake Storage"}]},
+            ],
+            "flows": [{"from": "adf", "to": "adls", "label": "1"}],
+        }
+    ],
     "personas": [
-        {"id": "P001", "name": "Engineer", "team": "Data Team", "services": [{"name": "Azure Data Factory", "url": "https://example.org/adf"}],
-         "skills": ["SQL"], "learn": [{"title": "Learn", "url": "https://example.org/l"}], "architectures": ["mine"]},
+        {
+            "id": "P001",
+            "name": "Engineer",
+            "team": "Data Team",
+            "services": [{"name": "Azure Data Factory", "url": "https://example.org/adf"}],
+            "skills": ["SQL"],
+            "learn": [{"title": "Learn", "url": "https://example.org/l"}],
+            "architectures": ["mine"],
+        },
         {"id": "P002", "name": "Analyst", "interacts_with": ["P001"], "skills": ["DAX"]},
     ],
-    "rbac": {"environments": ["Dev", "Prod"], "grants": [{"persona": "P001", "service": "Azure Data Factory", "roles": {"Dev": "Owner"}}]},
+    "rbac": {
+        "environments": ["Dev", "Prod"],
+        "grants": [{"persona": "P001", "service": "Azure Data Factory", "roles": {"Dev": "Owner"}}],
+    },
     "print": {"card_size": "A6"},
     "lint": {"disable": ["CF101"]},
 }
@@ -817,42 +1165,112 @@ def test_any_document_whatsoever(value, seed):
 
 
 FRAGMENTS = [
-    "cardforge: 1", "title: t", "personas:", "  - id: P1", "    name: N", "- id: P2", "  name: M", "skills: [a, b",
-    "skills: {a: 1}", "key: value", "- item", "  nested:", "[a, b", "{a: 1", "a: b: c", "&a x", "*a", "x: &a 1",
-    "y: *a", "<<: *a", "!!python/object/apply:os.system ['true']", "!custom x", "---", "...", "%YAML 1.1",
-    "%TAG ! tag:x,2000:", "? complex", "? [a]\n: b", "|", ">-", "'unclosed", '"unclosed', '"\\q"', "\t- tab",
-    "  \tx: 1", "#comment", ": :", "- - - x", "{", "}", "]", "[", "@x", "`x`", "name: #002060", "colour: #002060",
-    "{colour: #002060}", "title: t\ntitle: u", "personas: []", "personas: P1", "personas: {id: P1}",
-    "cardforge: 2", "cardforge: one", "cardforge: 0", "slides: [nope]", "[" * 200 + "]" * 200, "[" * 3000,
-    "{a: " * 60 + "1" + "}" * 60, "- " * 100 + "x", "\ufeffcardforge: 1", "\u2028", "\x85", "\u00a0: x",
+    "cardforge: 1",
+    "title: t",
+    "personas:",
+    "  - id: P1",
+    "    name: N",
+    "- id: P2",
+    "  name: M",
+    "skills: [a, b",
+    "skills: {a: 1}",
+    "key: value",
+    "- item",
+    "  nested:",
+    "[a, b",
+    "{a: 1",
+    "a: b: c",
+    "&a x",
+    "*a",
+    "x: &a 1",
+    "y: *a",
+    "<<: *a",
+    "!!python/object/apply:os.system ['true']",
+    "!custom x",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "%TAG ! tag:x,2000:",
+    "? complex",
+    "? [a]\n: b",
+    "|",
+    ">-",
+    "'unclosed",
+    '"unclosed',
+    '"\\q"',
+    "\t- tab",
+    "  \tx: 1",
+    "#comment",
+    ": :",
+    "- - - x",
+    "{",
+    "}",
+    "]",
+    "[",
+    "@x",
+    "`x`",
+    "name: #002060",
+    "colour: #002060",
+    "{colour: #002060}",
+    "title: t\ntitle: u",
+    "personas: []",
+    "personas: P1",
+    "personas: {id: P1}",
+    "cardforge: 2",
+    "cardforge: one",
+    "cardforge: 0",
+    "slides: [nope]",
+    "[" * 200 + "]" * 200,
+    "[" * 3000,
+    "{a: " * 60 + "1" + "}" * 60,
+    "- " * 100 + "x",
+    "\ufeffcardforge: 1",
+    "\u2028",
+    "\x85",
+    "\u00a0: x",
 ]
 raw_char = st.characters(codec="utf-8")
 """Any character that can be in a UTF-8 file, raw: controls, C1 controls, line separators, BOM."""
 random_yaml = st.one_of(
     st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12).map("\n".join),
-    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(raw_char, max_size=30)), min_size=1, max_size=8).map("\n".join),
+    st.lists(
+        st.one_of(st.sampled_from(FRAGMENTS), st.text(raw_char, max_size=30)), min_size=1, max_size=8
+    ).map("\n".join),
     st.text(raw_char, max_size=200),
-    st.lists(st.sampled_from(list(" \n\t-:[]{}#&*!|>'\"%@`,?~") + ["a", "1", "x: ", "- "]), max_size=120).map("".join),
+    st.lists(st.sampled_from(list(" \n\t-:[]{}#&*!|>'\"%@`,?~") + ["a", "1", "x: ", "- "]), max_size=120).map(
+        "".join
+    ),
 )
 
 
 @settings(max_examples=examples(150), **PROPERTY)
 @given(body=random_yaml, header=st.booleans())
 def test_random_yaml_text(body, header):
-    text = ("cardforge: 1\ntitle: t\nslides: [title, cards]\npersonas: [{id: P1, name: N}]\n" if header else "") + body
+    text = (
+        "cardforge: 1\ntitle: t\nslides: [title, cards]\npersonas: [{id: P1, name: N}]\n" if header else ""
+    ) + body
     note(repr(text))
     with deck_file(text) as path:
         outcome(path)
 
 
 @settings(max_examples=examples(60), **PROPERTY)
-@given(data=st.one_of(
-    st.binary(max_size=200),
-    st.builds(lambda head, tail: head + tail, st.sampled_from([b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"c\x00", b"\x00c", b""]), st.binary(max_size=100)),
-    st.builds(lambda text: text.encode("utf-8", "surrogatepass"), st.text(raw_char, max_size=80)),
-    st.builds(lambda text: text.encode("utf-16"), st.text(max_size=20)),
-    st.builds(lambda text: text.encode("latin-1", "replace"), st.sampled_from(["cardforge: 1\ntitle: Jyväskylä\npersonas: [{id: P1, name: Ö}]"])),
-))
+@given(
+    data=st.one_of(
+        st.binary(max_size=200),
+        st.builds(
+            lambda head, tail: head + tail,
+            st.sampled_from([b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"c\x00", b"\x00c", b""]),
+            st.binary(max_size=100),
+        ),
+        st.builds(lambda text: text.encode("utf-8", "surrogatepass"), st.text(raw_char, max_size=80)),
+        st.builds(lambda text: text.encode("utf-16"), st.text(max_size=20)),
+        st.builds(
+            lambda text: text.encode("latin-1", "replace"),
+            st.sampled_from(["cardforge: 1\ntitle: Jyväskylä\npersonas: [{id: P1, name: Ö}]"]),
+        ),
+    )
+)
 def test_random_bytes(data):
     note(repr(data))
     with deck_file(data) as path:
@@ -867,8 +1285,19 @@ def test_random_yaml_through_the_command_line(body):
 
 
 MARK = "\u27e6MARK\u27e7"
-FIELD_LIMITS = {"name": 200, "team": 200, "scope": 4000, "data_access": 4000, "notes": 4000, "skills": 200,
-                "processes": 200, "people": 200, "services": 200, "learn": 4000, "teams": 200}
+FIELD_LIMITS = {
+    "name": 200,
+    "team": 200,
+    "scope": 4000,
+    "data_access": 4000,
+    "notes": 4000,
+    "skills": 200,
+    "processes": 200,
+    "people": 200,
+    "services": 200,
+    "learn": 4000,
+    "teams": 200,
+}
 
 
 @st.composite
@@ -900,19 +1329,46 @@ def test_one_bad_value_gives_one_error_at_its_place(case, seed):
     text = to_yaml(deck, seed)
     note(text[:3000])
     (line,) = [number for number, content in enumerate(text.splitlines(), start=1) if MARK in content]
-    with deck_file(text) as path:
-        with time_limit(), pytest.raises(DeckError) as caught:
-            cardforge.load_deck(path)
+    with deck_file(text) as path, time_limit(), pytest.raises(DeckError) as caught:
+        cardforge.load_deck(path)
     errors = caught.value.report.errors
     assert [d.position.line for d in errors] == [line], f"{field}: " + "\n".join(map(str, errors))
     assert "too long" in errors[0].message, str(errors[0])
 
 
 only_choice = st.one_of(
-    st.sampled_from(["title", "cards", "persona-table", "process-map", "interactions", "categories", "rbac", "gaps",
-                     "architecture", "architecture:lambda", "architecture:rag-chat", "architecture:LAMBDA", "cards:P001",
-                     "cards:p001,P002", "cards:", "cards:,", "cards:P999", "architecture:", "architecture:nope", ":", "",
-                     " cards ", "CARDS", "table", "persona-cards", "cards:P001:P002", "rbac:x", "title:"]),
+    st.sampled_from(
+        [
+            "title",
+            "cards",
+            "persona-table",
+            "process-map",
+            "interactions",
+            "categories",
+            "rbac",
+            "gaps",
+            "architecture",
+            "architecture:lambda",
+            "architecture:rag-chat",
+            "architecture:LAMBDA",
+            "cards:P001",
+            "cards:p001,P002",
+            "cards:",
+            "cards:,",
+            "cards:P999",
+            "architecture:",
+            "architecture:nope",
+            ":",
+            "",
+            " cards ",
+            "CARDS",
+            "table",
+            "persona-cards",
+            "cards:P001:P002",
+            "rbac:x",
+            "title:",
+        ]
+    ),
     any_text.filter(lambda s: "\x00" not in s),
 )
 
@@ -926,7 +1382,9 @@ def test_any_only_choice_on_the_command_line(choices):
     with deck_file(text) as path:
         output = path.with_name("only.pptx")
         stderr = io.StringIO()
-        argv = ["build", str(path), "-o", str(output), "--quiet"] + [arg for choice in choices for arg in ("--only", choice)]
+        argv = ["build", str(path), "-o", str(output), "--quiet"] + [
+            arg for choice in choices for arg in ("--only", choice)
+        ]
         with time_limit(), contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
             try:
                 main(argv)
@@ -949,14 +1407,14 @@ def test_any_only_choice_on_the_command_line(choices):
 
 # Bugs these properties found, each fixed since (commits 93a02c7, 6f94178, c0c3d59): regression tests.
 
+
 @pytest.mark.parametrize("char", ["\x80", "\x9f"])
 def test_c1_control_character_in_the_file_is_an_input_error(char):
     """Was yaml.reader.ReaderError, an internal error: raw U+0080..U+009F (but U+0085) in a file."""
     text = f"cardforge: 1\ntitle: a{char}b\npersonas: [{{id: P1, name: N}}]\n"
     with deck_file(text) as path:
-        with pytest.raises(DeckError) as caught:
-            with time_limit():
-                cardforge.load_deck(path)
+        with pytest.raises(DeckError) as caught, time_limit():
+            cardforge.load_deck(path)
         assert str(caught.value.report.errors[0]).startswith(f"{path}:2:")
         assert cli_outcome(path) == 1
 
@@ -966,9 +1424,8 @@ def test_persona_with_two_invalid_parts_is_an_input_error():
     invalid list item inside it too, was looked up again to drop the item."""
     text = 'cardforge: 1\ntitle: t\npersonas:\n  - {id: P001, name: "", skills: [""]}\n'
     with deck_file(text) as path:
-        with pytest.raises(DeckError) as caught:
-            with time_limit():
-                cardforge.load_deck(path)
+        with pytest.raises(DeckError) as caught, time_limit():
+            cardforge.load_deck(path)
         assert len(caught.value.report.errors) == 2
 
 
@@ -1006,7 +1463,10 @@ def test_persona_table_columns_have_positive_widths(separator):
             cardforge.build(deck, path.with_name("out.pptx"))
         with zipfile.ZipFile(path.with_name("out.pptx")) as package:
             root = etree.fromstring(package.read("ppt/slides/slide1.xml"))
-        widths = [int(col.get("w")) for col in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}gridCol")]
+        widths = [
+            int(col.get("w"))
+            for col in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}gridCol")
+        ]
         assert widths and min(widths) > 0, widths
 
 
@@ -1050,7 +1510,9 @@ def test_flow_labels_of_the_builtin_rag_chat_diagram_do_not_overlap():
         assert outcome(path) == "built"
         for name, root in slide_xml(path.with_name("out.pptx")):
             labels = [b for b in boxes(root) if b.name.startswith("flow:") and b.name.endswith(":label")]
-            overlapping = [(a.name, b.name) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)]
+            overlapping = [
+                (a.name, b.name) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)
+            ]
             assert overlapping == [], f"{name}: {overlapping}"
 
 
@@ -1058,8 +1520,22 @@ def test_flow_labels_of_the_builtin_rag_chat_diagram_do_not_overlap():
 # 4. Sizes: 1 to 60 personas, 0 to 40 items per list
 # --------------------------------------------------------------------------------------
 
-BASES = ["Azure Data Factory", "数据工程", "مهندس البيانات", "😀 Emoji", "Jyväskylän yliopisto", "SQL", "Python",
-         "PySpark", "Azure Databricks", "Power BI", "Microsoft Fabric", "a" * 60, "e\u0301", "x"]
+BASES = [
+    "Azure Data Factory",
+    "数据工程",
+    "مهندس البيانات",
+    "😀 Emoji",
+    "Jyväskylän yliopisto",
+    "SQL",
+    "Python",
+    "PySpark",
+    "Azure Databricks",
+    "Power BI",
+    "Microsoft Fabric",
+    "a" * 60,
+    "e\u0301",
+    "x",
+]
 
 
 @st.composite
@@ -1096,7 +1572,13 @@ def sized_deck(draw):
         if rng.random() < 0.5:
             persona["scope"] = name()
         personas.append(persona)
-    return {"cardforge": Raw("1"), "title": "Sizes", "slides": FAST, "teams": [{"name": t} for t in teams], "personas": personas}
+    return {
+        "cardforge": Raw("1"),
+        "title": "Sizes",
+        "slides": FAST,
+        "teams": [{"name": t} for t in teams],
+        "personas": personas,
+    }
 
 
 @settings(max_examples=examples(6), **PROPERTY)
@@ -1110,19 +1592,41 @@ def test_sixty_personas_with_forty_items_in_every_list():
     rng = random.Random(60)
     names = lambda: [f"{rng.choice(BASES)} {i}" for i in range(40)]  # noqa: E731
     personas = [
-        {"id": f"P{index:03d}", "name": f"{rng.choice(BASES)} {index}", "team": "Data Team", "scope": rng.choice(BASES),
-         "interacts_with": ["Data Team"] * 20 + [f"P{i:03d}" for i in range(1, 21)], "processes": names(),
-         "services": [{"name": n, "url": "https://example.org/" + str(i)} if i % 2 else n for i, n in enumerate(names())],
-         "skills": names(), "learn": [{"title": n, "url": "https://example.org/l"} for n in names()], "people": names()}
+        {
+            "id": f"P{index:03d}",
+            "name": f"{rng.choice(BASES)} {index}",
+            "team": "Data Team",
+            "scope": rng.choice(BASES),
+            "interacts_with": ["Data Team"] * 20 + [f"P{i:03d}" for i in range(1, 21)],
+            "processes": names(),
+            "services": [
+                {"name": n, "url": "https://example.org/" + str(i)} if i % 2 else n
+                for i, n in enumerate(names())
+            ],
+            "skills": names(),
+            "learn": [{"title": n, "url": "https://example.org/l"} for n in names()],
+            "people": names(),
+        }
         for index in range(1, 61)
     ]
-    deck = {"cardforge": Raw("1"), "title": "Sizes", "slides": FAST, "teams": [{"name": "Data Team"}], "personas": personas}
+    deck = {
+        "cardforge": Raw("1"),
+        "title": "Sizes",
+        "slides": FAST,
+        "teams": [{"name": "Data Team"}],
+        "personas": personas,
+    }
     with deck_file(to_yaml(deck, 60)) as path:
         outcome(path, inspect=nothing_lost, must_build=True)
 
 
 @settings(max_examples=examples(6), **PROPERTY)
-@given(deck=valid_deck(min_personas=1, max_personas=12, items=12, slides=_ABSENT, long_text=valid_text(400), extras=True), seed=st.integers(0, 2**16))
+@given(
+    deck=valid_deck(
+        min_personas=1, max_personas=12, items=12, slides=_ABSENT, long_text=valid_text(400), extras=True
+    ),
+    seed=st.integers(0, 2**16),
+)
 def test_full_decks_of_random_text(deck, seed):
     """Every section (process map, architectures, interactions, categories, RBAC, gaps) with random text."""
     outcome_of(deck, seed, inspect=nothing_lost, must_build=True)
@@ -1161,7 +1665,9 @@ def test_failed_build_leaves_existing_output_untouched(tmp_path, kind):
 
 def test_successful_build_replaces_output_and_leaves_no_temporary_file(tmp_path):
     deck = tmp_path / "deck.yaml"
-    deck.write_text("cardforge: 1\ntitle: t\nslides: [title, cards]\npersonas: [{id: P1, name: N}]\n", encoding="utf-8")
+    deck.write_text(
+        "cardforge: 1\ntitle: t\nslides: [title, cards]\npersonas: [{id: P1, name: N}]\n", encoding="utf-8"
+    )
     output = tmp_path / "out.pptx"
     output.write_bytes(b"old")
     with pytest.raises(SystemExit) as exit_info, contextlib.redirect_stderr(io.StringIO()):
@@ -1191,23 +1697,30 @@ def stress_deck() -> dict:
     for index, name in enumerate(STRESS_NAMES, start=1):
         services = [f"{name.split()[0]} Service {i:02d}" for i in range(40)]
         services = [{"name": s, "url": LONG_URL} if i % 7 == 0 else s for i, s in enumerate(services)]
-        personas.append({
-            "id": f"P{index:03d}",
-            "name": name,
-            "kind": "agent" if index % 2 == 0 else "person",
-            "team": ["Tietohallinto", "数据团队", "فريق البيانات"][index % 3],
-            "interacts_with": ["all teams"],
-            "processes": ["DataOps", "MLOps"],
-            "scope": f"{name} — " * 5,
-            "services": services,
-            "data_access": "Täysi pääsy 数据湖 والمشاريع " * 4,
-            "skills": [f"Skill-{i:02d}-{name.split()[0]}" for i in range(40)],
-            "learn": [{"title": f"Oppimateriaali {name}", "url": LONG_URL}, LONG_URL],
-            "people": ["Aino Mäkinen", "王小明", "فاطمة"],
-            "notes": f"Notes for {name}.",
-        })
-    return {"cardforge": Raw("1"), "title": "Stress: Jyväskylä 数据 مهندس 🚀", "footer": "Sisäinen – 内部 – داخلي",
-            "slides": FAST, "personas": personas}
+        personas.append(
+            {
+                "id": f"P{index:03d}",
+                "name": name,
+                "kind": "agent" if index % 2 == 0 else "person",
+                "team": ["Tietohallinto", "数据团队", "فريق البيانات"][index % 3],
+                "interacts_with": ["all teams"],
+                "processes": ["DataOps", "MLOps"],
+                "scope": f"{name} — " * 5,
+                "services": services,
+                "data_access": "Täysi pääsy 数据湖 والمشاريع " * 4,
+                "skills": [f"Skill-{i:02d}-{name.split()[0]}" for i in range(40)],
+                "learn": [{"title": f"Oppimateriaali {name}", "url": LONG_URL}, LONG_URL],
+                "people": ["Aino Mäkinen", "王小明", "فاطمة"],
+                "notes": f"Notes for {name}.",
+            }
+        )
+    return {
+        "cardforge": Raw("1"),
+        "title": "Stress: Jyväskylä 数据 مهندس 🚀",
+        "footer": "Sisäinen – 内部 – داخلي",
+        "slides": FAST,
+        "personas": personas,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -1252,24 +1765,39 @@ def test_stress_text_deck_loses_nothing(stress_build):
             assert value in shown or value in notes, f"{persona.id}: {value!r} is lost"
         assert persona.title in shown or persona.title in notes
     nothing_lost(output, deck)
-    assert any(LONG_URL == target for target in _external_links(output))
+    assert any(target == LONG_URL for target in _external_links(output))
 
 
 # --------------------------------------------------------------------------------------
 # Every strange string at once, checked against the schemas (slow, so once)
 # --------------------------------------------------------------------------------------
 
+
 def test_every_strange_string_builds_schema_valid(tmp_path):
     names = [s for s in STRANGE if _visible(s) and len(s) <= 200]
     personas = [
-        {"id": f"P{i:03d}", "name": name, "team": name, "scope": name, "skills": [name, name + "x"],
-         "services": [name, {"name": "S " + name, "url": "https://example.org/" + str(i)}],
-         "learn": [{"title": name, "url": "https://example.org/l"}], "people": [name], "notes": name,
-         "interacts_with": [name], "processes": [name]}
+        {
+            "id": f"P{i:03d}",
+            "name": name,
+            "team": name,
+            "scope": name,
+            "skills": [name, name + "x"],
+            "services": [name, {"name": "S " + name, "url": "https://example.org/" + str(i)}],
+            "learn": [{"title": name, "url": "https://example.org/l"}],
+            "people": [name],
+            "notes": name,
+            "interacts_with": [name],
+            "processes": [name],
+        }
         for i, name in enumerate(names, start=1)
     ]
-    deck = {"cardforge": Raw("1"), "title": "Strange", "footer": "\u202eright-to-left footer",
-            "slides": FAST + ["process-map", "interactions", "gaps"], "personas": personas}
+    deck = {
+        "cardforge": Raw("1"),
+        "title": "Strange",
+        "footer": "\u202eright-to-left footer",
+        "slides": FAST + ["process-map", "interactions", "gaps"],
+        "personas": personas,
+    }
     path = tmp_path / "strange.yaml"
     path.write_text(to_yaml(deck, 3), encoding="utf-8")
     outcome(path, inspect=nothing_lost, must_build=True)

@@ -104,14 +104,18 @@ def test_overfull_card_is_shortened_with_warning_and_notes(write_deck, tmp_path)
     path = write_deck(
         "cardforge: 1\ntitle: t\npersonas:\n  - id: P1\n    name: Overloaded\n    services:\n"
         + services
-        + "    skills: [" + ", ".join(f"Skill{i}" for i in range(40)) + "]\n"
+        + "    skills: ["
+        + ", ".join(f"Skill{i}" for i in range(40))
+        + "]\n"
     )
     report = Report()
     deck = cardforge.load_deck(path, report=report)
     output = tmp_path / "full.pptx"
     cardforge.build(deck, output, report=report)
     warnings = [str(w) for w in report.warnings]
-    assert any(f"{path}:7:7: warning:" in w and "`services`" in w and "speaker notes" in w for w in warnings), warnings
+    assert any(
+        f"{path}:7:7: warning:" in w and "`services`" in w and "speaker notes" in w for w in warnings
+    ), warnings
     from checks import card_slides
 
     slide = card_slides(OpenPptx(str(output)))[0]

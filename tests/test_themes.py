@@ -13,7 +13,6 @@ import cardforge
 from cardforge.cli import main
 from cardforge.diagnostics import DeckError, Report
 from cardforge.theme.contrast import contrast
-
 from checks import NS, slide_xml, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +40,12 @@ def text_on_fill_contrasts(path: Path) -> list[tuple[float, str]]:
             for r_pr in holder.iter(f"{{{NS['a']}}}rPr"):
                 colour = r_pr.find("a:solidFill/a:srgbClr", NS)
                 if colour is not None and r_pr.find("a:hlinkClick", NS) is None:
-                    found.append((contrast(fill.get("val"), colour.get("val")), f"{name}: {colour.get('val')} on {fill.get('val')}"))
+                    found.append(
+                        (
+                            contrast(fill.get("val"), colour.get("val")),
+                            f"{name}: {colour.get('val')} on {fill.get('val')}",
+                        )
+                    )
     return found
 
 
@@ -56,7 +60,9 @@ def test_example_deck_builds_in_every_shipped_theme(theme, tmp_path):
     root = theme_xml(output)
     assert root.find(".//a:clrScheme/a:accent1/a:srgbClr", NS).get("val") == deck.theme.accent
     assert root.find(".//a:clrScheme/a:dk1/a:srgbClr", NS).get("val") == deck.theme.text
-    assert root.find(".//a:fontScheme/a:majorFont/a:latin", NS).get("typeface") == deck.theme.heading_font.family
+    assert (
+        root.find(".//a:fontScheme/a:majorFont/a:latin", NS).get("typeface") == deck.theme.heading_font.family
+    )
     assert root.find(".//a:fontScheme/a:minorFont/a:latin", NS).get("typeface") == deck.theme.body_font.family
     worst = min(text_on_fill_contrasts(output))
     assert worst[0] >= 4.5, worst
@@ -82,8 +88,9 @@ def test_deck_with_its_own_theme_file(tmp_path):
         shutil.copy(font, folder / "brand" / "body.ttf")
         font_line = "  body: {family: DejaVu Sans, file: body.ttf}\n"
     (folder / "brand" / "fabrikam.yaml").write_text(
-        "cardforge_theme: 1\nname: Fabrikam\nextends: default\nfonts:\n  heading: {family: Arial}\n" + font_line +
-        "colours: {accent: '#7A1F5C'}\npalette:\n  Fabrikam Plum: '#7A1F5C'\n  Fabrikam Stone: '#D8D2C4'\nlogo: logo.png\n",
+        "cardforge_theme: 1\nname: Fabrikam\nextends: default\nfonts:\n  heading: {family: Arial}\n"
+        + font_line
+        + "colours: {accent: '#7A1F5C'}\npalette:\n  Fabrikam Plum: '#7A1F5C'\n  Fabrikam Stone: '#D8D2C4'\nlogo: logo.png\n",
         encoding="utf-8",
     )
     deck_path = folder / "deck.yaml"
@@ -95,19 +102,28 @@ def test_deck_with_its_own_theme_file(tmp_path):
     report = Report()
     deck = cardforge.load_deck(deck_path, report=report)
     assert report.warnings == []
-    assert [p.title for p in deck.personas] == ["Planner (F1 | Fabrikam Plum)", "Builder (F2 | Fabrikam Stone)", "Tester (F3 | Dark Blue)"]
+    assert [p.title for p in deck.personas] == [
+        "Planner (F1 | Fabrikam Plum)",
+        "Builder (F2 | Fabrikam Stone)",
+        "Tester (F3 | Dark Blue)",
+    ]
     assert [p.colour.hex for p in deck.personas][:2] == ["7A1F5C", "D8D2C4"]
     output = tmp_path / "fabrikam.pptx"
     cardforge.build(deck, output)
     assert theme_xml(output).find(".//a:fontScheme/a:majorFont/a:latin", NS).get("typeface") == "Arial"
     if font_line:
-        assert theme_xml(output).find(".//a:fontScheme/a:minorFont/a:latin", NS).get("typeface") == "DejaVu Sans"
+        assert (
+            theme_xml(output).find(".//a:fontScheme/a:minorFont/a:latin", NS).get("typeface") == "DejaVu Sans"
+        )
 
 
 def write_theme(tmp_path: Path, body: str, deck_extra: str = "") -> Path:
     (tmp_path / "theme.yaml").write_text("cardforge_theme: 1\nname: T\n" + body, encoding="utf-8")
     deck = tmp_path / "deck.yaml"
-    deck.write_text("cardforge: 1\ntitle: t\ntheme: theme.yaml\npersonas: [{id: P1, name: A}]\n" + deck_extra, encoding="utf-8")
+    deck.write_text(
+        "cardforge: 1\ntitle: t\ntheme: theme.yaml\npersonas: [{id: P1, name: A}]\n" + deck_extra,
+        encoding="utf-8",
+    )
     return deck
 
 
@@ -133,7 +149,17 @@ def diagnostics(deck: Path) -> list[str]:
         ("extends: theme.yaml\n", "3:10", "makes a loop of themes"),
         ("cardforge_theme: 2\n", "3:1", "duplicate key"),
     ],
-    ids=["unknown-key", "bad-hex", "palette-not-hex", "missing-logo", "escaping-path", "slide-size", "missing-font", "extends-loop", "duplicate"],
+    ids=[
+        "unknown-key",
+        "bad-hex",
+        "palette-not-hex",
+        "missing-logo",
+        "escaping-path",
+        "slide-size",
+        "missing-font",
+        "extends-loop",
+        "duplicate",
+    ],
 )
 def test_bad_theme_input_is_reported_in_the_theme_file(tmp_path, body, where, text):
     deck = write_theme(tmp_path, body)
@@ -144,7 +170,9 @@ def test_bad_theme_input_is_reported_in_the_theme_file(tmp_path, body, where, te
 
 def test_logo_that_is_not_an_image_or_is_a_bomb(tmp_path):
     (tmp_path / "fake.png").write_text("not an image", encoding="utf-8")
-    assert any("is not a PNG or JPEG image" in d for d in diagnostics(write_theme(tmp_path, "logo: fake.png\n")))
+    assert any(
+        "is not a PNG or JPEG image" in d for d in diagnostics(write_theme(tmp_path, "logo: fake.png\n"))
+    )
     from PIL import Image
 
     Image.new("1", (10_000, 10_000)).save(tmp_path / "bomb.png")  # 100 megapixels, a few KB
@@ -154,7 +182,9 @@ def test_logo_that_is_not_an_image_or_is_a_bomb(tmp_path):
 
 def test_unknown_font_family_is_measured_by_a_stand_in_with_a_warning(tmp_path):
     found = diagnostics(write_theme(tmp_path, "fonts: {heading: {family: Segoe UI Semibold}}\n"))
-    assert any(":3:27: warning: no metrics for `Segoe UI Semibold`: text is measured as Arial" in d for d in found), found
+    assert any(
+        ":3:27: warning: no metrics for `Segoe UI Semibold`: text is measured as Arial" in d for d in found
+    ), found
 
 
 def test_palette_colour_without_readable_text_is_a_warning(tmp_path):
@@ -179,13 +209,19 @@ def test_template_without_a_title_layout_is_an_error(tmp_path):
     prs = Presentation(str(PPTX_TEMPLATE))
     for layout in prs.slide_layouts:
         for placeholder in list(layout.placeholders):
-            if placeholder.placeholder_format.type is not None and "TITLE" in str(placeholder.placeholder_format.type):
+            if placeholder.placeholder_format.type is not None and "TITLE" in str(
+                placeholder.placeholder_format.type
+            ):
                 placeholder._element.getparent().remove(placeholder._element)
     prs.save(str(tmp_path / "untitled.pptx"))
     found = diagnostics(write_theme(tmp_path, "template: untitled.pptx\n"))
-    assert any(":3:11: error: `untitled.pptx` has no layout with just a title placeholder" in d for d in found), found
+    assert any(
+        ":3:11: error: `untitled.pptx` has no layout with just a title placeholder" in d for d in found
+    ), found
     (tmp_path / "text.pptx").write_text("plain text", encoding="utf-8")
-    assert any("is not a PowerPoint file" in d for d in diagnostics(write_theme(tmp_path, "template: text.pptx\n")))
+    assert any(
+        "is not a PowerPoint file" in d for d in diagnostics(write_theme(tmp_path, "template: text.pptx\n"))
+    )
 
 
 def test_themes_command_lists_shipped_themes(capsys):

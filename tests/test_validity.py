@@ -10,7 +10,6 @@ import pytest
 
 import cardforge
 from cardforge.diagnostics import Report
-
 from checks import SCHEMAS, audit_errors, schema_errors, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,15 +80,49 @@ def _first_slide_with(path: Path, needle: str) -> str:
 @pytest.mark.parametrize(
     "needle, change, expected",
     [
-        ('<p:cNvPr id="3"', lambda x: x.replace('<p:cNvPr id="3"', '<p:cNvPr id="2"', 1), "duplicate shape ids"),
-        ("<a:stCxn", lambda x: re.sub(r'<a:stCxn id="\d+"', '<a:stCxn id="99999"', x, count=1), "connector end on missing shape"),
-        ("<a:off ", lambda x: re.sub(r'<a:off x="(\d+)"', r'<a:off x="\1.5"', x, count=1), "non-integer coordinate"),
-        ("<p:spPr><a:xfrm><a:off ", lambda x: re.sub(r'<p:spPr><a:xfrm><a:off x="\d+"', '<p:spPr><a:xfrm><a:off x="99999999"', x, count=1), "leaves the slide"),
-        ("<a:gridCol", lambda x: x.replace("<a:gridCol", '<a:gridCol w="1"/><a:gridCol', 1), "does not match the grid"),
-        ("<a:ext cx=", lambda x: re.sub(r'<a:ext cx="(\d+)" cy="\d+"', r'<a:ext cx="\1" cy="-5"', x, count=1), "negative size"),
+        (
+            '<p:cNvPr id="3"',
+            lambda x: x.replace('<p:cNvPr id="3"', '<p:cNvPr id="2"', 1),
+            "duplicate shape ids",
+        ),
+        (
+            "<a:stCxn",
+            lambda x: re.sub(r'<a:stCxn id="\d+"', '<a:stCxn id="99999"', x, count=1),
+            "connector end on missing shape",
+        ),
+        (
+            "<a:off ",
+            lambda x: re.sub(r'<a:off x="(\d+)"', r'<a:off x="\1.5"', x, count=1),
+            "non-integer coordinate",
+        ),
+        (
+            "<p:spPr><a:xfrm><a:off ",
+            lambda x: re.sub(
+                r'<p:spPr><a:xfrm><a:off x="\d+"', '<p:spPr><a:xfrm><a:off x="99999999"', x, count=1
+            ),
+            "leaves the slide",
+        ),
+        (
+            "<a:gridCol",
+            lambda x: x.replace("<a:gridCol", '<a:gridCol w="1"/><a:gridCol', 1),
+            "does not match the grid",
+        ),
+        (
+            "<a:ext cx=",
+            lambda x: re.sub(r'<a:ext cx="(\d+)" cy="\d+"', r'<a:ext cx="\1" cy="-5"', x, count=1),
+            "negative size",
+        ),
         ("<a:t>", lambda x: re.sub(r"<a:t>[^<]+</a:t>", "<a:t></a:t>", x, count=1), "empty text run"),
     ],
-    ids=["duplicate-id", "dangling-connector", "fractional-coordinate", "off-slide", "table-grid", "negative-size", "empty-run"],
+    ids=[
+        "duplicate-id",
+        "dangling-connector",
+        "fractional-coordinate",
+        "off-slide",
+        "table-grid",
+        "negative-size",
+        "empty-run",
+    ],
 )
 def test_checks_catch_damaged_slides(builds, tmp_path, needle, change, expected):
     source = builds[("mlops", "default")]
@@ -101,7 +134,12 @@ def test_checks_catch_damaged_slides(builds, tmp_path, needle, change, expected)
 @pytest.mark.parametrize(
     "change, expected",
     [
-        (lambda x: re.sub(r'Target="\.\./slideLayouts/[^"]+"', 'Target="../slideLayouts/missing.xml"', x, count=1), "is missing"),
+        (
+            lambda x: re.sub(
+                r'Target="\.\./slideLayouts/[^"]+"', 'Target="../slideLayouts/missing.xml"', x, count=1
+            ),
+            "is missing",
+        ),
         (lambda x: x.replace('Target="https://', 'Target="javascript://', 1), "link with scheme javascript"),
         (lambda x: x.replace('Target="https://', 'Target="https://' + "a" * 2100, 1), "longer than 2048"),
     ],
@@ -120,14 +158,21 @@ def test_checks_catch_damaged_relationships(builds, tmp_path, change, expected):
 def test_schema_check_catches_invalid_markup(builds, tmp_path):
     source = builds[("mlops", "default")]
     member = _first_slide_with(source, "<a:noAutofit/>")
-    damaged = _damaged(source, tmp_path / "damaged.pptx", member, lambda x: x.replace("<a:noAutofit/>", "<a:noAutofit/><a:bogus/>", 1))
+    damaged = _damaged(
+        source,
+        tmp_path / "damaged.pptx",
+        member,
+        lambda x: x.replace("<a:noAutofit/>", "<a:noAutofit/><a:bogus/>", 1),
+    )
     assert schema_errors(damaged)
 
 
 def test_audit_catches_invalid_markup(builds, tmp_path):
     source = builds[("mlops", "default")]
     member = _first_slide_with(source, "<a:noAutofit/>")
-    damaged = _damaged(source, tmp_path / "damaged.pptx", member, lambda x: x.replace('prst="rect"', 'prst="notashape"', 1))
+    damaged = _damaged(
+        source, tmp_path / "damaged.pptx", member, lambda x: x.replace('prst="rect"', 'prst="notashape"', 1)
+    )
     assert audit_errors(damaged)
 
 
@@ -138,7 +183,11 @@ def test_same_bytes_across_runs_and_processes(tmp_path):
     outputs = []
     for index in range(2):
         output = tmp_path / f"run{index}.pptx"
-        subprocess.run([sys.executable, "-m", "cardforge", "build", str(DECKS[0]), "-o", str(output), "-q"], check=True, env={**__import__("os").environ, "PYTHONHASHSEED": str(index + 1)})
+        subprocess.run(
+            [sys.executable, "-m", "cardforge", "build", str(DECKS[0]), "-o", str(output), "-q"],
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": str(index + 1)},
+        )
         outputs.append(output.read_bytes())
     assert outputs[0] == outputs[1]
 
@@ -167,7 +216,9 @@ def test_two_process_writing_gives_the_same_bytes(tmp_path, monkeypatch):
     assert (tmp_path / "one.pptx").read_bytes() == (tmp_path / "two.pptx").read_bytes()
     with zipfile.ZipFile(tmp_path / "two.pptx") as package:
         assert package.testzip() is None
-        assert len([n for n in package.namelist() if n.startswith("ppt/slides/slide")]) == len(OpenPptx(str(tmp_path / "two.pptx")).slides)
+        assert len([n for n in package.namelist() if n.startswith("ppt/slides/slide")]) == len(
+            OpenPptx(str(tmp_path / "two.pptx")).slides
+        )
 
 
 def test_a_failing_helper_process_fails_the_build(tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["BuildResult", "DeckError", "Diagnostic", "Report", "build", "load_deck", "__version__"]
+__all__ = ["BuildResult", "DeckError", "Diagnostic", "Report", "__version__", "build", "load_deck"]
 
 _EXPORTS = {
     "DeckError": "cardforge.diagnostics",

@@ -1,17 +1,16 @@
 """The scripting API: load a deck, lay it out, write a presentation.
 
-    import cardforge
-    deck = cardforge.load_deck("decks/mlops.yaml")
-    result = cardforge.build(deck, "out/mlops.pptx")
-    for warning in result.warnings:
-        print(warning)
+import cardforge
+deck = cardforge.load_deck("decks/mlops.yaml")
+result = cardforge.build(deck, "out/mlops.pptx")
+for warning in result.warnings:
+    print(warning)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
 
 from .diagnostics import Diagnostic, Report
 from .model import Deck, Section
@@ -27,10 +26,10 @@ class BuildResult:
 
 def build(
     deck: Deck,
-    output: Union[str, Path],
+    output: str | Path,
     *,
-    sections: Optional[list[Section]] = None,
-    report: Optional[Report] = None,
+    sections: list[Section] | None = None,
+    report: Report | None = None,
 ) -> BuildResult:
     """Lay out *deck* and write it to *output* (atomically). Returns what was built."""
     from .layout.deck import layout_deck
@@ -40,12 +39,14 @@ def build(
     local = Report()
     laid_out = layout_deck(deck, local, sections)
     fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
-    write_presentation(laid_out.presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout)
+    write_presentation(
+        laid_out.presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout
+    )
     report.extend(local)
     return BuildResult(Path(output), len(laid_out.presentation.slides), local.sorted(), laid_out.skipped)
 
 
-def build_print(deck: Deck, personas, options, output: Union[str, Path], report: Optional[Report] = None) -> int:
+def build_print(deck: Deck, personas, options, output: str | Path, report: Report | None = None) -> int:
     """Write print sheets of *personas*' cards to *output* (.pptx); returns the page count."""
     from .layout.fonts import Fonts
     from .layout.print_sheet import print_presentation

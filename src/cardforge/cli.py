@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -30,7 +29,7 @@ def _print(diagnostics: list[Diagnostic]) -> None:
         typer.echo(str(diagnostic), err=True)
 
 
-def _fail(report: Report) -> "typer.Exit":
+def _fail(report: Report) -> typer.Exit:
     _print(report.sorted())
     errors = len(report.errors)
     typer.echo(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", err=True)
@@ -40,11 +39,21 @@ def _fail(report: Report) -> "typer.Exit":
 @app.command()
 def build(
     deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file, instead of the deck's."),
-    only: Optional[List[str]] = typer.Option(None, "--only", help="Build only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, architecture:lambda, interactions, categories, rbac, gaps."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."
+    ),
+    theme: str | None = typer.Option(
+        None, "--theme", help="A built-in theme name or a theme file, instead of the deck's."
+    ),
+    only: list[str] | None = typer.Option(
+        None,
+        "--only",
+        help="Build only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, architecture:lambda, interactions, categories, rbac, gaps.",
+    ),
     pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF beside the .pptx (needs LibreOffice)."),
-    strict: bool = typer.Option(False, "--strict", help="Fail, writing nothing, if there is any warning (lint findings included)."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Fail, writing nothing, if there is any warning (lint findings included)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Build a presentation from DECK."""
@@ -72,7 +81,7 @@ def build(
         _export_pdf(output, output.with_suffix(".pdf"), quiet)
 
 
-def _sections_or_fail(only: Optional[List[str]], deck):
+def _sections_or_fail(only: list[str] | None, deck):
     """The sections named by ``--only``, or ``None`` for the deck's own choice."""
     if not only:
         return None
@@ -113,7 +122,7 @@ def _export_pdf(pptx: Path, target: Path, quiet: bool) -> None:
         typer.echo(f"wrote {target}", err=True)
 
 
-def _load_or_fail(deck: Path, theme: Optional[str], report: Report):
+def _load_or_fail(deck: Path, theme: str | None, report: Report):
     from .load import load_deck
 
     try:
@@ -126,17 +135,28 @@ def _load_or_fail(deck: Path, theme: Optional[str], report: Report):
 def print_cards(
     deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
     output: Path = typer.Option(..., "--output", "-o", help="cards.pdf (needs LibreOffice) or cards.pptx."),
-    card_size: Optional[str] = typer.Option(None, "--card-size", help="A6, A5, poker, bridge or slide [default: the deck's print: section, else A6]."),
-    paper: Optional[str] = typer.Option(None, "--paper", help="A4 or Letter [default: the deck's, else A4]."),
-    crop_marks: Optional[bool] = typer.Option(None, "--crop-marks/--no-crop-marks", help="Cut marks on the page."),
-    backs: Optional[bool] = typer.Option(None, "--backs/--no-backs", help="A back per card, mirrored for duplex printing."),
-    bleed: Optional[float] = typer.Option(None, "--bleed", help="Bleed in millimetres (0 to 10)."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file (try: print)."),
-    only: Optional[List[str]] = typer.Option(None, "--only", help="Print only these personas' cards (repeatable ids)."),
+    card_size: str | None = typer.Option(
+        None,
+        "--card-size",
+        help="A6, A5, poker, bridge or slide [default: the deck's print: section, else A6].",
+    ),
+    paper: str | None = typer.Option(None, "--paper", help="A4 or Letter [default: the deck's, else A4]."),
+    crop_marks: bool | None = typer.Option(
+        None, "--crop-marks/--no-crop-marks", help="Cut marks on the page."
+    ),
+    backs: bool | None = typer.Option(
+        None, "--backs/--no-backs", help="A back per card, mirrored for duplex printing."
+    ),
+    bleed: float | None = typer.Option(None, "--bleed", help="Bleed in millimetres (0 to 10)."),
+    theme: str | None = typer.Option(
+        None, "--theme", help="A built-in theme name or a theme file (try: print)."
+    ),
+    only: list[str] | None = typer.Option(
+        None, "--only", help="Print only these personas' cards (repeatable ids)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
 ) -> None:
     """Lay out persona cards N-up at their physical size for printing and cutting."""
-
 
     report = Report()
     suffix = output.suffix.lower()
@@ -155,7 +175,11 @@ def print_cards(
             from .diagnostics import did_you_mean
 
             for name in missing:
-                choice.error("--only", _start(), f"unknown persona `{name}`{did_you_mean(name, [p.id for p in loaded.personas])}")
+                choice.error(
+                    "--only",
+                    _start(),
+                    f"unknown persona `{name}`{did_you_mean(name, [p.id for p in loaded.personas])}",
+                )
             raise _fail(choice)
     from .api import build_print
 
@@ -172,16 +196,28 @@ def print_cards(
         typer.echo(f"wrote {output} ({pages} pages, {options.card_size} cards on {options.paper})", err=True)
 
 
-
 def _print_options(base, card_size, paper, crop_marks, backs, bleed):
     from dataclasses import replace
 
     from .spec.deck import PrintSpec
 
-    given = {k: v for k, v in {"card_size": card_size, "paper": paper, "crop_marks": crop_marks, "backs": backs, "bleed": bleed}.items() if v is not None}
+    given = {
+        k: v
+        for k, v in {
+            "card_size": card_size,
+            "paper": paper,
+            "crop_marks": crop_marks,
+            "backs": backs,
+            "bleed": bleed,
+        }.items()
+        if v is not None
+    }
     if not given:
         return base
-    merged = {**{f: getattr(base, f) for f in ("card_size", "paper", "crop_marks", "backs", "bleed")}, **given}
+    merged = {
+        **{f: getattr(base, f) for f in ("card_size", "paper", "crop_marks", "backs", "bleed")},
+        **given,
+    }
     try:
         spec = PrintSpec.model_validate(merged)
     except Exception as error:  # pydantic's message names the option and the allowed values
@@ -197,8 +233,8 @@ def render(
     deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
     png: Path = typer.Option(..., "--png", help="Folder to write one PNG per slide into."),
     dpi: int = typer.Option(110, "--dpi", min=30, max=600, help="Resolution of the pictures."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="A built-in theme name or a theme file."),
-    only: Optional[List[str]] = typer.Option(None, "--only", help="Render only this section (repeatable)."),
+    theme: str | None = typer.Option(None, "--theme", help="A built-in theme name or a theme file."),
+    only: list[str] | None = typer.Option(None, "--only", help="Render only this section (repeatable)."),
 ) -> None:
     """Render DECK's slides to PNG pictures (through LibreOffice and pdftoppm)."""
     import tempfile
@@ -214,7 +250,9 @@ def render(
         pptx = Path(work) / f"{deck.stem}.pptx"
         build_deck(loaded, pptx, sections=sections, report=report)
         try:
-            pages = pdf_to_pngs(pptx_to_pdf(pptx, Path(work) / f"{deck.stem}.pdf"), png, dpi, prefix=deck.stem)
+            pages = pdf_to_pngs(
+                pptx_to_pdf(pptx, Path(work) / f"{deck.stem}.pdf"), png, dpi, prefix=deck.stem
+            )
         except ExportError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(error.exit_code)
@@ -238,7 +276,7 @@ def markdown(
 @app.command()
 def validate(
     deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
-    theme: Optional[str] = typer.Option(None, "--theme", help="Check against this theme instead of the deck's."),
+    theme: str | None = typer.Option(None, "--theme", help="Check against this theme instead of the deck's."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings (lint findings included) as errors."),
 ) -> None:
     """Check DECK without building: every error, and lint warnings with their lines."""
@@ -258,7 +296,9 @@ def validate(
 
 @app.command()
 def schema(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of standard output."
+    ),
 ) -> None:
     """Print the JSON Schema of the deck format, for editors that check YAML."""
     from .spec.jsonschema import deck_schema_json
@@ -319,7 +359,9 @@ def _swatch(palette: dict[str, str], colour: bool) -> str:
 
 @app.command()
 def template(
-    file: Path = typer.Argument(..., help="A .pptx whose layouts and placeholders to list.", show_default=False),
+    file: Path = typer.Argument(
+        ..., help="A .pptx whose layouts and placeholders to list.", show_default=False
+    ),
 ) -> None:
     """List a template's layouts and placeholders, and the layout cardforge would build on."""
     from .theme.template import inspect_template
@@ -331,14 +373,22 @@ def template(
         report.error(str(file), _start(), str(error))
         raise _fail(report)
     inch = 914400
-    typer.echo(f"{file}: slide size {info.width / inch:.2f} x {info.height / inch:.2f} in, {len(info.layouts)} layouts")
+    typer.echo(
+        f"{file}: slide size {info.width / inch:.2f} x {info.height / inch:.2f} in, {len(info.layouts)} layouts"
+    )
     for number, layout in enumerate(info.layouts, start=1):
         typer.echo(f"{number:>3}. {layout.name}")
         for ph in layout.placeholders:
             x, y, w, h = (value / inch for value in ph.box)
-            typer.echo(f"       {ph.type:<8} idx {ph.idx:<3} {ph.name:<28} at {x:.2f},{y:.2f} in, {w:.2f} x {h:.2f} in")
+            typer.echo(
+                f"       {ph.type:<8} idx {ph.idx:<3} {ph.name:<28} at {x:.2f},{y:.2f} in, {w:.2f} x {h:.2f} in"
+            )
     chosen = info.title_layout()
-    typer.echo(f"cardforge builds on: {chosen}" if chosen else "cardforge cannot use it: no layout with just a title placeholder")
+    typer.echo(
+        f"cardforge builds on: {chosen}"
+        if chosen
+        else "cardforge cannot use it: no layout with just a title placeholder"
+    )
 
 
 def _start():
@@ -347,7 +397,7 @@ def _start():
     return Position(1, 1)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cardforge`` command."""
     import gc
 
@@ -362,7 +412,7 @@ def main(argv: Optional[List[str]] = None) -> None:
             gc.enable()
 
 
-def _run(argv: Optional[List[str]]) -> None:
+def _run(argv: list[str] | None) -> None:
     try:
         app(args=argv, prog_name="cardforge")
     except KeyboardInterrupt:

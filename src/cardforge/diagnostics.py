@@ -8,8 +8,9 @@ them one run at a time.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -32,8 +33,7 @@ class Diagnostic:
     def __str__(self) -> str:
         code = f" [{self.code}]" if self.code else ""
         return (
-            f"{self.file}:{self.position.line}:{self.position.column}: "
-            f"{self.severity}: {self.message}{code}"
+            f"{self.file}:{self.position.line}:{self.position.column}: {self.severity}: {self.message}{code}"
         )
 
 
@@ -49,7 +49,7 @@ class Report:
     def warning(self, file: str, position: Position, message: str, code: str = "") -> None:
         self.diagnostics.append(Diagnostic(file, position, "warning", message, code))
 
-    def extend(self, other: "Report") -> None:
+    def extend(self, other: Report) -> None:
         self.diagnostics.extend(other.diagnostics)
 
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Union
 
 from .diagnostics import DeckError, Position, Report
 from .model.deck import Deck
@@ -13,7 +12,7 @@ from .spec.yamlread import read_yaml
 from .theme.load import load_theme
 
 
-def read_source(path: Path, report: Report) -> Optional[bytes]:
+def read_source(path: Path, report: Report) -> bytes | None:
     """The bytes of *path*, or ``None`` with a reported reason."""
     file = str(path)
     if not path.exists():
@@ -29,7 +28,7 @@ def read_source(path: Path, report: Report) -> Optional[bytes]:
         return None
 
 
-def load_deck(path: Union[str, Path], *, theme: Optional[str] = None, report: Optional[Report] = None) -> Deck:
+def load_deck(path: str | Path, *, theme: str | None = None, report: Report | None = None) -> Deck:
     """Load and check the deck at *path*.
 
     Raises :class:`~cardforge.diagnostics.DeckError` listing every error found. Warnings

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -36,7 +36,7 @@ def inside(path: Path, roots: Iterable[Path]) -> bool:
     return False
 
 
-def resolve_user_path(text: str, base_dir: Path, extra_roots: Iterable[Path] = ()) -> tuple[Optional[Path], str]:
+def resolve_user_path(text: str, base_dir: Path, extra_roots: Iterable[Path] = ()) -> tuple[Path | None, str]:
     """Resolve *text* relative to *base_dir*; refuse paths that leave it (or *extra_roots*).
 
     Returns the path and an empty string, or ``None`` and the reason it was refused.

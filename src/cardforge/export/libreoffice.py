@@ -10,9 +10,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 EXIT_MISSING_TOOL = 3
 TIMEOUT_SECONDS = 300
@@ -57,9 +57,13 @@ def pptx_to_pdf(pptx: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) -> Path:
         ]
         with _status(f"Converting {pptx.name} to PDF with LibreOffice"):
             try:
-                result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=_quiet_env())
+                result = subprocess.run(
+                    command, capture_output=True, text=True, timeout=timeout, env=_quiet_env()
+                )
             except subprocess.TimeoutExpired:
-                raise ExportError(f"LibreOffice did not finish converting {pptx.name} within {timeout} s") from None
+                raise ExportError(
+                    f"LibreOffice did not finish converting {pptx.name} within {timeout} s"
+                ) from None
         produced = work_dir / (pptx.stem + ".pdf")
         if result.returncode != 0 or not produced.exists():
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -84,7 +88,9 @@ def pdf_to_pngs(pdf: Path, folder: Path, dpi: int = 110, prefix: str = "slide") 
         with _status(f"Rendering {pdf.name} to PNG"):
             result = subprocess.run(
                 [executable, "-png", "-r", str(dpi), str(pdf), str(Path(work) / prefix)],
-                capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
             )
         if result.returncode != 0:
             raise ExportError(f"pdftoppm could not render {pdf.name}: {result.stderr.strip()}")

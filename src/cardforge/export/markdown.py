@@ -23,7 +23,12 @@ _TABLE_FIELDS = (
     ("Scope", "scope"),
     ("Data access", "data_access"),
 )
-_SECTIONS = (("Component access", "services"), ("Skills", "skills"), ("Links to learn", "learn"), ("People", "people"))
+_SECTIONS = (
+    ("Component access", "services"),
+    ("Skills", "skills"),
+    ("Links to learn", "learn"),
+    ("People", "people"),
+)
 
 
 def escape(text: str) -> str:

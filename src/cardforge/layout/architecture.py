@@ -10,8 +10,6 @@ badge on every component it uses; the speaker notes say what each page shows.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ..diagnostics import Report
 from ..model import Architecture, Component, Deck, Layer, Persona
 from .chrome import numbered, overview_frame
@@ -23,7 +21,9 @@ MAX_COMPONENTS = 40
 MAX_PERSONAS = 15
 
 
-def architecture_slides(deck: Deck, arch_id: Optional[str], per_persona: bool, fonts: Fonts, report: Report) -> list[Slide]:
+def architecture_slides(
+    deck: Deck, arch_id: str | None, per_persona: bool, fonts: Fonts, report: Report
+) -> list[Slide]:
     ids = [arch_id] if arch_id else _used_architectures(deck)
     slides: list[Slide] = []
     for current in ids:
@@ -66,7 +66,7 @@ def _usage(deck: Deck, architecture: Architecture) -> Usage:
     return usage
 
 
-def _diagram_slides(deck: Deck, usage: Usage, fonts: Fonts, focus: Optional[Persona] = None) -> list[Slide]:
+def _diagram_slides(deck: Deck, usage: Usage, fonts: Fonts, focus: Persona | None = None) -> list[Slide]:
     architecture = usage.architecture
     _, area, _ = overview_frame(deck, fonts, architecture.title, "Architecture")  # the same on every page
     pages = _pages(usage, focus, area, fonts)
@@ -92,7 +92,7 @@ def _split_note(architecture: Architecture, page: Page, count: int) -> str:
     )
 
 
-def _pages(usage: Usage, focus: Optional[Persona], area: Box, fonts: Fonts) -> list[Page]:
+def _pages(usage: Usage, focus: Persona | None, area: Box, fonts: Fonts) -> list[Page]:
     pages: list[Page] = []
     for group in _layer_groups(usage):
         for layers in _bare_fitting(usage, group, focus, area, fonts):
@@ -114,7 +114,7 @@ def _layer_groups(usage: Usage) -> list[list[Layer]]:
     return groups
 
 
-def _group_layers(layers: list[Layer], usage: Usage, persona_limit: Optional[int]) -> list[list[Layer]]:
+def _group_layers(layers: list[Layer], usage: Usage, persona_limit: int | None) -> list[list[Layer]]:
     groups: list[list[Layer]] = [[]]
     components = 0
     personas: set[str] = set()
@@ -142,13 +142,18 @@ def _bare_fitting(usage: Usage, layers: list[Layer], focus, area: Box, fonts: Fo
     elif len(layers[0].components) > 1:
         layer = layers[0]
         middle = len(layer.components) // 2
-        halves = [[Layer(layer.name, layer.components[:middle])], [Layer(layer.name, layer.components[middle:])]]
+        halves = [
+            [Layer(layer.name, layer.components[:middle])],
+            [Layer(layer.name, layer.components[middle:])],
+        ]
     else:
         return [layers]  # one component that does not fit: drawn as well as the slide allows
     return [part for half in halves for part in _bare_fitting(usage, half, focus, area, fonts)]
 
 
-def _persona_pages(usage: Usage, layers: list[Layer], users: list[Persona], focus, area: Box, fonts: Fonts) -> list[Page]:
+def _persona_pages(
+    usage: Usage, layers: list[Layer], users: list[Persona], focus, area: Box, fonts: Fonts
+) -> list[Page]:
     """*users* in order, as many to a page as fit (at most MAX_PERSONAS, at least one)."""
     pages = []
     start = 0

@@ -10,7 +10,6 @@ and kept whole in the speaker notes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
@@ -46,7 +45,7 @@ class Field:
     italic: bool = False
     hidden: int = 0
     """How many trailing items are cut from view (shown as "+ N more")."""
-    clipped: Optional[str] = None
+    clipped: str | None = None
     """The visible start of a value too long for the card, when it had to be cut."""
 
     @property
@@ -71,7 +70,9 @@ def card_slides(deck: Deck, personas: list[Persona], fonts: Fonts, report: Repor
     return [card_slide(deck, persona, fonts, report) for persona in personas]
 
 
-def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report, frame: Optional[Frame] = None) -> Slide:
+def card_slide(
+    deck: Deck, persona: Persona, fonts: Fonts, report: Report, frame: Frame | None = None
+) -> Slide:
     """A persona card on a slide, or on a *frame* of another size (a printed card)."""
     frame = frame or Frame.for_deck(deck)
     s = frame.scale
@@ -82,20 +83,50 @@ def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report, frame
     slide.add(Shape(f"persona:{persona.id}:band", band, fill=persona.colour.hex, description=persona.title))
 
     pill_width = pt(96 * s) if persona.is_agent else 0
-    title_box = Box(frame.margin, 0, band.w - 2 * frame.margin - (pill_width + pt(16 * s) if pill_width else 0), band.h)
+    title_box = Box(
+        frame.margin, 0, band.w - 2 * frame.margin - (pill_width + pt(16 * s) if pill_width else 0), band.h
+    )
     title_sizes = _scaled(TITLE_SIZES, s, 7)
-    title, whole = fitted_title(fonts, persona.title, title_box.inset(0, pt(8 * s)), band_text, title_sizes, 2)
-    slide.add(Shape("Title", title_box, text=TextFrame((title,), anchor="ctr", inset=(0, pt(8 * s), 0, pt(8 * s))), is_title=True))
+    title, whole = fitted_title(
+        fonts, persona.title, title_box.inset(0, pt(8 * s)), band_text, title_sizes, 2
+    )
+    slide.add(
+        Shape(
+            "Title",
+            title_box,
+            text=TextFrame((title,), anchor="ctr", inset=(0, pt(8 * s), 0, pt(8 * s))),
+            is_title=True,
+        )
+    )
     if not whole:
-        _warn(report, deck, persona, (), f"{persona.id}: the card title is too long to show whole; it is in the speaker notes")
+        _warn(
+            report,
+            deck,
+            persona,
+            (),
+            f"{persona.id}: the card title is too long to show whole; it is in the speaker notes",
+        )
     if persona.is_agent:
         slide.add(_agent_pill(band, frame, pill_width, band_text, fonts))
 
     panel = Box(frame.margin, band.bottom + pt(20 * s), frame.width - 2 * frame.margin, 0)
     panel = replace(panel, h=frame.height - frame.margin // 2 - frame.footer_height - pt(12 * s) - panel.y)
     outline = "BFBFBF" if theme.card == theme.background else None  # a white card on white needs an edge
-    slide.add(Shape(f"persona:{persona.id}:panel", panel, geometry="rect", fill=theme.card, line=outline, line_width=pt(0.75)))
-    slide.add(Shape(f"persona:{persona.id}:accent", Box(panel.x, panel.y, pt(6 * s), panel.h), fill=persona.colour.hex))
+    slide.add(
+        Shape(
+            f"persona:{persona.id}:panel",
+            panel,
+            geometry="rect",
+            fill=theme.card,
+            line=outline,
+            line_width=pt(0.75),
+        )
+    )
+    slide.add(
+        Shape(
+            f"persona:{persona.id}:accent", Box(panel.x, panel.y, pt(6 * s), panel.h), fill=persona.colour.hex
+        )
+    )
 
     padding = pt(PANEL_PADDING * s)
     inner = panel.inset(padding + pt(6 * s), padding, padding, padding)
@@ -110,16 +141,29 @@ def card_slide(deck: Deck, persona: Persona, fonts: Fonts, report: Report, frame
     else:
         gap = pt(COLUMN_GAP * s)
         left_w = round((inner.w - gap) * LEFT_SHARE)
-        columns = (Box(inner.x, inner.y, left_w, inner.h), Box(inner.x + left_w + gap, inner.y, inner.w - left_w - gap, inner.h))
+        columns = (
+            Box(inner.x, inner.y, left_w, inner.h),
+            Box(inner.x + left_w + gap, inner.y, inner.w - left_w - gap, inner.h),
+        )
     size = _fit(text, columns, fonts, sizes)
     for column, fields, name in zip(columns, (text.left, text.right), ("left", "right")):
         paragraphs = render_fields(fields, size, theme.muted, theme.text)
         if paragraphs:
             height = round(fonts.height_pt(paragraphs, column.w) * EMU_PER_PT) + pt(4)
-            slide.add(Shape(f"persona:{persona.id}:{name}", replace(column, h=min(height, column.h)), text=TextFrame(tuple(paragraphs)), is_textbox=True))
+            slide.add(
+                Shape(
+                    f"persona:{persona.id}:{name}",
+                    replace(column, h=min(height, column.h)),
+                    text=TextFrame(tuple(paragraphs)),
+                    is_textbox=True,
+                )
+            )
     for cut in text.cut:
         _warn(
-            report, deck, persona, (cut.key,),
+            report,
+            deck,
+            persona,
+            (cut.key,),
             f"{persona.id} {persona.name}: `{cut.key}` is too long for the card and is shortened "
             f"({_how_cut(cut)}); the full text is in the speaker notes",
         )
@@ -138,13 +182,26 @@ def _scaled(sizes: range, scale: float, floor: int) -> range:
 def _agent_pill(band: Box, frame: Frame, width: int, colour: str, fonts: Fonts) -> Shape:
     height = pt(28 * frame.scale)
     box = Box(band.right - frame.margin - width, band.y + (band.h - height) // 2, width, height)
-    paragraph = Paragraph((Run("AGENT"),), max(7, round(12 * frame.scale)), colour=colour, bold=True, align="ctr")
-    return Shape("Agent marker", box, geometry="roundRect", line=colour, line_width=pt(1.25), text=TextFrame((paragraph,), anchor="ctr"), adjust=50000, description="Unattended agent persona")
+    paragraph = Paragraph(
+        (Run("AGENT"),), max(7, round(12 * frame.scale)), colour=colour, bold=True, align="ctr"
+    )
+    return Shape(
+        "Agent marker",
+        box,
+        geometry="roundRect",
+        line=colour,
+        line_width=pt(1.25),
+        text=TextFrame((paragraph,), anchor="ctr"),
+        adjust=50000,
+        description="Unattended agent persona",
+    )
 
 
 def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
     """The persona's template fields, split into the card's two columns."""
-    architectures = [deck.architectures[a].title if a in deck.architectures else a for a in persona.architectures]
+    architectures = [
+        deck.architectures[a].title if a in deck.architectures else a for a in persona.architectures
+    ]
     left = [
         Field("team", "Team", _runs([persona.team] if persona.team else [])),
         Field("interacts_with", "Primary interaction", _runs(persona.interacts_with)),
@@ -154,10 +211,17 @@ def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
         _people_field(persona),
     ]
     right = [
-        Field("services", "Component access", [Run(s.name, link=s.url) for s in persona.services], as_list=True),
+        Field(
+            "services", "Component access", [Run(s.name, link=s.url) for s in persona.services], as_list=True
+        ),
         Field("data_access", "Data access", _runs([persona.data_access] if persona.data_access else [])),
         Field("skills", "Skills", _runs(persona.skills), separator=" · "),
-        Field("learn", "Links to learn", [Run(link.title, link=link.url) for link in persona.learn], as_list=True),
+        Field(
+            "learn",
+            "Links to learn",
+            [Run(link.title, link=link.url) for link in persona.learn],
+            as_list=True,
+        ),
     ]
     return CardText([f for f in left if f.items], [f for f in right if f.items])
 
@@ -181,12 +245,22 @@ def render_fields(fields: list[Field], size: int, label_colour: str, text_colour
     gap = round(size * 0.7)
     paragraphs: list[Paragraph] = []
     for field_ in fields:
-        paragraphs.append(Paragraph((Run(field_.label),), label_size, colour=label_colour, bold=True, space_before=gap if paragraphs else 0))
+        paragraphs.append(
+            Paragraph(
+                (Run(field_.label),),
+                label_size,
+                colour=label_colour,
+                bold=True,
+                space_before=gap if paragraphs else 0,
+            )
+        )
         shown = field_.shown
         more = [Run(_more_text(field_.hidden), italic=True)] if field_.hidden else []
         if field_.as_list:
             for run in shown + more:
-                paragraphs.append(Paragraph((run,), size, colour=text_colour, bullet=True, space_before=VALUE_GAP_PT))
+                paragraphs.append(
+                    Paragraph((run,), size, colour=text_colour, bullet=True, space_before=VALUE_GAP_PT)
+                )
         else:
             runs: list[Run] = []
             for index, run in enumerate(shown + more):
@@ -235,7 +309,10 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = 
             if column_height(0, k, size, 0) <= limit and column_height(k, len(fields), size, 1) <= limit:
                 text.left, text.right = fields[:k], fields[k:]
                 return size
-    k = min(splits, key=lambda k: max(column_height(0, k, smallest, 0), column_height(k, len(fields), smallest, 1)))
+    k = min(
+        splits,
+        key=lambda k: max(column_height(0, k, smallest, 0), column_height(k, len(fields), smallest, 1)),
+    )
     text.left, text.right = fields[:k], fields[k:]
     dropped = []
     for column_fields, column in zip((text.left, text.right), columns):
@@ -303,7 +380,7 @@ def _how_cut(field_: Field) -> str:
     return f"{len(field_.items) - field_.hidden} of {len(field_.items)} entries shown"
 
 
-def card_notes(persona: Persona, cut: list[Field], full_title: Optional[str]) -> str:
+def card_notes(persona: Persona, cut: list[Field], full_title: str | None) -> str:
     """Speaker notes: the facilitator's notes, then whatever the card could not show."""
     parts: list[str] = []
     if full_title:

@@ -25,7 +25,9 @@ GAP_PT = 24
 
 
 def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
-    columns = [(title, hint, [p for p in deck.personas if key in p.categories]) for key, title, hint in CATEGORIES]
+    columns = [
+        (title, hint, [p for p in deck.personas if key in p.categories]) for key, title, hint in CATEGORIES
+    ]
     others = [p for p in deck.personas if not p.categories]
     if others:
         columns.append(("Not categorised", "No category given in the deck", others))
@@ -36,36 +38,80 @@ def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     pages = max(1, max((len(m) + per_page - 1) // per_page for _, _, m in columns))
     slides = []
     for page in range(pages):
-        slide, area, notes = overview_frame(deck, fonts, numbered("AI categories", page + 1, pages), "AI categories")
+        slide, area, notes = overview_frame(
+            deck, fonts, numbered("AI categories", page + 1, pages), "AI categories"
+        )
         width = (area.w - pt(GAP_PT) * (len(columns) - 1)) // len(columns)
         for index, (title, hint, members) in enumerate(columns):
             x = area.x + index * (width + pt(GAP_PT))
-            _column(deck, fonts, slide, Box(x, area.y, width, area.h), title, hint, members[page * per_page : (page + 1) * per_page], len(members))
+            _column(
+                deck,
+                fonts,
+                slide,
+                Box(x, area.y, width, area.h),
+                title,
+                hint,
+                members[page * per_page : (page + 1) * per_page],
+                len(members),
+            )
         slide.notes = "\n".join(notes)
         slides.append(slide)
     return slides
 
 
-def _column(deck: Deck, fonts: Fonts, slide: Slide, column: Box, title: str, hint: str, members: list[Persona], total: int) -> None:
+def _column(
+    deck: Deck,
+    fonts: Fonts,
+    slide: Slide,
+    column: Box,
+    title: str,
+    hint: str,
+    members: list[Persona],
+    total: int,
+) -> None:
     theme = deck.theme
     header = Box(column.x, column.y, column.w, pt(HEADER_PT))
     slide.add(Shape(f"category:{title}", header, fill=theme.text))
     colour = text_on(theme.text)
     width = header.w / EMU_PER_PT - 16
     paragraphs = [
-        Paragraph((Run(ellipsize(f"{title} ({total})", width, 16, fonts.heading, True)),), 16, colour=colour, bold=True, font="heading"),
+        Paragraph(
+            (Run(ellipsize(f"{title} ({total})", width, 16, fonts.heading, True)),),
+            16,
+            colour=colour,
+            bold=True,
+            font="heading",
+        ),
         Paragraph((Run(ellipsize(hint, width, 10, fonts.body)),), 10, colour=colour, space_before=2),
     ]
     slide.add(text_box(f"category:{title}:label", header, paragraphs, anchor="ctr"))
     slide.elements[-1] = _with_inset(slide.elements[-1])
     y = header.bottom + pt(8)
     if not total:
-        slide.add(text_box(f"category:{title}:empty", Box(column.x, y, column.w, pt(24)), [Paragraph((Run("No persona in this category"),), 11, colour=theme.muted)], anchor="ctr"))
+        slide.add(
+            text_box(
+                f"category:{title}:empty",
+                Box(column.x, y, column.w, pt(24)),
+                [Paragraph((Run("No persona in this category"),), 11, colour=theme.muted)],
+                anchor="ctr",
+            )
+        )
     for persona in members:
         box = Box(column.x, y, column.w, pt(PITCH_PT) - pt(6))
         label = ellipsize(f"{persona.id}  {persona.name}", column.w / EMU_PER_PT - 16, 11, fonts.body)
         paragraph = Paragraph((Run(label),), 11, colour=text_on(persona.colour.hex))
-        slide.add(Shape(f"persona:{persona.id}:{title}", box, geometry="roundRect", fill=persona.colour.hex, text=TextFrame((paragraph,), anchor="ctr", inset=(pt(8), 0, pt(8), 0)), adjust=20000, link=f"#card:{persona.id}", description=persona.title))
+        slide.add(
+            Shape(
+                f"persona:{persona.id}:{title}",
+                box,
+                geometry="roundRect",
+                fill=persona.colour.hex,
+                text=TextFrame((paragraph,), anchor="ctr", inset=(pt(8), 0, pt(8), 0)),
+                adjust=20000,
+                link=f"#card:{persona.id}",
+                description=persona.title,
+            )
+        )
         y += pt(PITCH_PT)
 
 

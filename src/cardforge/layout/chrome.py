@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..model import Deck
 from ..text.fit import ellipsize, line_height
@@ -23,12 +22,12 @@ class Frame:
     footer_height: int
 
     @classmethod
-    def for_deck(cls, deck: Deck) -> "Frame":
+    def for_deck(cls, deck: Deck) -> Frame:
         size = deck.theme.slide_size
         return cls.for_size(size.width, size.height)
 
     @classmethod
-    def for_size(cls, width: int, height: int) -> "Frame":
+    def for_size(cls, width: int, height: int) -> Frame:
         margin = round(min(width, height) * 0.0667)  # 0.5 in on a 7.5 in tall slide
         scale = min(1.0, min(width, height) / pt(540))
         return cls(width, height, margin, round(pt(28) * max(scale, 0.7)))
@@ -39,7 +38,7 @@ class Frame:
         return min(1.0, min(self.width, self.height) / pt(540))
 
 
-def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h: int) -> Optional[Picture]:
+def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h: int) -> Picture | None:
     """The theme's logo fitted into *max_w* x *max_h*, right-aligned at *right*."""
     theme = deck.theme
     if theme.logo is None or theme.logo_size is None:
@@ -47,7 +46,12 @@ def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h:
     pixels_w, pixels_h = theme.logo_size
     scale = min(max_w / pixels_w, max_h / pixels_h)
     width, height = round(pixels_w * scale), round(pixels_h * scale)
-    return Picture(name, Box(right - width, top + (max_h - height) // 2, width, height), str(theme.logo), f"{theme.name} logo")
+    return Picture(
+        name,
+        Box(right - width, top + (max_h - height) // 2, width, height),
+        str(theme.logo),
+        f"{theme.name} logo",
+    )
 
 
 def footer(deck: Deck, frame: Frame, fonts: Fonts, slide: Slide, page_label: str = "") -> None:
@@ -114,7 +118,7 @@ def text_box(name: str, box: Box, paragraphs: list[Paragraph], anchor: str = "t"
 
 def slide_title(
     deck: Deck, frame: Frame, fonts: Fonts, text: str, slide: Slide, sizes: range = range(28, 17, -1)
-) -> tuple[int, Optional[str]]:
+) -> tuple[int, str | None]:
     """Add a slide title at the top of the content area; returns its bottom and any overflow note."""
     box = Box(frame.margin, frame.margin // 2, frame.width - 2 * frame.margin, pt(56))
     paragraph, whole = fitted_title(fonts, text, box, deck.theme.text, sizes, max_lines=1)
@@ -122,7 +126,7 @@ def slide_title(
     return box.bottom, None if whole else text
 
 
-def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: Optional[str] = None) -> Shape:
+def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: str | None = None) -> Shape:
     """A rounded chip in the persona's colour holding its ID: readable in greyscale too."""
     from ..theme.contrast import text_on
 
@@ -154,7 +158,9 @@ def overview_frame(deck: Deck, fonts: Fonts, title: str, page_label: str) -> tup
     bottom, overflow = slide_title(deck, frame, fonts, title, slide)
     footer(deck, frame, fonts, slide, page_label)
     footer_top = frame.height - frame.margin // 2 - frame.footer_height
-    area = Box(frame.margin, bottom + pt(12), frame.width - 2 * frame.margin, footer_top - pt(8) - bottom - pt(12))
+    area = Box(
+        frame.margin, bottom + pt(12), frame.width - 2 * frame.margin, footer_top - pt(8) - bottom - pt(12)
+    )
     return slide, area, [overflow] if overflow else []
 
 

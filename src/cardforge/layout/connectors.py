@@ -20,7 +20,12 @@ def site_point(box: Box, site: int) -> tuple[int, int]:
 
 
 def straight(
-    name: str, start: tuple[str, Box, int], end: tuple[str, Box, int], colour: str, width: int = pt(1.5), arrow: bool = True
+    name: str,
+    start: tuple[str, Box, int],
+    end: tuple[str, Box, int],
+    colour: str,
+    width: int = pt(1.5),
+    arrow: bool = True,
 ) -> Connector:
     """A straight connector from a site of one shape to a site of another."""
     (start_name, start_box, start_site), (end_name, end_box, end_site) = start, end

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 from ..diagnostics import Report
 from ..model import Deck, Section
@@ -52,7 +52,9 @@ def _categories(deck: Deck, section: Section, fonts: Fonts, report: Report) -> l
 def _architecture(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
     from .architecture import architecture_slides
 
-    return architecture_slides(deck, section.options.get("id"), section.options.get("per_persona", False), fonts, report)
+    return architecture_slides(
+        deck, section.options.get("id"), section.options.get("per_persona", False), fonts, report
+    )
 
 
 def _rbac(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
@@ -104,7 +106,7 @@ class DeckLayout:
     """Sections not drawn, with the reason, for the user's information."""
 
 
-def layout_deck(deck: Deck, report: Report, sections: Optional[list[Section]] = None) -> DeckLayout:
+def layout_deck(deck: Deck, report: Report, sections: list[Section] | None = None) -> DeckLayout:
     """Lay out *sections* (default: the deck's own) into a :class:`Presentation`."""
     fonts = Fonts.from_theme(deck.theme)
     size = deck.theme.slide_size

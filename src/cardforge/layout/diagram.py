@@ -14,7 +14,6 @@ uses are dashed and grey. Services personas name that the diagram lacks are list
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from ..model import Architecture, Component, Deck, Layer, Persona
 from ..text.fit import ellipsize, line_height
@@ -67,7 +66,7 @@ class Page:
 
     layers: list[Layer]
     personas: list[Persona]
-    focus: Optional[Persona] = None
+    focus: Persona | None = None
     """In a per-persona view, the persona whose view it is: other components are dashed."""
 
 
@@ -92,7 +91,10 @@ def fits(usage: Usage, page: Page, area: Box, fonts: Fonts) -> bool:
     if body.h < pt(MIN_BODY_PT):
         return False
     zones = _zones(usage.architecture.direction, page.layers, body)
-    return all(_placement(layer.components, zone, usage, page, fonts) is not None for layer, zone in zip(page.layers, zones))
+    return all(
+        _placement(layer.components, zone, usage, page, fonts) is not None
+        for layer, zone in zip(page.layers, zones)
+    )
 
 
 def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawing:
@@ -104,17 +106,37 @@ def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawi
     behind: list[Element] = []
     front: list[Element] = []
     for layer, zone in zip(page.layers, zones):
-        behind.append(Shape(f"layer:{layer.name}", zone, geometry="roundRect", fill=theme.card, adjust=6000, description=f"Layer {layer.name}"))
+        behind.append(
+            Shape(
+                f"layer:{layer.name}",
+                zone,
+                geometry="roundRect",
+                fill=theme.card,
+                adjust=6000,
+                description=f"Layer {layer.name}",
+            )
+        )
         label_box = Box(zone.x + pt(6), zone.y + pt(4), zone.w - pt(12), pt(20))
-        front.append(text_box(f"layer:{layer.name}:label", label_box, [_label(layer.name, zone.w - pt(12), fonts, theme.text)], anchor="ctr"))
-        placement = _placement(layer.components, zone, usage, page, fonts) or _clipped(layer.components, zone, usage, page, fonts)
+        front.append(
+            text_box(
+                f"layer:{layer.name}:label",
+                label_box,
+                [_label(layer.name, zone.w - pt(12), fonts, theme.text)],
+                anchor="ctr",
+            )
+        )
+        placement = _placement(layer.components, zone, usage, page, fonts) or _clipped(
+            layer.components, zone, usage, page, fonts
+        )
         for component, box in zip(layer.components, placement.boxes):
             boxes[component.id] = box
             front.append(_component(component, box, placement, usage, page, fonts, deck))
     lines, labels = _flows(usage.architecture, boxes, deck, fonts)
     drawing = Drawing(behind + lines + front + labels, [])
     missing_h = _missing_height(usage, page)
-    legend_box = Box(area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(len(page.personas), area))
+    legend_box = Box(
+        area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(len(page.personas), area)
+    )
     drawing.elements += _legend(deck, page, legend_box, fonts)
     if missing_h:
         missing, note = _missing(deck, usage, Box(area.x, body.bottom + pt(4), area.w, missing_h), fonts)
@@ -137,7 +159,14 @@ def _label(text: str, width: int, fonts: Fonts, colour: str) -> Paragraph:
     size = 12
     while size > 8 and fonts.width_pt(text, size, "heading", True) > width / EMU_PER_PT:
         size -= 1
-    return Paragraph((Run(ellipsize(text, width / EMU_PER_PT, size, fonts.heading, True)),), size, colour=colour, bold=True, font="heading", align="ctr")
+    return Paragraph(
+        (Run(ellipsize(text, width / EMU_PER_PT, size, fonts.heading, True)),),
+        size,
+        colour=colour,
+        bold=True,
+        font="heading",
+        align="ctr",
+    )
 
 
 def _zones(direction: str, layers: list, body: Box) -> list[Box]:
@@ -150,7 +179,7 @@ def _zones(direction: str, layers: list, body: Box) -> list[Box]:
     return [Box(body.x + i * (width + gap), body.y, width, body.h) for i in range(count)]
 
 
-def _placement(components, zone: Box, usage: Usage, page: Page, fonts: Fonts) -> Optional[_Placement]:
+def _placement(components, zone: Box, usage: Usage, page: Page, fonts: Fonts) -> _Placement | None:
     """Component boxes in *zone*, at the largest size at which they all fit; None if none."""
     for size in SIZES:
         placement = _place(components, zone, usage, page, fonts, size)
@@ -164,7 +193,9 @@ def _clipped(components, zone: Box, usage: Usage, page: Page, fonts: Fonts) -> _
     return _place(components, zone, usage, page, fonts, SIZES[-1], clip=True)
 
 
-def _place(components, zone: Box, usage: Usage, page: Page, fonts: Fonts, size: int, clip: bool = False) -> Optional[_Placement]:
+def _place(
+    components, zone: Box, usage: Usage, page: Page, fonts: Fonts, size: int, clip: bool = False
+) -> _Placement | None:
     inner = Box(zone.x + pt(6), zone.y + pt(28), zone.w - pt(12), max(0, zone.h - pt(34)))
     count = max(1, len(components))
     gap = pt(COMPONENT_GAP_PT)
@@ -175,7 +206,14 @@ def _place(components, zone: Box, usage: Usage, page: Page, fonts: Fonts, size: 
         tallest = max((_height(c, width, size, badge, usage, page, fonts) for c in components), default=0)
         if tallest > inner.h and not clip:
             return None
-        return _Placement(size, badge, [Box(inner.x + i * (width + gap), inner.y, width, min(inner.h, tallest)) for i in range(len(components))])
+        return _Placement(
+            size,
+            badge,
+            [
+                Box(inner.x + i * (width + gap), inner.y, width, min(inner.h, tallest))
+                for i in range(len(components))
+            ],
+        )
     heights = [_height(c, inner.w, size, badge, usage, page, fonts) for c in components]
     if sum(heights) + gap * (count - 1) > inner.h and not clip:
         return None
@@ -202,14 +240,24 @@ def _badges_per_row(width: int, badge: tuple[int, int]) -> int:
     return max(1, (width - pt(6)) // (badge[0] + pt(3)))
 
 
-def _height(component: Component, width: int, size: int, badge: tuple[int, int], usage: Usage, page: Page, fonts: Fonts) -> int:
+def _height(
+    component: Component,
+    width: int,
+    size: int,
+    badge: tuple[int, int],
+    usage: Usage,
+    page: Page,
+    fonts: Fonts,
+) -> int:
     per_row = _badges_per_row(width, badge)
     rows = (len(_badged(component, usage, page)) + per_row - 1) // per_row
     text_h = round(_name_lines(component, width, size, fonts) * line_height(size) * EMU_PER_PT)
     return pt(NAME_TOP_PT + BADGE_GAP_PT + 5) + text_h + rows * (badge[1] + pt(3))
 
 
-def _component(component: Component, box: Box, placement: _Placement, usage: Usage, page: Page, fonts: Fonts, deck: Deck) -> Group:
+def _component(
+    component: Component, box: Box, placement: _Placement, usage: Usage, page: Page, fonts: Fonts, deck: Deck
+) -> Group:
     theme = deck.theme
     users = usage.users.get(component.id, [])
     used = any(p is page.focus for p in users) if page.focus is not None else bool(users)  # by anyone in view
@@ -234,7 +282,11 @@ def _component(component: Component, box: Box, placement: _Placement, usage: Usa
         text_box(
             f"component:{component.id}:name",
             Box(box.x + pt(4), box.y + pt(NAME_TOP_PT), max(0, box.w - pt(8)), min(text_h + pt(2), box.h)),
-            [Paragraph((Run(component.name),), size, colour=theme.text if used else theme.muted, align="ctr")],
+            [
+                Paragraph(
+                    (Run(component.name),), size, colour=theme.text if used else theme.muted, align="ctr"
+                )
+            ],
         ),
     ]
     badges = _badged(component, usage, page)
@@ -242,25 +294,39 @@ def _component(component: Component, box: Box, placement: _Placement, usage: Usa
         row, column = divmod(index, per_row)
         in_row = min(per_row, len(badges) - row * per_row)
         left = box.x + (box.w - in_row * (badge_w + pt(3)) + pt(3)) // 2
-        badge = Box(left + column * (badge_w + pt(3)), box.y + name_h + row * (badge_h + pt(3)), badge_w, badge_h)
+        badge = Box(
+            left + column * (badge_w + pt(3)), box.y + name_h + row * (badge_h + pt(3)), badge_w, badge_h
+        )
         if badge.bottom > box.bottom:
             break  # a clipped page only: pagination splits pages before it comes to that
-        elements.append(persona_chip(persona, badge, fonts, f"persona:{persona.id}", link=f"#card:{persona.id}"))
+        elements.append(
+            persona_chip(persona, badge, fonts, f"persona:{persona.id}", link=f"#card:{persona.id}")
+        )
     return Group(f"component:{component.id}:group", box, tuple(elements))
 
 
-def _flows(architecture: Architecture, boxes: dict[str, Box], deck: Deck, fonts: Fonts) -> tuple[list[Element], list[Element]]:
+def _flows(
+    architecture: Architecture, boxes: dict[str, Box], deck: Deck, fonts: Fonts
+) -> tuple[list[Element], list[Element]]:
     """Connectors (to draw beneath components) and their number labels (to draw on top)."""
     lines: list[Element] = []
     labels: list[Element] = []
     colour = darken_to_contrast(deck.theme.accent, deck.theme.card, 3.0)
-    for index, flow in enumerate(architecture.flows):
+    for _index, flow in enumerate(architecture.flows):
         source, target = boxes.get(flow.source), boxes.get(flow.target)
         if source is None or target is None:
             continue  # the other end is on another slide of a split diagram
         sites = _sites(source, target)
         name = f"flow:{flow.source}->{flow.target}"
-        lines.append(straight(name, (f"component:{flow.source}", source, sites[0]), (f"component:{flow.target}", target, sites[1]), colour, pt(1.75)))
+        lines.append(
+            straight(
+                name,
+                (f"component:{flow.source}", source, sites[0]),
+                (f"component:{flow.target}", target, sites[1]),
+                colour,
+                pt(1.75),
+            )
+        )
         if flow.label:
             start, end = site_point(source, sites[0]), site_point(target, sites[1])
             obstacles = [*boxes.values(), *(label.box for label in labels)]  # nor on another label
@@ -290,9 +356,20 @@ def _flow_label(name: str, text: str, start, end, obstacles, colour: str, fonts:
         if not any(box.overlaps(other) for other in obstacles):
             best = box
             break
-    box = best or Box(round((start[0] + end[0]) / 2 - width / 2), round((start[1] + end[1]) / 2 - height / 2), width, height)
-    paragraph = Paragraph((Run(text),), size, colour="FFFFFF" if _dark(colour) else "1A1A1A", bold=True, align="ctr")
-    return Shape(name, box, geometry="ellipse" if len(text) <= 2 else "roundRect", fill=colour, text=TextFrame((paragraph,), anchor="ctr"), description=f"Flow {full}")
+    box = best or Box(
+        round((start[0] + end[0]) / 2 - width / 2), round((start[1] + end[1]) / 2 - height / 2), width, height
+    )
+    paragraph = Paragraph(
+        (Run(text),), size, colour="FFFFFF" if _dark(colour) else "1A1A1A", bold=True, align="ctr"
+    )
+    return Shape(
+        name,
+        box,
+        geometry="ellipse" if len(text) <= 2 else "roundRect",
+        fill=colour,
+        text=TextFrame((paragraph,), anchor="ctr"),
+        description=f"Flow {full}",
+    )
 
 
 def _dark(colour: str) -> bool:
@@ -313,16 +390,35 @@ def _legend(deck: Deck, page: Page, box: Box, fonts: Fonts) -> list[Element]:
     cell_w = box.w // per_row
     if not page.personas:
         focus = page.focus
-        text = "No persona's services name a component of this diagram." if focus is None else f"{focus.id} uses no component on this slide."
+        text = (
+            "No persona's services name a component of this diagram."
+            if focus is None
+            else f"{focus.id} uses no component on this slide."
+        )
         return [text_box("Legend", box, [Paragraph((Run(text),), 10, colour=theme.muted)], anchor="ctr")]
     elements: list[Element] = []
     for index, persona in enumerate(page.personas):
         row, column = divmod(index, per_row)
         x = box.x + column * cell_w
         y = box.y + row * pt(LEGEND_ROW_PT)
-        elements.append(persona_chip(persona, Box(x, y + pt(2), pt(34), pt(14)), fonts, f"legend:{persona.id}", link=f"#card:{persona.id}"))
+        elements.append(
+            persona_chip(
+                persona,
+                Box(x, y + pt(2), pt(34), pt(14)),
+                fonts,
+                f"legend:{persona.id}",
+                link=f"#card:{persona.id}",
+            )
+        )
         name = ellipsize(persona.name, (cell_w - pt(42)) / EMU_PER_PT, 10, fonts.body)
-        elements.append(text_box(f"legend:{persona.id}:name", Box(x + pt(38), y, cell_w - pt(42), pt(LEGEND_ROW_PT)), [Paragraph((Run(name),), 10, colour=theme.text)], anchor="ctr"))
+        elements.append(
+            text_box(
+                f"legend:{persona.id}:name",
+                Box(x + pt(38), y, cell_w - pt(42), pt(LEGEND_ROW_PT)),
+                [Paragraph((Run(name),), 10, colour=theme.text)],
+                anchor="ctr",
+            )
+        )
     return elements
 
 
@@ -331,4 +427,6 @@ def _missing(deck: Deck, usage: Usage, box: Box, fonts: Fonts) -> tuple[Shape, s
     parts = [f"{service} ({', '.join(ids)})" for service, ids in usage.missing.items()]
     text = "Not on this diagram: " + "; ".join(parts) + ". Dashed components: no persona has access."
     shown = ellipsize(text, box.w / EMU_PER_PT, 10, fonts.body)
-    return text_box("Missing services", box, [Paragraph((Run(shown),), 10, colour=deck.theme.muted)], anchor="ctr"), "" if shown == text else text
+    return text_box(
+        "Missing services", box, [Paragraph((Run(shown),), 10, colour=deck.theme.muted)], anchor="ctr"
+    ), "" if shown == text else text

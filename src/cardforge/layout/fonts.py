@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..text.fit import line_height, wrap
 from ..text.measure import Metrics, metrics_for
@@ -24,7 +24,7 @@ class Fonts:
     body: Metrics
 
     @classmethod
-    def from_theme(cls, theme: Theme) -> "Fonts":
+    def from_theme(cls, theme: Theme) -> Fonts:
         return cls(
             metrics_for(theme.heading_font.family, theme.heading_font.file),
             metrics_for(theme.body_font.family, theme.body_font.file),
@@ -38,7 +38,15 @@ class Fonts:
         bold = paragraph.bold or any(run.bold for run in paragraph.runs)
         return self.wrapped(paragraph.text, width_emu, paragraph.size, paragraph.font, bold, paragraph.bullet)
 
-    def wrapped(self, text: str, width_emu: int, size: int, role: str = "body", bold: bool = False, bullet: bool = False) -> list[str]:
+    def wrapped(
+        self,
+        text: str,
+        width_emu: int,
+        size: int,
+        role: str = "body",
+        bold: bool = False,
+        bullet: bool = False,
+    ) -> list[str]:
         """The lines *text* breaks into in a text area *width_emu* wide."""
         metrics = self.metrics(role)
         key = (metrics, text, width_emu, size, bold, bullet)  # the face, not the role: themes differ

@@ -39,12 +39,20 @@ def gaps_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     pages = _flow(lines, area.h)
     slides = []
     for index, columns in enumerate(pages, start=1):
-        slide, area, notes = overview_frame(deck, fonts, numbered("Gaps and advice", index, len(pages)), "Gaps")
+        slide, area, notes = overview_frame(
+            deck, fonts, numbered("Gaps and advice", index, len(pages)), "Gaps"
+        )
         for number, column in enumerate(columns):
             if column:
                 x = area.x + number * (column_w + pt(GAP_PT))
                 height = sum(line.height for line in column)
-                slide.add(text_box(f"Gaps column {number + 1}", Box(x, area.y, column_w, min(height + pt(4), area.h)), [line.paragraph for line in column]))
+                slide.add(
+                    text_box(
+                        f"Gaps column {number + 1}",
+                        Box(x, area.y, column_w, min(height + pt(4), area.h)),
+                        [line.paragraph for line in column],
+                    )
+                )
         slide.notes = "\n".join(notes + [f.message for f in findings])
         slides.append(slide)
     return slides
@@ -57,17 +65,28 @@ def _lines(deck: Deck, findings, fonts: Fonts, width: int) -> list[_Line]:
         group = [f for f in findings if f.code == code]
         if not group:
             continue
-        heading = Paragraph((Run(f"{kind} ({len(group)})"),), SIZE + 2, colour=theme.text, bold=True, font="heading", space_before=10)
+        heading = Paragraph(
+            (Run(f"{kind} ({len(group)})"),),
+            SIZE + 2,
+            colour=theme.text,
+            bold=True,
+            font="heading",
+            space_before=10,
+        )
         lines.append(_Line(heading, _height(fonts, heading, width, first=not lines), heading=True))
         for finding in group:
-            paragraph = Paragraph((Run(finding.short or finding.message),), SIZE, colour=theme.text, bullet=True, space_before=2)
+            paragraph = Paragraph(
+                (Run(finding.short or finding.message),), SIZE, colour=theme.text, bullet=True, space_before=2
+            )
             lines.append(_Line(paragraph, _height(fonts, paragraph, width, first=False)))
     return lines
 
 
 def _height(fonts: Fonts, paragraph: Paragraph, width: int, first: bool) -> int:
     lines = len(fonts.lines(paragraph, width))
-    return round((lines * line_height(paragraph.size) + (0 if first else paragraph.space_before)) * EMU_PER_PT)
+    return round(
+        (lines * line_height(paragraph.size) + (0 if first else paragraph.space_before)) * EMU_PER_PT
+    )
 
 
 def _flow(lines: list[_Line], height: int) -> list[list[list[_Line]]]:

@@ -9,7 +9,6 @@ gets its own slide, its members on the left and whoever they talk to in the midd
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
@@ -33,7 +32,7 @@ class _Node:
     fill: str
     text: str
     bold: bool = False
-    box: Optional[Box] = None
+    box: Box | None = None
 
 
 def interaction_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
@@ -44,7 +43,9 @@ def interaction_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     slides = []
     teams = [t for t in deck.teams.values() if t.members]
     loners = [p for p in deck.personas if not p.team]
-    groups = [(t.name, [deck.persona(m) for m in t.members]) for t in teams] + ([("No team", loners)] if loners else [])
+    groups = [(t.name, [deck.persona(m) for m in t.members]) for t in teams] + (
+        [("No team", loners)] if loners else []
+    )
     for team, members in groups:
         members = [m for m in members if m is not None and m.interacts_with]
         for index in range(0, len(members), MAX_ON_ONE_SLIDE // 2):
@@ -92,7 +93,14 @@ def _slide(deck: Deck, fonts: Fonts, title: str, personas: list[Persona], split:
             else:
                 start_site, end_site = (RIGHT, LEFT) if source.box.x < target.box.x else (LEFT, RIGHT)
             colour = darken_to_contrast(persona.colour.hex, theme.background)
-            slide.add(straight(f"interaction:{persona.id}->{target.key}", (source.key, source.box, start_site), (target.key, target.box, end_site), colour))
+            slide.add(
+                straight(
+                    f"interaction:{persona.id}->{target.key}",
+                    (source.key, source.box, start_site),
+                    (target.key, target.box, end_site),
+                    colour,
+                )
+            )
     _legend(deck, fonts, slide, area)
     slide.notes = "\n".join(notes)
     return slide
@@ -116,14 +124,21 @@ def _split(personas: list[Persona], deck: Deck) -> tuple[list[Persona], list[Per
         return sum(1 for a, b in links if (a < cut) == (b < cut) and abs(a - b) > 1)
 
     def uneven(cut: int) -> int:
-        return abs(cut - half) + (0 if cut == half or personas[cut].team != personas[cut - 1].team else len(personas))
+        return abs(cut - half) + (
+            0 if cut == half or personas[cut].team != personas[cut - 1].team else len(personas)
+        )
 
     cut = min(cuts, key=lambda c: (blocked(c), uneven(c)))
     return personas[:cut], personas[cut:]
 
 
 def _persona_node(persona: Persona) -> _Node:
-    return _Node(f"persona:{persona.id}", f"{persona.id}  {persona.name}", persona.colour.hex, text_on(persona.colour.hex))
+    return _Node(
+        f"persona:{persona.id}",
+        f"{persona.id}  {persona.name}",
+        persona.colour.hex,
+        text_on(persona.colour.hex),
+    )
 
 
 def _stack(deck: Deck, fonts: Fonts, slide: Slide, personas: list[Persona], nodes: dict, column: Box) -> None:
@@ -143,7 +158,14 @@ def _stack(deck: Deck, fonts: Fonts, slide: Slide, personas: list[Persona], node
     size = _size_for(node_h)
     for team, members in groups:
         caption = ellipsize(team, column.w / EMU_PER_PT, size, fonts.body, True)
-        slide.add(text_box(f"caption:{team}", Box(column.x, y, column.w, pitch), [Paragraph((Run(caption),), size, colour=deck.theme.muted, bold=True)], anchor="b"))
+        slide.add(
+            text_box(
+                f"caption:{team}",
+                Box(column.x, y, column.w, pitch),
+                [Paragraph((Run(caption),), size, colour=deck.theme.muted, bold=True)],
+                anchor="b",
+            )
+        )
         y += pitch
         for persona in members:
             node = nodes[persona.id]
@@ -162,7 +184,18 @@ def _node_shape(node: _Node, fonts: Fonts) -> Shape:
     text = ellipsize(node.label, box.w / EMU_PER_PT - 12, size, fonts.body, node.bold)
     paragraph = Paragraph((Run(text),), size, colour=node.text, bold=node.bold, align="ctr")
     link = f"#card:{node.key.split(':', 1)[1]}" if node.key.startswith("persona:") else None
-    return Shape(node.key, box, geometry="roundRect", fill=node.fill, line="7F7F7F" if node.key.startswith("team:") else None, line_width=pt(1), text=TextFrame((paragraph,), anchor="ctr", inset=(pt(6), 0, pt(6), 0)), adjust=20000, link=link, description=node.label)
+    return Shape(
+        node.key,
+        box,
+        geometry="roundRect",
+        fill=node.fill,
+        line="7F7F7F" if node.key.startswith("team:") else None,
+        line_width=pt(1),
+        text=TextFrame((paragraph,), anchor="ctr", inset=(pt(6), 0, pt(6), 0)),
+        adjust=20000,
+        link=link,
+        description=node.label,
+    )
 
 
 def _targets(deck: Deck, personas: list[Persona], persona_nodes: dict) -> dict[str, _Node]:
@@ -188,7 +221,11 @@ def _order_targets(targets: dict[str, _Node], personas: list[Persona], persona_n
     """Middle-column order by the mean height of the personas pointing at each target."""
 
     def barycentre(name: str) -> float:
-        ys = [persona_nodes[p.id].box.y for p in personas if name in p.interacts_with and persona_nodes[p.id].box]
+        ys = [
+            persona_nodes[p.id].box.y
+            for p in personas
+            if name in p.interacts_with and persona_nodes[p.id].box
+        ]
         return sum(ys) / len(ys) if ys else 0.0
 
     return [targets[name] for name in sorted(targets, key=barycentre)]
@@ -234,7 +271,9 @@ def _clear_crossings(nodes: list[_Node], column: Box, segments: list) -> None:
     for node in nodes:
         wanted = node.box
         step = pt(4)
-        candidates = sorted(range(column.y, column.bottom - wanted.h + 1, step), key=lambda y: abs(y - wanted.y))
+        candidates = sorted(
+            range(column.y, column.bottom - wanted.h + 1, step), key=lambda y: abs(y - wanted.y)
+        )
         for y in candidates:
             box = Box(wanted.x, y, wanted.w, wanted.h)
             padded = Box(box.x, box.y - gap, box.w, box.h + 2 * gap)
@@ -245,7 +284,7 @@ def _clear_crossings(nodes: list[_Node], column: Box, segments: list) -> None:
         placed.append(node.box)
 
 
-def _find_target(name: str, targets: dict[str, _Node], persona_nodes: dict, deck: Deck) -> Optional[_Node]:
+def _find_target(name: str, targets: dict[str, _Node], persona_nodes: dict, deck: Deck) -> _Node | None:
     if name in targets:
         return targets[name]
     persona = next((p for p in deck.personas if f"{p.name} ({p.id})" == name), None)

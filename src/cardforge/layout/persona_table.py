@@ -9,8 +9,8 @@ its card slide.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
@@ -46,11 +46,21 @@ def _links(persona: Persona) -> list[Run]:
 
 
 COLUMNS = (
-    Column("name", "Persona", lambda d, p: [Run(p.name, link=f"#card:{p.id}")] + ([Run(" (agent)", italic=True)] if p.is_agent else [])),
+    Column(
+        "name",
+        "Persona",
+        lambda d, p: (
+            [Run(p.name, link=f"#card:{p.id}")] + ([Run(" (agent)", italic=True)] if p.is_agent else [])
+        ),
+    ),
     Column("team", "Team", lambda d, p: _text(p.team)),
     Column("interacts_with", "Primary interaction", lambda d, p: _joined(p.interacts_with)),
     Column("processes", "Process", lambda d, p: _joined(p.processes)),
-    Column("architectures", "Architecture", lambda d, p: _joined([d.architectures[a].title for a in p.architectures])),
+    Column(
+        "architectures",
+        "Architecture",
+        lambda d, p: _joined([d.architectures[a].title for a in p.architectures]),
+    ),
     Column("scope", "Scope", lambda d, p: _text(p.scope)),
     Column("services", "Services", lambda d, p: _joined([s.name for s in p.services])),
     Column("data_access", "Data access", lambda d, p: _text(p.data_access)),
@@ -63,7 +73,7 @@ def persona_table_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide
     personas = deck.personas
     columns = [c for c in COLUMNS if c.key == "name" or any(c.runs(deck, p) for p in personas)]
     cells = [[c.runs(deck, p) for c in columns] for p in personas]
-    probe, area, _ = overview_frame(deck, fonts, "Personas (9 of 9)", "")
+    _probe, area, _ = overview_frame(deck, fonts, "Personas (9 of 9)", "")
     widths = _column_widths(columns, cells, area.w - pt(ID_WIDTH_PT), fonts)
     size, cells, heights, header_height, pages = _choose_size(columns, cells, widths, area.h, fonts)
     slides = []
@@ -84,7 +94,9 @@ def persona_table_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide
     return slides
 
 
-def _column_widths(columns: list[Column], cells: list[list[list[Run]]], total: int, fonts: Fonts) -> list[int]:
+def _column_widths(
+    columns: list[Column], cells: list[list[list[Run]]], total: int, fonts: Fonts
+) -> list[int]:
     """Share *total* between columns by how much text each holds, never below its longest word."""
     demands, floors = [], []
     for index, column in enumerate(columns):
@@ -146,25 +158,37 @@ def _choose_size(columns, cells, widths, available: int, fonts: Fonts):
     for size in SIZES:
         counts = [_row_counts(row, previous, inners, size, fonts) for row, previous in zip(texts, counts)]
         tallest = [max(row, default=0) for row in counts]
-        header = max(_cell_height([Run(c.header, bold=True)], w, size, fonts) for c, w in zip(columns, widths))
+        header = max(
+            _cell_height([Run(c.header, bold=True)], w, size, fonts) for c, w in zip(columns, widths)
+        )
         pitch = line_height(size) * EMU_PER_PT
         for max_lines in (99, 6, 5, 4, 3):
-            heights = [min(max(header, round(min(n, max_lines) * pitch) + pad), available - header) for n in tallest]
+            heights = [
+                min(max(header, round(min(n, max_lines) * pitch) + pad), available - header) for n in tallest
+            ]
             pages = _paginate(heights, available - header)
             key = (len(pages), -max_lines, -size)
             if best is None or key < best[0]:
                 best = (key, size, max_lines, heights, header, pages, counts)
     _, size, max_lines, heights, header, pages, counts = best
     clipped = [
-        [cell if n <= max_lines else _clip(cell, w, size, max_lines, fonts) for cell, w, n in zip(row, widths, row_counts)]
+        [
+            cell if n <= max_lines else _clip(cell, w, size, max_lines, fonts)
+            for cell, w, n in zip(row, widths, row_counts)
+        ]
         for row, row_counts in zip(cells, counts)
     ]
     return size, clipped, heights, header, pages
 
 
-def _row_counts(texts: list[str], previous: list[int], inners: list[int], size: int, fonts: Fonts) -> list[int]:
+def _row_counts(
+    texts: list[str], previous: list[int], inners: list[int], size: int, fonts: Fonts
+) -> list[int]:
     """Line counts of one row's cells at *size*; a cell on one line at a larger size stays so."""
-    return [n if n <= 1 else len(fonts.wrapped(t, w, size)) if t else 0 for t, n, w in zip(texts, previous, inners)]
+    return [
+        n if n <= 1 else len(fonts.wrapped(t, w, size)) if t else 0
+        for t, n, w in zip(texts, previous, inners)
+    ]
 
 
 def _paginate(heights: list[int], available: int) -> list[list[int]]:
@@ -183,18 +207,27 @@ def _header_row(deck: Deck, columns: list[Column], size: int) -> tuple[Cell, ...
     fill = deck.theme.text
     colour = text_on(fill)
     headers = ["ID"] + [c.header for c in columns]
-    return tuple(Cell(TextFrame((Paragraph((Run(h),), size, colour=colour, bold=True),), inset=CELL_INSET), fill) for h in headers)
+    return tuple(
+        Cell(TextFrame((Paragraph((Run(h),), size, colour=colour, bold=True),), inset=CELL_INSET), fill)
+        for h in headers
+    )
 
 
 def _persona_row(deck: Deck, persona: Persona, cells: list[list[Run]], size: int) -> tuple[Cell, ...]:
     theme = deck.theme
     chip = Cell(
-        TextFrame((Paragraph((Run(persona.id),), size, colour=text_on(persona.colour.hex), bold=True),), inset=CELL_INSET),
+        TextFrame(
+            (Paragraph((Run(persona.id),), size, colour=text_on(persona.colour.hex), bold=True),),
+            inset=CELL_INSET,
+        ),
         persona.colour.hex,
     )
     row = [chip]
     for runs in cells:
-        row.append(Cell(TextFrame((Paragraph(tuple(runs), size, colour=theme.text),), inset=CELL_INSET), theme.background))
+        row.append(
+            Cell(
+                TextFrame((Paragraph(tuple(runs), size, colour=theme.text),), inset=CELL_INSET),
+                theme.background,
+            )
+        )
     return tuple(row)
-
-

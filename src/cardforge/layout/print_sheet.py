@@ -8,20 +8,26 @@ team) follow each page of fronts, mirrored left to right for long-edge duplex pr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 from ..diagnostics import Report
 from ..model import Deck, Persona, PrintOptions
-from ..theme.contrast import text_on
 from ..text.fit import ellipsize
+from ..theme.contrast import text_on
 from .card import card_slide
 from .chrome import Frame, fitted_title
 from .fonts import Fonts
 from .shapes import EMU_PER_PT, Box, Element, Group, Paragraph, Presentation, Run, Shape, Slide, TextFrame, pt
 
 MM = 36000
-CARD_SIZES_MM = {"A6": (105, 148), "A5": (148, 210), "poker": (63, 88), "bridge": (56, 88), "slide": (160, 90)}
+CARD_SIZES_MM = {
+    "A6": (105, 148),
+    "A5": (148, 210),
+    "poker": (63, 88),
+    "bridge": (56, 88),
+    "slide": (160, 90),
+}
 PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 MARK_MM = 4
 MARK_COLOUR = "000000"
@@ -51,7 +57,12 @@ class Sheet:
         if mirrored:
             column = self.columns - 1 - column
         pitch_x, pitch_y = self.card_w + 2 * self.bleed, self.card_h + 2 * self.bleed
-        return Box(self.left + column * pitch_x + self.bleed, self.top + row * pitch_y + self.bleed, self.card_w, self.card_h)
+        return Box(
+            self.left + column * pitch_x + self.bleed,
+            self.top + row * pitch_y + self.bleed,
+            self.card_w,
+            self.card_h,
+        )
 
 
 def plan_sheet(options: PrintOptions) -> Sheet:
@@ -70,9 +81,17 @@ def plan_sheet(options: PrintOptions) -> Sheet:
     return best
 
 
-def print_presentation(deck: Deck, personas: list[Persona], options: PrintOptions, fonts: Fonts, report: Report) -> Presentation:
+def print_presentation(
+    deck: Deck, personas: list[Persona], options: PrintOptions, fonts: Fonts, report: Report
+) -> Presentation:
     sheet = plan_sheet(options)
-    presentation = Presentation(sheet.page_w, sheet.page_h, title=f"{deck.title}: cards", author=deck.organisation or "", language=deck.language)
+    presentation = Presentation(
+        sheet.page_w,
+        sheet.page_h,
+        title=f"{deck.title}: cards",
+        author=deck.organisation or "",
+        language=deck.language,
+    )
     frame = Frame.for_size(sheet.card_w, sheet.card_h)
     for start in range(0, len(personas), sheet.per_page):
         page = personas[start : start + sheet.per_page]
@@ -89,7 +108,9 @@ def print_presentation(deck: Deck, personas: list[Persona], options: PrintOption
         if options.backs:
             back = Slide(f"Backs {start // sheet.per_page + 1}")
             for index, persona in enumerate(page):
-                back.elements.extend(_back(deck, persona, sheet.slot(index, mirrored=True), sheet.bleed, fonts))
+                back.elements.extend(
+                    _back(deck, persona, sheet.slot(index, mirrored=True), sheet.bleed, fonts)
+                )
             if options.crop_marks:
                 back.elements.extend(crop_marks(sheet, len(page), mirrored=True))
             presentation.slides.append(back)
@@ -98,7 +119,11 @@ def print_presentation(deck: Deck, personas: list[Persona], options: PrintOption
 
 def _bleed(persona: Persona, box: Box, bleed: int, card: Slide) -> Shape:
     band = next(e for e in card.elements if isinstance(e, Shape) and e.name.endswith(":band"))
-    return Shape(f"persona:{persona.id}:bleed", Box(box.x - bleed, box.y - bleed, box.w + 2 * bleed, band.box.h + bleed), fill=persona.colour.hex)
+    return Shape(
+        f"persona:{persona.id}:bleed",
+        Box(box.x - bleed, box.y - bleed, box.w + 2 * bleed, band.box.h + bleed),
+        fill=persona.colour.hex,
+    )
 
 
 def _placed(elements: Iterable[Element], box: Box, persona: Persona) -> list[Element]:
@@ -173,20 +198,50 @@ def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts) -> l
     fill = persona.colour.hex
     colour = text_on(fill, deck.theme.text, "FFFFFF")
     frame = Frame.for_size(box.w, box.h)
-    elements: list[Element] = [Shape(f"persona:{persona.id}:back", Box(box.x - bleed, box.y - bleed, box.w + 2 * bleed, box.h + 2 * bleed), fill=fill)]
+    elements: list[Element] = [
+        Shape(
+            f"persona:{persona.id}:back",
+            Box(box.x - bleed, box.y - bleed, box.w + 2 * bleed, box.h + 2 * bleed),
+            fill=fill,
+        )
+    ]
     id_box = Box(box.x + frame.margin, box.y + box.h // 3, box.w - 2 * frame.margin, box.h // 4)
     size = 72
     while size > 12 and fonts.width_pt(persona.id, size, "heading", True) > id_box.w / EMU_PER_PT:
         size -= 2
     size = min(size, int(id_box.h / EMU_PER_PT / 1.25))
-    elements.append(Shape(f"persona:{persona.id}:back-id", id_box, text=TextFrame((Paragraph((Run(persona.id),), size, colour=colour, bold=True, font="heading", align="ctr"),), anchor="ctr"), is_textbox=True))
+    elements.append(
+        Shape(
+            f"persona:{persona.id}:back-id",
+            id_box,
+            text=TextFrame(
+                (Paragraph((Run(persona.id),), size, colour=colour, bold=True, font="heading", align="ctr"),),
+                anchor="ctr",
+            ),
+            is_textbox=True,
+        )
+    )
     name_box = Box(id_box.x, id_box.bottom, id_box.w, box.h // 5)
-    name, _ = fitted_title(fonts, persona.name, name_box, colour, range(max(10, round(20 * frame.scale)), 7, -1), 2)
-    elements.append(Shape(f"persona:{persona.id}:back-name", name_box, text=TextFrame((replace(name, align="ctr"),), anchor="t"), is_textbox=True))
+    name, _ = fitted_title(
+        fonts, persona.name, name_box, colour, range(max(10, round(20 * frame.scale)), 7, -1), 2
+    )
+    elements.append(
+        Shape(
+            f"persona:{persona.id}:back-name",
+            name_box,
+            text=TextFrame((replace(name, align="ctr"),), anchor="t"),
+            is_textbox=True,
+        )
+    )
     if persona.team:
         team_box = Box(id_box.x, box.bottom - frame.margin - pt(16), id_box.w, pt(16))
         team = ellipsize(persona.team, team_box.w / EMU_PER_PT, 10, fonts.body)
-        elements.append(Shape(f"persona:{persona.id}:back-team", team_box, text=TextFrame((Paragraph((Run(team),), 10, colour=colour, align="ctr"),), anchor="ctr"), is_textbox=True))
+        elements.append(
+            Shape(
+                f"persona:{persona.id}:back-team",
+                team_box,
+                text=TextFrame((Paragraph((Run(team),), 10, colour=colour, align="ctr"),), anchor="ctr"),
+                is_textbox=True,
+            )
+        )
     return elements
-
-

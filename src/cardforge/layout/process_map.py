@@ -35,14 +35,25 @@ def process_map_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     pages = [personas[i : i + per_page] for i in range(0, len(personas), per_page)]
     slides = []
     for index, page in enumerate(pages, start=1):
-        slide, area, notes = overview_frame(deck, fonts, numbered("Personas and processes", index, len(pages)), "Process map")
+        slide, area, notes = overview_frame(
+            deck, fonts, numbered("Personas and processes", index, len(pages)), "Process map"
+        )
         _draw(deck, fonts, slide, area, processes, page, pitch, has_lanes)
         slide.notes = "\n".join(notes)
         slides.append(slide)
     return slides
 
 
-def _draw(deck, fonts, slide, area: Box, processes: list[Process], personas: list[Persona], pitch: int, has_lanes: bool) -> None:
+def _draw(
+    deck,
+    fonts,
+    slide,
+    area: Box,
+    processes: list[Process],
+    personas: list[Persona],
+    pitch: int,
+    has_lanes: bool,
+) -> None:
     theme = deck.theme
     label_w = min(pt(LABEL_WIDTH_PT), area.w // 3)
     spans = _columns(processes, area.x + label_w, area.w - label_w)
@@ -52,19 +63,41 @@ def _draw(deck, fonts, slide, area: Box, processes: list[Process], personas: lis
     header_size = _header_size(fonts, processes, min(w for _, w in spans))
     for (x, column_w), process in zip(spans, processes):
         runs = (Run(process.name),) + ((Run(" (ad hoc)", italic=True),) if process.ad_hoc else ())
-        slide.add(text_box(f"process:{process.name}", Box(x, area.y, column_w, header_h), [Paragraph(runs, header_size, colour=theme.text, bold=True, align="ctr")], anchor="b"))
+        slide.add(
+            text_box(
+                f"process:{process.name}",
+                Box(x, area.y, column_w, header_h),
+                [Paragraph(runs, header_size, colour=theme.text, bold=True, align="ctr")],
+                anchor="b",
+            )
+        )
         if process.stages:
             lane_w = column_w // len(process.stages)
             for lane, stage in enumerate(process.stages):
                 lane_box = Box(x + lane * lane_w, area.y + header_h, lane_w, lane_h)
                 text = ellipsize(stage, lane_w / EMU_PER_PT - 4, 9, fonts.body)
-                slide.add(text_box(f"process:{process.name}:{stage}", lane_box, [Paragraph((Run(text),), 9, colour=theme.muted, align="ctr")], anchor="ctr"))
+                slide.add(
+                    text_box(
+                        f"process:{process.name}:{stage}",
+                        lane_box,
+                        [Paragraph((Run(text),), 9, colour=theme.muted, align="ctr")],
+                        anchor="ctr",
+                    )
+                )
     body_h = pitch * len(personas)
     for row, persona in enumerate(personas):
         if row % 2 == 0:
-            slide.add(Shape(f"row:{persona.id}", Box(area.x, top + row * pitch, area.w, pitch), fill=theme.card))
+            slide.add(
+                Shape(f"row:{persona.id}", Box(area.x, top + row * pitch, area.w, pitch), fill=theme.card)
+            )
     for (x, column_w), process in zip(spans, processes):
-        slide.add(Shape(f"divider:{process.name}", Box(x, area.y + header_h, pt(0.75), lane_h + body_h), fill=theme.muted))
+        slide.add(
+            Shape(
+                f"divider:{process.name}",
+                Box(x, area.y + header_h, pt(0.75), lane_h + body_h),
+                fill=theme.muted,
+            )
+        )
         for lane in range(1, len(process.stages)):
             lane_x = x + lane * (column_w // len(process.stages))
             slide.add(Shape(f"lane:{process.name}:{lane}", Box(lane_x, top, pt(0.5), body_h), fill="D9D9D9"))
@@ -76,7 +109,14 @@ def _draw(deck, fonts, slide, area: Box, processes: list[Process], personas: lis
         name_box = Box(chip.right + pt(8), y, label_w - pt(64), pitch)
         size = 11 if pitch >= pt(24) else 9
         name = ellipsize(persona.name, name_box.w / EMU_PER_PT, size, fonts.body)
-        slide.add(text_box(f"persona:{persona.id}:name", name_box, [Paragraph((Run(name),), size, colour=theme.text)], anchor="ctr"))
+        slide.add(
+            text_box(
+                f"persona:{persona.id}:name",
+                name_box,
+                [Paragraph((Run(name),), size, colour=theme.text)],
+                anchor="ctr",
+            )
+        )
         for (x, column_w), process in zip(spans, processes):
             if process.name in persona.processes:
                 mark_w = min(column_w - pt(8), pt(56))
@@ -98,7 +138,16 @@ def _columns(processes: list[Process], left: int, width: int) -> list[tuple[int,
 
 def _header_size(fonts: Fonts, processes: list[Process], column_w: int) -> int:
     for size in range(12, 7, -1):
-        if all(len(fonts.lines(Paragraph((Run(p.name + (" (ad hoc)" if p.ad_hoc else "")),), size, bold=True), column_w - pt(4))) <= 3 for p in processes):
+        if all(
+            len(
+                fonts.lines(
+                    Paragraph((Run(p.name + (" (ad hoc)" if p.ad_hoc else "")),), size, bold=True),
+                    column_w - pt(4),
+                )
+            )
+            <= 3
+            for p in processes
+        ):
             return size
     return 8
 

@@ -44,7 +44,9 @@ def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     return slides
 
 
-def _pages(deck: Deck, fonts: Fonts, personas: list[Persona], services: list[str], roles: dict, env: str) -> list[tuple[list[Persona], list[int], list[str]]]:
+def _pages(
+    deck: Deck, fonts: Fonts, personas: list[Persona], services: list[str], roles: dict, env: str
+) -> list[tuple[list[Persona], list[int], list[str]]]:
     """Groups of at most eight services, each with the personas that hold a role on one
     of them, split into pages of rows (with their heights) that fit under the header."""
     _, area, _ = overview_frame(deck, fonts, "Access (9 of 9)", "")
@@ -70,7 +72,9 @@ def _pages(deck: Deck, fonts: Fonts, personas: list[Persona], services: list[str
 
 def _row_height(fonts: Fonts, persona: Persona, services: list[str], roles: dict, env: str, area: Box) -> int:
     _, name_w, widths = _widths(area, len(services))
-    texts = [(persona.name, name_w)] + [(roles.get((persona.id, s), {}).get(env) or "", w) for s, w in zip(services, widths)]
+    texts = [(persona.name, name_w)] + [
+        (roles.get((persona.id, s), {}).get(env) or "", w) for s, w in zip(services, widths)
+    ]
     lines = max(len(fonts.wrapped(t, w - INSET[0] - INSET[2], SIZE)) for t, w in texts)
     return round(lines * line_height(SIZE) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(4)
 
@@ -85,12 +89,26 @@ def _widths(area: Box, count: int) -> tuple[int, int, list[int]]:
 def _header_height(fonts: Fonts, services: list[str], area: Box) -> int:
     _, _, widths = _widths(area, min(len(services), MAX_SERVICE_COLUMNS))
     width = widths[0] if widths else area.w
-    lines = max((len(fonts.lines(Paragraph((Run(s),), SIZE, bold=True), width - INSET[0] - INSET[2])) for s in services), default=1)
+    lines = max(
+        (
+            len(fonts.lines(Paragraph((Run(s),), SIZE, bold=True), width - INSET[0] - INSET[2]))
+            for s in services
+        ),
+        default=1,
+    )
     return round(lines * line_height(SIZE) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(4)
 
 
 def _matrix(
-    deck: Deck, fonts: Fonts, slide: Slide, area: Box, env: str, personas: list[Persona], row_heights: list[int], services: list[str], roles: dict
+    deck: Deck,
+    fonts: Fonts,
+    slide: Slide,
+    area: Box,
+    env: str,
+    personas: list[Persona],
+    row_heights: list[int],
+    services: list[str],
+    roles: dict,
 ) -> None:
     theme = deck.theme
     chip_w, name_w, widths = _widths(area, len(services))
@@ -105,7 +123,10 @@ def _matrix(
     header += [cell(s, header_fill, True, header_colour) for s in services]
     rows = [tuple(header)]
     for persona in personas:
-        row = [cell(persona.id, persona.colour.hex, True), cell(persona.name, theme.background, colour=theme.text)]
+        row = [
+            cell(persona.id, persona.colour.hex, True),
+            cell(persona.name, theme.background, colour=theme.text),
+        ]
         for service in services:
             role = roles.get((persona.id, service), {}).get(env)
             row.append(cell(role, RANK_FILLS[rank(role)]) if role else cell("", theme.background))
@@ -123,11 +144,23 @@ def _legend(deck: Deck, fonts: Fonts, slide: Slide, area: Box) -> None:
         fill = RANK_FILLS[value]
         label = RANK_NAMES[value]
         width = pt(fonts.width_pt(label, 10, "body") + 16)
-        slide.add(text_box(f"legend:{label}", Box(x, y, width, pt(16)), [Paragraph((Run(label),), 10, colour=text_on(fill), align="ctr")], anchor="ctr"))
+        slide.add(
+            text_box(
+                f"legend:{label}",
+                Box(x, y, width, pt(16)),
+                [Paragraph((Run(label),), 10, colour=text_on(fill), align="ctr")],
+                anchor="ctr",
+            )
+        )
         slide.elements[-1] = _filled(slide.elements[-1], fill)
         x += width + pt(8)
     box = Box(x + pt(8), y, area.right - x - pt(8), pt(16))
-    note = ellipsize("Roles are ranked Owner > Contributor > Reader > other; least privilege keeps production read-only.", box.w / EMU_PER_PT, 10, fonts.body)
+    note = ellipsize(
+        "Roles are ranked Owner > Contributor > Reader > other; least privilege keeps production read-only.",
+        box.w / EMU_PER_PT,
+        10,
+        fonts.body,
+    )
     slide.add(text_box("Legend", box, [Paragraph((Run(note),), 10, colour=deck.theme.muted)], anchor="ctr"))
 
 

@@ -7,7 +7,7 @@ else. Nothing here knows about python-pptx.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional, Union
+from typing import Literal, Union
 
 EMU_PER_PT = 12700
 EMU_PER_INCH = 914400
@@ -39,17 +39,24 @@ class Box:
     def bottom(self) -> int:
         return self.y + self.h
 
-    def inset(self, left: int, top: int = -1, right: int = -1, bottom: int = -1) -> "Box":
+    def inset(self, left: int, top: int = -1, right: int = -1, bottom: int = -1) -> Box:
         top = left if top < 0 else top
         right = left if right < 0 else right
         bottom = top if bottom < 0 else bottom
         return Box(self.x + left, self.y + top, self.w - left - right, self.h - top - bottom)
 
-    def overlaps(self, other: "Box") -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+        )
 
-    def contains(self, other: "Box") -> bool:
-        return self.x <= other.x and self.y <= other.y and other.right <= self.right and other.bottom <= self.bottom
+    def contains(self, other: Box) -> bool:
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and other.right <= self.right
+            and other.bottom <= self.bottom
+        )
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,9 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
-    colour: Optional[str] = None
+    colour: str | None = None
     """Overrides the paragraph colour."""
-    link: Optional[str] = None
+    link: str | None = None
     """An https, http or mailto URL, or ``#ANCHOR`` for a slide of this deck."""
 
 
@@ -98,17 +105,17 @@ class Shape:
     name: str
     box: Box
     geometry: str = "rect"
-    fill: Optional[str] = None
-    line: Optional[str] = None
+    fill: str | None = None
+    line: str | None = None
     line_width: int = 0
-    text: Optional[TextFrame] = None
+    text: TextFrame | None = None
     is_title: bool = False
     is_textbox: bool = False
-    link: Optional[str] = None
+    link: str | None = None
     description: str = ""
-    adjust: Optional[int] = None
+    adjust: int | None = None
     """The first adjust value of the preset (corner radius of a rounded rectangle, ...)."""
-    dash: Optional[str] = None
+    dash: str | None = None
     """A preset line dash (``dash``, ``sysDot``...) for outlines that mean "not in use"."""
 
 
@@ -133,7 +140,7 @@ class Connector:
 @dataclass(frozen=True)
 class Cell:
     text: TextFrame
-    fill: Optional[str] = None
+    fill: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ class Group:
 
     name: str
     box: Box
-    elements: tuple["Element", ...]
+    elements: tuple[Element, ...]
 
 
 Element = Union[Shape, Connector, Picture, Table, Group]
@@ -186,8 +193,8 @@ class Slide:
     title: str
     elements: list[Element] = field(default_factory=list)
     notes: str = ""
-    background: Optional[str] = None
-    anchor: Optional[str] = None
+    background: str | None = None
+    anchor: str | None = None
     """A name other slides link to with ``#ANCHOR`` (for example ``card:P001``)."""
 
     def add(self, element: Element) -> Element:
@@ -216,4 +223,4 @@ class Presentation:
     author: str = ""
     subject: str = ""
     language: str = "en"
-    brand: Optional[Brand] = None
+    brand: Brand | None = None

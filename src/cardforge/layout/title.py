@@ -34,18 +34,30 @@ def title_slide(deck: Deck, fonts: Fonts, report: Report) -> Slide:
     slide.add(Shape("Title", title_box, text=TextFrame((title,), anchor="t"), is_title=True))
     if not whole:
         notes.append(deck.title)
-        report.warning(deck.file, _position(deck, "title"), "the deck title is too long for the title slide; it is in the notes", "CF201")
+        report.warning(
+            deck.file,
+            _position(deck, "title"),
+            "the deck title is too long for the title slide; it is in the notes",
+            "CF201",
+        )
 
     rule_y = title_box.bottom + pt(8)
     slide.add(Shape("Title rule", Box(frame.margin, rule_y, pt(96), pt(4)), fill=theme.accent))
 
     if deck.subtitle:
         sub_box = Box(frame.margin, rule_y + pt(16), width, pt(72))
-        sub, whole = fitted_title(fonts, deck.subtitle, sub_box, theme.muted, range(24, 13, -1), 2, bold=False)
+        sub, whole = fitted_title(
+            fonts, deck.subtitle, sub_box, theme.muted, range(24, 13, -1), 2, bold=False
+        )
         slide.add(Shape("Subtitle", sub_box, text=TextFrame((sub,), anchor="t"), is_textbox=True))
         if not whole:
             notes.append(deck.subtitle)
-            report.warning(deck.file, _position(deck, "subtitle"), "the subtitle is too long for the title slide; it is in the notes", "CF201")
+            report.warning(
+                deck.file,
+                _position(deck, "subtitle"),
+                "the subtitle is too long for the title slide; it is in the notes",
+                "CF201",
+            )
 
     _colour_strip(deck, frame, slide)
     footer(deck, frame, fonts, slide, page_label=f"{len(deck.personas)} personas")

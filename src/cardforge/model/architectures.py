@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Callable, Optional
+from collections.abc import Callable
+from functools import cache
 
 from ..diagnostics import Position, Report, did_you_mean
 from ..paths import DATA_DIR
@@ -15,7 +15,7 @@ from .deck import Architecture, Component, Flow, Layer
 BUILTIN_IDS = ("lambda", "rag-chat")
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_architecture(arch_id: str) -> Architecture:
     """A built-in architecture, read from the package's data files."""
     path = DATA_DIR / "architectures" / f"{arch_id}.yaml"
@@ -23,7 +23,9 @@ def builtin_architecture(arch_id: str) -> Architecture:
     document = read_yaml(path.read_bytes(), str(path), report)
     spec = validate(document, ArchitectureSpec, report) if document else None
     if spec is None or document is None:
-        raise RuntimeError(f"built-in architecture {arch_id} is broken:\n" + "\n".join(map(str, report.diagnostics)))
+        raise RuntimeError(
+            f"built-in architecture {arch_id} is broken:\n" + "\n".join(map(str, report.diagnostics))
+        )
     architecture = to_architecture(spec, document, (), report)
     architecture.builtin = True
     return architecture
@@ -34,7 +36,7 @@ def to_architecture(
     document: Document,
     path: PathKey,
     report: Report,
-    locate: Optional[Callable[[PathKey], Position]] = None,
+    locate: Callable[[PathKey], Position] | None = None,
 ) -> Architecture:
     """Build an :class:`Architecture`, reporting duplicate ids and flows to unknown components.
 

@@ -33,6 +33,5 @@ class Context:
         return not self.paths.is_dropped(name)
 
 
-
 def architecture_hint(arch_id: str, known: Any) -> str:
     return did_you_mean(arch_id, known) or f"; known architectures: {', '.join(known)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from ..spec.yamlread import Document, PathKey
 from ..theme import Theme
@@ -31,7 +31,7 @@ class Link:
 @dataclass(frozen=True)
 class Service:
     name: str
-    url: Optional[str] = None
+    url: str | None = None
 
 
 @dataclass(eq=False)  # personas are compared by identity: each is one person in the deck
@@ -41,18 +41,18 @@ class Persona:
     colour: Colour
     kind: str = "person"
     categories: tuple[str, ...] = ()
-    team: Optional[str] = None
+    team: str | None = None
     interacts_with: tuple[str, ...] = ()
     """Display names: persona names with ids, or team names."""
     processes: tuple[str, ...] = ()
     architectures: tuple[str, ...] = ()
-    scope: Optional[str] = None
+    scope: str | None = None
     services: tuple[Service, ...] = ()
-    data_access: Optional[str] = None
+    data_access: str | None = None
     skills: tuple[str, ...] = ()
     learn: tuple[Link, ...] = ()
-    people: Optional[tuple[str, ...]] = None
-    notes: Optional[str] = None
+    people: tuple[str, ...] | None = None
+    notes: str | None = None
     path: PathKey = ()
     """Where the persona stands in the deck file, for positioned warnings."""
 
@@ -69,7 +69,7 @@ class Persona:
 @dataclass
 class Team:
     name: str
-    description: Optional[str] = None
+    description: str | None = None
     members: list[str] = field(default_factory=list)
     declared: bool = True
 
@@ -77,7 +77,7 @@ class Team:
 @dataclass
 class Process:
     name: str
-    description: Optional[str] = None
+    description: str | None = None
     stages: tuple[str, ...] = ()
     ad_hoc: bool = False
 
@@ -87,7 +87,7 @@ class Component:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
-    description: Optional[str] = None
+    description: str | None = None
 
     def matches(self, service: str) -> bool:
         folded = service.strip().casefold()
@@ -104,7 +104,7 @@ class Layer:
 class Flow:
     source: str
     target: str
-    label: Optional[str] = None
+    label: str | None = None
 
 
 @dataclass
@@ -113,7 +113,7 @@ class Architecture:
     title: str
     layers: tuple[Layer, ...]
     flows: tuple[Flow, ...] = ()
-    description: Optional[str] = None
+    description: str | None = None
     direction: str = "horizontal"
     builtin: bool = False
 
@@ -164,17 +164,17 @@ class Deck:
     teams: dict[str, Team] = field(default_factory=dict)
     processes: list[Process] = field(default_factory=list)
     architectures: dict[str, Architecture] = field(default_factory=dict)
-    subtitle: Optional[str] = None
-    organisation: Optional[str] = None
-    footer: Optional[str] = None
+    subtitle: str | None = None
+    organisation: str | None = None
+    footer: str | None = None
     language: str = "en"
-    rbac: Optional[Rbac] = None
+    rbac: Rbac | None = None
     print_options: PrintOptions = field(default_factory=PrintOptions)
     disabled_lints: frozenset[str] = frozenset()
-    document: Optional[Document] = field(default=None, repr=False)
+    document: Document | None = field(default=None, repr=False)
     _by_id: dict[str, Persona] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def persona(self, persona_id: str) -> Optional[Persona]:
+    def persona(self, persona_id: str) -> Persona | None:
         """The persona with *persona_id* (case-insensitive), if any."""
         if len(self._by_id) != len(self.personas):  # built on first use, after resolution
             self._by_id = {}

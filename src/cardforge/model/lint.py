@@ -86,7 +86,13 @@ def _key_path(deck: Deck, persona: Persona, key: str) -> tuple:
 
 def _staffing(deck: Deck) -> list[Finding]:
     return [
-        Finding("CF101", f"{_label(p)} has no people: a staffing gap", _key_path(deck, p, "people"), (p.id,), _label(p))
+        Finding(
+            "CF101",
+            f"{_label(p)} has no people: a staffing gap",
+            _key_path(deck, p, "people"),
+            (p.id,),
+            _label(p),
+        )
         for p in deck.personas
         if not p.is_agent and not p.people
     ]
@@ -102,7 +108,13 @@ def _spread(deck: Deck) -> list[Finding]:
         if len(personas) >= SPREAD_LIMIT:
             ids = ", ".join(p.id for p in personas)
             findings.append(
-                Finding("CF102", f"{person} fills {len(personas)} personas ({ids}); check the workload is realistic", _key_path(deck, personas[-1], "people"), tuple(p.id for p in personas), f"{person}: {ids}")
+                Finding(
+                    "CF102",
+                    f"{person} fills {len(personas)} personas ({ids}); check the workload is realistic",
+                    _key_path(deck, personas[-1], "people"),
+                    tuple(p.id for p in personas),
+                    f"{person}: {ids}",
+                )
             )
     return findings
 
@@ -128,7 +140,13 @@ def _privilege(deck: Deck) -> list[Finding]:
             if _PRODUCTION.search(env) and rank(role) >= 2:
                 path = (*grant.path, "roles", _written_key(deck, grant.path, env))
                 findings.append(
-                    Finding("CF104", f"{grant.persona} is {role} on {grant.service} in {env}; production access should be read-only or just in time", path, (grant.persona,), f"{grant.persona}: {role} on {grant.service} ({env})")
+                    Finding(
+                        "CF104",
+                        f"{grant.persona} is {role} on {grant.service} in {env}; production access should be read-only or just in time",
+                        path,
+                        (grant.persona,),
+                        f"{grant.persona}: {role} on {grant.service} ({env})",
+                    )
                 )
     return findings
 
@@ -137,7 +155,11 @@ def _written_key(deck: Deck, path: tuple, env: str) -> str:
     """The environment key as the deck spells it (grants resolve it case-insensitively)."""
     if deck.document:
         for key in deck.document.value_positions:
-            if len(key) == len(path) + 2 and key[: len(path) + 1] == (*path, "roles") and str(key[-1]).casefold() == env.casefold():
+            if (
+                len(key) == len(path) + 2
+                and key[: len(path) + 1] == (*path, "roles")
+                and str(key[-1]).casefold() == env.casefold()
+            ):
                 return key[-1]
     return env
 
@@ -151,32 +173,63 @@ def _grant_mismatch(deck: Deck) -> list[Finding]:
         granted[grant.persona].add(grant.service.casefold())
         persona = deck.persona(grant.persona)
         if persona and grant.service.casefold() not in {s.name.casefold() for s in persona.services}:
-            findings.append(Finding("CF105", f"{grant.persona} has a grant on {grant.service}, which it does not list under services", (*grant.path, "service"), (grant.persona,), f"{grant.persona}: {grant.service}"))
+            findings.append(
+                Finding(
+                    "CF105",
+                    f"{grant.persona} has a grant on {grant.service}, which it does not list under services",
+                    (*grant.path, "service"),
+                    (grant.persona,),
+                    f"{grant.persona}: {grant.service}",
+                )
+            )
     for persona in deck.personas:
         for index, service in enumerate(persona.services):
             if service.name.casefold() not in granted[persona.id]:
-                findings.append(Finding("CF106", f"{persona.id} lists {service.name} but has no grant on it", (*persona.path, "services", index), (persona.id,), f"{persona.id}: {service.name}"))
+                findings.append(
+                    Finding(
+                        "CF106",
+                        f"{persona.id} lists {service.name} but has no grant on it",
+                        (*persona.path, "services", index),
+                        (persona.id,),
+                        f"{persona.id}: {service.name}",
+                    )
+                )
     return findings
 
 
 def _unused_components(deck: Deck) -> list[Finding]:
     findings = []
     used_architectures = {a for p in deck.personas for a in p.architectures}
-    used_architectures |= {s.options["id"] for s in deck.sections if s.kind == "architecture" and s.options.get("id")}
+    used_architectures |= {
+        s.options["id"] for s in deck.sections if s.kind == "architecture" and s.options.get("id")
+    }
     services = {s.name for p in deck.personas for s in p.services}
     for arch_id in sorted(used_architectures):
         architecture = deck.architectures[arch_id]
         path = _architecture_path(deck, arch_id)
         for component in architecture.components():
             if not any(component.matches(service) for service in services):
-                findings.append(Finding("CF107", f"no persona uses {component.name} ({architecture.id})", path, (), f"{component.name} ({architecture.id})"))
+                findings.append(
+                    Finding(
+                        "CF107",
+                        f"no persona uses {component.name} ({architecture.id})",
+                        path,
+                        (),
+                        f"{component.name} ({architecture.id})",
+                    )
+                )
     return findings
 
 
 def _architecture_path(deck: Deck, arch_id: str) -> tuple:
     if deck.document:
         for key in deck.document.value_positions:
-            if len(key) == 3 and key[0] == "architectures" and key[2] == "id" and str(deck.document_value(key)).casefold() == arch_id.casefold():
+            if (
+                len(key) == 3
+                and key[0] == "architectures"
+                and key[2] == "id"
+                and str(deck.document_value(key)).casefold() == arch_id.casefold()
+            ):
                 return key
     for persona in deck.personas:
         if arch_id in persona.architectures:
@@ -189,8 +242,14 @@ def _idle_processes(deck: Deck) -> list[Finding]:
     findings = []
     for index, process in enumerate(p for p in deck.processes if not p.ad_hoc):
         if process.name not in run:
-            path = ("processes", index, "name") if deck.document and ("processes", index, "name") in deck.document.value_positions else ("personas",)
-            findings.append(Finding("CF108", f"no persona runs the {process.name} process", path, (), process.name))
+            path = (
+                ("processes", index, "name")
+                if deck.document and ("processes", index, "name") in deck.document.value_positions
+                else ("personas",)
+            )
+            findings.append(
+                Finding("CF108", f"no persona runs the {process.name} process", path, (), process.name)
+            )
     return findings
 
 
@@ -200,5 +259,13 @@ def _empty_teams(deck: Deck) -> list[Finding]:
         for index, name in enumerate(persona.interacts_with):
             team = deck.teams.get(name)
             if team is not None and not team.members:
-                findings.append(Finding("CF109", f"{persona.id} interacts with {name}, but no persona belongs to that team", (*persona.path, "interacts_with", index), (persona.id,), f"{name} (named by {persona.id})"))
+                findings.append(
+                    Finding(
+                        "CF109",
+                        f"{persona.id} interacts with {name}, but no persona belongs to that team",
+                        (*persona.path, "interacts_with", index),
+                        (persona.id,),
+                        f"{name} (named by {persona.id})",
+                    )
+                )
     return findings

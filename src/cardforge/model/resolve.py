@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
 
 from ..diagnostics import Report, closest, did_you_mean
 from ..spec.deck import DeckSpec, PersonaSpec
@@ -17,7 +16,6 @@ from ..spec.yamlread import Document, PathKey
 from ..theme import Theme
 from .architectures import BUILTIN_IDS, builtin_architecture, to_architecture
 from .context import Context, architecture_hint
-from .sections import resolve_sections
 from .deck import (
     Architecture,
     Colour,
@@ -31,6 +29,7 @@ from .deck import (
     Service,
     Team,
 )
+from .sections import resolve_sections
 
 DEFAULT_PROCESSES = (
     ("DataOps", "Ingestion and preparation of data."),
@@ -44,7 +43,12 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def resolve(
-    spec: DeckSpec, document: Document, deck_path: Path, theme: Theme, report: Report, paths: Optional[PathMap] = None
+    spec: DeckSpec,
+    document: Document,
+    deck_path: Path,
+    theme: Theme,
+    report: Report,
+    paths: PathMap | None = None,
 ) -> Deck:
     """Resolve *spec*; problems go to *report* (check ``report.ok`` before using the deck)."""
     ctx = Context(document, report, paths or PathMap())
@@ -110,13 +114,15 @@ def _check_unique_ids(spec: DeckSpec, ctx: Context) -> None:
         key = persona.id.casefold()
         if key in seen:
             first = ctx.position(("personas", seen[key], "id"))
-            ctx.error(("personas", index, "id"), f"persona id `{persona.id}` is already used at line {first.line}")
+            ctx.error(
+                ("personas", index, "id"), f"persona id `{persona.id}` is already used at line {first.line}"
+            )
         else:
             seen[key] = index
 
 
 def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: Context) -> list[Colour]:
-    chosen: list[Optional[Colour]] = []
+    chosen: list[Colour | None] = []
     for index, persona in enumerate(spec.personas):
         name = persona.colour_name
         key = "colour" if persona.colour is not None else "color"
@@ -125,7 +131,9 @@ def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: Context) -> list[Colour]
         if name is None:
             chosen.append(None)
         elif name.startswith("#") and not _HEX.match(name):
-            ctx.error(("personas", index, key), f"`{name}` is not a hex colour; write #RRGGBB with six hex digits")
+            ctx.error(
+                ("personas", index, key), f"`{name}` is not a hex colour; write #RRGGBB with six hex digits"
+            )
             chosen.append(Colour(name, "808080"))
         elif _HEX.match(name):
             chosen.append(Colour(name.upper(), name[1:].upper()))
@@ -138,9 +146,11 @@ def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: Context) -> list[Colour]
             else:
                 chosen.append(Colour(*found))
     used = {colour.hex for colour in chosen if colour is not None}
-    free = [Colour(n, h) for n, h in theme.palette.items() if h not in used] or [
-        Colour(n, h) for n, h in theme.palette.items()
-    ] or [Colour("Grey", "808080")]
+    free = (
+        [Colour(n, h) for n, h in theme.palette.items() if h not in used]
+        or [Colour(n, h) for n, h in theme.palette.items()]
+        or [Colour("Grey", "808080")]
+    )
     next_free = 0
     result = []
     for colour in chosen:
@@ -151,7 +161,7 @@ def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: Context) -> list[Colour]
     return result
 
 
-def _resolve_teams(spec: DeckSpec, ctx: Context) -> tuple[dict[str, Team], list[Optional[str]]]:
+def _resolve_teams(spec: DeckSpec, ctx: Context) -> tuple[dict[str, Team], list[str | None]]:
     teams: dict[str, Team] = {}
     for index, team in enumerate(spec.teams):
         key = team.name.casefold()
@@ -160,7 +170,7 @@ def _resolve_teams(spec: DeckSpec, ctx: Context) -> tuple[dict[str, Team], list[
             continue
         teams[key] = Team(team.name, team.description)
     declared = [team.name for team in teams.values()]
-    names: list[Optional[str]] = []
+    names: list[str | None] = []
     for index, persona in enumerate(spec.personas):
         if persona.team is None:
             names.append(None)
@@ -233,7 +243,9 @@ def _resolve_architectures(
             ctx.error(("architectures", index, "id"), f"architecture `{arch.id}` is defined twice")
             continue
         defined[key] = index
-        architectures[key] = to_architecture(arch, ctx.document, ("architectures", index), ctx.report, ctx.position)
+        architectures[key] = to_architecture(
+            arch, ctx.document, ("architectures", index), ctx.report, ctx.position
+        )
     for arch_id in BUILTIN_IDS:
         architectures.setdefault(arch_id, None)  # type: ignore[arg-type]  # loaded on demand below
     canonical = {key: (a.id if a else key) for key, a in architectures.items()}
@@ -259,7 +271,9 @@ def _resolve_architectures(
     return {a.id: a for a in architectures.values()}, per_persona
 
 
-def _resolve_interactions(spec: DeckSpec, personas: list[Persona], teams: dict[str, Team], ctx: Context) -> None:
+def _resolve_interactions(
+    spec: DeckSpec, personas: list[Persona], teams: dict[str, Team], ctx: Context
+) -> None:
     by_id = {p.id.casefold(): p for p in personas}
     by_name = {p.name.casefold(): p for p in personas}
     choices = [p.id for p in personas] + [t.name for t in teams.values()]
@@ -282,7 +296,7 @@ def _resolve_interactions(spec: DeckSpec, personas: list[Persona], teams: dict[s
         personas[index].interacts_with = tuple(dict.fromkeys(names))
 
 
-def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: Context) -> Optional[Rbac]:
+def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: Context) -> Rbac | None:
     if spec.rbac is None:
         return None
     environments = list(dict.fromkeys(spec.rbac.environments))
@@ -305,7 +319,9 @@ def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: Context) -> Opti
         for env, role in grant.roles.items():
             canonical = by_env.get(env.casefold())
             if canonical is None:
-                ctx.key_error((*path, "roles", env), f"unknown environment `{env}`{did_you_mean(env, environments)}")
+                ctx.key_error(
+                    (*path, "roles", env), f"unknown environment `{env}`{did_you_mean(env, environments)}"
+                )
                 continue
             roles[canonical] = role
         key = (persona.id, grant.service.casefold())

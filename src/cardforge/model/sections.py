@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..diagnostics import did_you_mean
 from ..spec.deck import SECTIONS, DeckSpec
@@ -28,7 +28,7 @@ def resolve_sections(
 
 def _section(
     entry: Any, path: PathKey, personas: list[Persona], architectures: dict[str, Architecture], ctx: Context
-) -> Optional[Section]:
+) -> Section | None:
     if isinstance(entry, str):
         kind, options = entry, None
     elif isinstance(entry, dict) and len(entry) == 1:
@@ -57,7 +57,7 @@ def _section(
 
 def _architecture_section(
     options: Any, path: PathKey, architectures: dict[str, Architecture], ctx: Context
-) -> Optional[Section]:
+) -> Section | None:
     if options is None:
         return Section("architecture", {}, path)
     per_persona = False
@@ -68,7 +68,14 @@ def _architecture_section(
             ctx.key_error((*path, key), f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}")
         arch_id = options.get("id")
         flag = options.get("per_persona", "false")
-        if not isinstance(flag, str) or flag.strip().lower() not in ("true", "false", "yes", "no", "on", "off"):
+        if not isinstance(flag, str) or flag.strip().lower() not in (
+            "true",
+            "false",
+            "yes",
+            "no",
+            "on",
+            "off",
+        ):
             ctx.error((*path, "per_persona"), "`per_persona`: expected true or false")
             return None
         per_persona = flag.strip().lower() in ("true", "yes", "on")
@@ -85,12 +92,16 @@ def _architecture_section(
     return Section("architecture", {"id": by_key[arch_id.casefold()], "per_persona": per_persona}, path)
 
 
-def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: Context) -> Optional[Section]:
+def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: Context) -> Section | None:
     if options in (None, {}):
         return Section("cards", {}, path)
     if not isinstance(options, dict) or set(options) - {"personas"}:
         extra = [key for key in (options if isinstance(options, dict) else {}) if key != "personas"]
-        message = f"unknown key `{extra[0]}`; did you mean `personas`?" if extra else "expected `{personas: [ID, ...]}`"
+        message = (
+            f"unknown key `{extra[0]}`; did you mean `personas`?"
+            if extra
+            else "expected `{personas: [ID, ...]}`"
+        )
         ctx.error(path, message)
         return None
     ids = options.get("personas")
@@ -115,7 +126,9 @@ def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: Co
     return Section("cards", {"personas": chosen}, path)
 
 
-def sections_from_choices(choices: list[str], personas: list[Persona], architectures: dict[str, Architecture], report) -> list[Section]:
+def sections_from_choices(
+    choices: list[str], personas: list[Persona], architectures: dict[str, Architecture], report
+) -> list[Section]:
     """Sections named on the command line: ``cards``, ``cards:P001,P003``, ``architecture:lambda``."""
     from ..spec.salvage import PathMap
     from ..spec.yamlread import Document

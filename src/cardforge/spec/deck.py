@@ -8,7 +8,7 @@ pydantic, only where a field is a number or a boolean.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -46,13 +46,13 @@ class ServiceSpec(Strict):
     """A service (component) a persona needs access to."""
 
     name: Name
-    url: Optional[Url] = None
+    url: Url | None = None
 
 
 class LinkSpec(Strict):
     """A titled link to learning material."""
 
-    title: Optional[Text] = None
+    title: Text | None = None
     url: Url
 
 
@@ -68,21 +68,21 @@ class PersonaSpec(Strict):
 
     id: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\s|()]+$")]
     name: Name
-    colour: Optional[Name] = None
-    color: Optional[Name] = Field(None, description="Same as `colour`.")
+    colour: Name | None = None
+    color: Name | None = Field(None, description="Same as `colour`.")
     kind: Annotated[Literal["person", "agent"], BeforeValidator(lower)] = "person"
     category: one_or_many_of(Category) = []
-    team: Optional[Name] = None
+    team: Name | None = None
     interacts_with: NameList = []
     processes: NameList = []
     architectures: NameList = []
-    scope: Optional[Text] = None
+    scope: Text | None = None
     services: one_or_many_of(ServiceItem, entries=True) = []
-    data_access: Optional[Text] = None
+    data_access: Text | None = None
     skills: NameList = []
     learn: one_or_many_of(LinkItem, entries=True) = []
-    people: Optional[NameList] = None
-    notes: Optional[Text] = None
+    people: NameList | None = None
+    notes: Text | None = None
 
     @field_validator("id", mode="before")
     @classmethod
@@ -90,18 +90,18 @@ class PersonaSpec(Strict):
         return value.strip() if isinstance(value, str) else value
 
     @property
-    def colour_name(self) -> Optional[str]:
+    def colour_name(self) -> str | None:
         return self.colour if self.colour is not None else self.color
 
 
 class TeamSpec(Strict):
     name: Name
-    description: Optional[Text] = None
+    description: Text | None = None
 
 
 class ProcessSpec(Strict):
     name: Name
-    description: Optional[Text] = None
+    description: Text | None = None
     stages: NameList = []
 
 
@@ -109,7 +109,7 @@ class ComponentSpec(Strict):
     id: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
     name: Name
     aliases: NameList = []
-    description: Optional[Text] = None
+    description: Text | None = None
 
 
 class LayerSpec(Strict):
@@ -120,13 +120,13 @@ class LayerSpec(Strict):
 class FlowSpec(Strict):
     source: Name = Field(alias="from")
     target: Name = Field(alias="to")
-    label: Optional[Name] = None
+    label: Name | None = None
 
 
 class ArchitectureSpec(Strict):
     id: Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-    title: Optional[Text] = None
-    description: Optional[Text] = None
+    title: Text | None = None
+    description: Text | None = None
     direction: Annotated[Literal["horizontal", "vertical"], BeforeValidator(lower)] = "horizontal"
     layers: list[LayerSpec] = Field(min_length=1)
     flows: list[FlowSpec] = []
@@ -158,13 +158,11 @@ class PrintSpec(Strict):
 
 
 class LintSpec(Strict):
-    disable: NameList = Field(
-        [], description="Warning codes to silence, for example CF101."
-    )
+    disable: NameList = Field([], description="Warning codes to silence, for example CF101.")
 
 
 SlideEntry = Annotated[
-    Union[str, dict[str, Any]],
+    str | dict[str, Any],
     Field(
         description="A section name, or a one-key mapping from a section name to its options.",
         json_schema_extra={"examples": list(SECTIONS) + [{"architecture": "lambda"}]},
@@ -177,19 +175,19 @@ class DeckSpec(Strict):
 
     cardforge: int = Field(description="Format version; this cardforge reads version 1.")
     title: Text
-    subtitle: Optional[Text] = None
-    organisation: Optional[Text] = None
+    subtitle: Text | None = None
+    organisation: Text | None = None
     theme: Name = "default"
-    footer: Optional[Text] = None
+    footer: Text | None = None
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
-    slides: Optional[list[SlideEntry]] = None
+    slides: list[SlideEntry] | None = None
     teams: list[TeamSpec] = []
-    processes: Optional[list[ProcessSpec]] = None
+    processes: list[ProcessSpec] | None = None
     architectures: list[ArchitectureSpec] = []
     personas: list[PersonaSpec] = Field(min_length=1, max_length=MAX_PERSONAS)
-    rbac: Optional[RbacSpec] = None
-    print: Optional[PrintSpec] = None
-    lint: Optional[LintSpec] = None
+    rbac: RbacSpec | None = None
+    print: PrintSpec | None = None
+    lint: LintSpec | None = None
 
     @field_validator("cardforge")
     @classmethod

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -43,7 +43,7 @@ class PathMap:
         return name.strip().casefold() in self.dropped_names
 
 
-def salvage(data: dict, errors: list[dict], model: type[BaseModel]) -> tuple[Optional[BaseModel], PathMap]:
+def salvage(data: dict, errors: list[dict], model: type[BaseModel]) -> tuple[BaseModel | None, PathMap]:
     """The valid remainder of *data* as *model*, or ``None`` if too little is left."""
     repaired = copy.deepcopy(data)
     paths = PathMap()
@@ -107,9 +107,9 @@ def _existing_prefix(data: Any, loc: PathKey) -> PathKey:
     path: list[Any] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+        if (isinstance(current, dict) and isinstance(part, str) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and part < len(current)
+        ):
             current = current[part]
         else:
             continue

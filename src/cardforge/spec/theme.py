@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Optional
+from typing import Annotated
 
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
@@ -26,20 +26,20 @@ RelativePath = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 
 class FontSpec(Strict):
     family: Name
-    file: Optional[RelativePath] = Field(None, description="A .ttf or .otf file used to measure text.")
+    file: RelativePath | None = Field(None, description="A .ttf or .otf file used to measure text.")
 
 
 class FontsSpec(Strict):
-    heading: Optional[FontSpec] = None
-    body: Optional[FontSpec] = None
+    heading: FontSpec | None = None
+    body: FontSpec | None = None
 
 
 class ColoursSpec(Strict):
-    background: Optional[Hex] = None
-    text: Optional[Hex] = None
-    accent: Optional[Hex] = None
-    muted: Optional[Hex] = None
-    card: Optional[Hex] = None
+    background: Hex | None = None
+    text: Hex | None = None
+    accent: Hex | None = None
+    muted: Hex | None = None
+    card: Hex | None = None
 
 
 class ThemeSpec(Strict):
@@ -49,15 +49,15 @@ class ThemeSpec(Strict):
 
     cardforge_theme: int = Field(description="Theme format version; this cardforge reads version 1.")
     name: Name
-    description: Optional[Text] = None
-    extends: Optional[Name] = None
-    slide_size: Optional[Name] = None
-    fonts: Optional[FontsSpec] = None
-    colours: Optional[ColoursSpec] = None
-    colors: Optional[ColoursSpec] = Field(None, description="Same as `colours`.")
+    description: Text | None = None
+    extends: Name | None = None
+    slide_size: Name | None = None
+    fonts: FontsSpec | None = None
+    colours: ColoursSpec | None = None
+    colors: ColoursSpec | None = Field(None, description="Same as `colours`.")
     palette: dict[Name, Hex] = {}
-    logo: Optional[RelativePath] = None
-    template: Optional[RelativePath] = None
+    logo: RelativePath | None = None
+    template: RelativePath | None = None
 
     @field_validator("cardforge_theme")
     @classmethod
@@ -65,5 +65,5 @@ class ThemeSpec(Strict):
         return check_version(value, THEME_FORMAT_VERSION, "cardforge_theme")
 
     @property
-    def colour_roles(self) -> Optional[ColoursSpec]:
+    def colour_roles(self) -> ColoursSpec | None:
         return self.colours if self.colours is not None else self.colors

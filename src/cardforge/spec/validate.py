@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,7 +19,7 @@ _PATTERN_HINTS = {
 }
 
 
-def validate(document: Document, model: type[M], report: Report) -> Optional[M]:
+def validate(document: Document, model: type[M], report: Report) -> M | None:
     """Validate *document* as *model*, reporting every problem with its position."""
     spec, _ = validate_and_salvage(document, model, report, salvage=False)
     return spec
@@ -31,7 +31,8 @@ def validate_and_salvage(document: Document, model: type[M], report: Report, sal
     Returns ``(spec, path_map)``; *spec* is the salvaged remainder when there were errors
     (check ``report.ok``), or ``None`` when nothing usable is left.
     """
-    from .salvage import PathMap, salvage as salvage_data
+    from .salvage import PathMap
+    from .salvage import salvage as salvage_data
 
     if not isinstance(document.data, dict):
         report.error(
@@ -122,17 +123,20 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return position, f"{label}expected a mapping of keys, found {describe(value)}"
     if kind == "too_long":
-        return position, f"{label}has {context.get('actual_length')} entries; at most {context.get('max_length')} are allowed"
+        return (
+            position,
+            f"{label}has {context.get('actual_length')} entries; at most {context.get('max_length')} are allowed",
+        )
     if kind == "too_short":
         return position, f"{label}needs at least {context.get('min_length', 1)} entry"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return position, f"{label}{error['msg'].lower()}"
     if kind == "value_error":
-        return position, f"{label}{str(context.get('error', error['msg']))}"
+        return position, f"{label}{context.get('error', error['msg'])!s}"
     return position, f"{label}{error['msg']}"
 
 
-def _field_key(model: type[BaseModel], loc: tuple) -> Optional[str]:
+def _field_key(model: type[BaseModel], loc: tuple) -> str | None:
     """The last part of *loc* that is a key of the deck format (not a pydantic marker)."""
     found = None
     for index, part in enumerate(loc):
@@ -141,7 +145,7 @@ def _field_key(model: type[BaseModel], loc: tuple) -> Optional[str]:
     return found
 
 
-def model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
+def model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     """The model class that validates the mapping at *loc*, if any."""
     current: Any = model
     for part in loc:
@@ -175,7 +179,7 @@ def _step(annotation: Any, part: Any) -> Any:
     return _item_type(annotation)
 
 
-def _unwrap_model(annotation: Any) -> Optional[type[BaseModel]]:
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):

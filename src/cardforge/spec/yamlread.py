@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import yaml
 import yaml.composer
@@ -29,7 +29,7 @@ from yaml.events import (
 
 from ..diagnostics import Position, Report
 
-PathKey = tuple[Union[str, int], ...]
+PathKey = tuple[str | int, ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -61,7 +61,7 @@ class Document:
 
     def nearest_path(self, loc: tuple) -> PathKey:
         """The longest prefix of *loc* (skipping unknown parts) that names a real value."""
-        path: list[Union[str, int]] = []
+        path: list[str | int] = []
         for part in loc:
             candidate = (*path, part)
             if candidate in self.value_positions:
@@ -106,7 +106,10 @@ class _Builder:
         if not parser.check_event(StreamEndEvent):
             extra = parser.get_event()
             raise yaml.composer.ComposerError(
-                "expected a single document in the stream", first.start_mark, "but found another document", extra.start_mark
+                "expected a single document in the stream",
+                first.start_mark,
+                "but found another document",
+                extra.start_mark,
             )
         return True, value
 
@@ -313,7 +316,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[Position, str]:
     context = exc.context or ""
     for kind, (noun, opener, closer) in _UNCLOSED.items():
         if kind in context and exc.context_mark is not None and "expected" in (exc.problem or ""):
-            return _pos(exc.context_mark), f"the {noun} opened here with `{opener}` is not closed; add `{closer}`"
+            return _pos(
+                exc.context_mark
+            ), f"the {noun} opened here with `{opener}` is not closed; add `{closer}`"
     return _pos(exc.problem_mark or exc.context_mark), _yaml_message(exc)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Optional, Protocol
+from typing import Protocol
 
 from ..paths import DATA_DIR
 
@@ -109,12 +109,21 @@ BUILTIN_TABLES = {
     "arial": ("arial", "helvetica", "liberation sans", "arimo"),
     "times": ("times new roman", "times", "liberation serif", "tinos"),
 }
-_SERIF_HINTS = ("serif", "georgia", "garamond", "cambria", "palatino", "baskerville", "book antiqua", "minion")
+_SERIF_HINTS = (
+    "serif",
+    "georgia",
+    "garamond",
+    "cambria",
+    "palatino",
+    "baskerville",
+    "book antiqua",
+    "minion",
+)
 UNKNOWN_FAMILY_SAFETY = 1.08
 """Extra width allowed when a family is measured with another family's metrics."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_metrics(key: str, scale: float = 1.0) -> TableMetrics:
     table = json.loads((DATA_DIR / "metrics" / f"{key}.json").read_text(encoding="utf-8"))
     metrics = TableMetrics(table)
@@ -127,7 +136,7 @@ def builtin_metrics() -> TableMetrics:
     return table_metrics("calibri")
 
 
-def builtin_table_for(family: str) -> Optional[str]:
+def builtin_table_for(family: str) -> str | None:
     """The built-in table that measures *family* exactly, if there is one."""
     folded = " ".join(family.casefold().split())
     for key, names in BUILTIN_TABLES.items():
@@ -144,7 +153,7 @@ def nearest_table(family: str) -> str:
     return "arial"  # wider than Calibri: text measured with it wraps early rather than overflows
 
 
-def metrics_for(family: str, file: Optional[Path] = None) -> Metrics:
+def metrics_for(family: str, file: Path | None = None) -> Metrics:
     """Metrics for *family*: from *file* when given, else a built-in table (exact or nearest)."""
     if file is not None:
         return _file_metrics(family, file)

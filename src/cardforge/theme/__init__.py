@@ -1,6 +1,6 @@
 """Themes: colour roles, persona palette, fonts, slide size, logo and base template."""
 
-from .model import Theme, Font, SlideSize
-from .load import load_theme, builtin_theme_names
+from .load import builtin_theme_names, load_theme
+from .model import Font, SlideSize, Theme
 
-__all__ = ["Theme", "Font", "SlideSize", "load_theme", "builtin_theme_names"]
+__all__ = ["Font", "SlideSize", "Theme", "builtin_theme_names", "load_theme"]

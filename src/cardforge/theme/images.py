@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from ..diagnostics import Position, Report
 
@@ -11,7 +10,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
-def image_type(head: bytes) -> Optional[tuple[str, str]]:
+def image_type(head: bytes) -> tuple[str, str] | None:
     """Extension and content type of a PNG or JPEG image from its first bytes, else None."""
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png", "image/png"
@@ -20,7 +19,7 @@ def image_type(head: bytes) -> Optional[tuple[str, str]]:
     return None
 
 
-def check_image(path: Path, file: str, position: Position, report: Report) -> Optional[tuple[int, int]]:
+def check_image(path: Path, file: str, position: Position, report: Report) -> tuple[int, int] | None:
     """The pixel size of *path* if it is a PNG or JPEG of sane size; otherwise report why not."""
     if path.stat().st_size > MAX_IMAGE_BYTES:
         report.error(file, position, f"`{path.name}` is larger than {MAX_IMAGE_BYTES // 2**20} MiB")
@@ -30,9 +29,9 @@ def check_image(path: Path, file: str, position: Position, report: Report) -> Op
     if image_type(magic) is None:
         report.error(file, position, f"`{path.name}` is not a PNG or JPEG image")
         return None
-    from PIL import Image
-
     import warnings
+
+    from PIL import Image
 
     try:
         with warnings.catch_warnings():
@@ -40,7 +39,9 @@ def check_image(path: Path, file: str, position: Position, report: Report) -> Op
             with Image.open(path) as image:
                 width, height = image.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        report.error(file, position, f"`{path.name}` declares too many pixels to be a logo (a decompression bomb?)")
+        report.error(
+            file, position, f"`{path.name}` declares too many pixels to be a logo (a decompression bomb?)"
+        )
         return None
     except Exception:  # Pillow raises many kinds for damaged files
         report.error(file, position, f"`{path.name}` is damaged and cannot be read as an image")

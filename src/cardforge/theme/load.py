@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional
 
 from ..diagnostics import Position, Report, did_you_mean
 from ..paths import assets_dirs, resolve_user_path, themes_dirs
 from ..spec.theme import ThemeSpec
 from ..spec.validate import validate
 from ..spec.yamlread import Document, read_yaml
+from ..text.measure import builtin_table_for, nearest_table
 from .contrast import MIN_CONTRAST, best_contrast
 from .images import check_image
-from ..text.measure import builtin_table_for, nearest_table
 from .model import Font, SlideSize, Theme, parse_slide_size
 
 STAND_IN_NAMES = {"calibri": "Calibri", "arial": "Arial", "times": "Times New Roman"}
@@ -29,7 +28,7 @@ def builtin_theme_names() -> list[str]:
     return list(names)
 
 
-def builtin_theme_path(name: str) -> Optional[Path]:
+def builtin_theme_path(name: str) -> Path | None:
     for folder in themes_dirs():
         path = folder / f"{name}.yaml"
         if path.is_file():
@@ -41,9 +40,7 @@ def looks_like_path(ref: str) -> bool:
     return "/" in ref or "\\" in ref or ref.lower().endswith((".yaml", ".yml"))
 
 
-def load_theme(
-    ref: str, base_dir: Path, file: str, position: Position, report: Report
-) -> Optional[Theme]:
+def load_theme(ref: str, base_dir: Path, file: str, position: Position, report: Report) -> Theme | None:
     """Load the theme a deck names: a built-in name, or a path relative to *base_dir*."""
     path = _locate(ref, base_dir, file, position, report)
     if path is None:
@@ -51,7 +48,7 @@ def load_theme(
     return _load_chain(path, report, seen=())
 
 
-def _locate(ref: str, base_dir: Path, file: str, position: Position, report: Report) -> Optional[Path]:
+def _locate(ref: str, base_dir: Path, file: str, position: Position, report: Report) -> Path | None:
     if looks_like_path(ref):
         path, why = resolve_user_path(ref, base_dir)
         if path is None:
@@ -69,7 +66,7 @@ def _locate(ref: str, base_dir: Path, file: str, position: Position, report: Rep
     return path
 
 
-def _load_chain(path: Path, report: Report, seen: tuple[Path, ...]) -> Optional[Theme]:
+def _load_chain(path: Path, report: Report, seen: tuple[Path, ...]) -> Theme | None:
     file = str(path)
     local = Report()
     document = read_yaml(path.read_bytes(), file, local)
@@ -87,7 +84,7 @@ def _load_chain(path: Path, report: Report, seen: tuple[Path, ...]) -> Optional[
 
 def _load_parent(
     ref: str, path: Path, document: Document, report: Report, seen: tuple[Path, ...]
-) -> Optional[Theme]:
+) -> Theme | None:
     position = document.position(("extends",))
     parent = _locate(ref, path.parent, str(path), position, report)
     if parent is None:
@@ -144,7 +141,9 @@ def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report:
     return theme
 
 
-def _apply_template(theme: Theme, template: Path, spec: ThemeSpec, file: str, position, report: Report) -> Theme:
+def _apply_template(
+    theme: Theme, template: Path, spec: ThemeSpec, file: str, position, report: Report
+) -> Theme:
     from .template import inspect_template
 
     try:
@@ -159,7 +158,7 @@ def _apply_template(theme: Theme, template: Path, spec: ThemeSpec, file: str, po
             file,
             position,
             f"`{template.name}` has no layout with just a title placeholder (its layouts: {names}); "
-            "add a \"Title Only\" layout to the template",
+            'add a "Title Only" layout to the template',
         )
         return theme
     theme = replace(theme, template=template, template_layout=layout)
@@ -204,7 +203,7 @@ def _is_font(path: Path) -> bool:
     return magic in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
 
 
-def _asset(text: str, theme_path: Path, document: Document, where: tuple, report: Report) -> Optional[Path]:
+def _asset(text: str, theme_path: Path, document: Document, where: tuple, report: Report) -> Path | None:
     position = document.position(where)
     path, why = resolve_user_path(text, theme_path.parent, assets_dirs())
     if path is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 EMU_PER_INCH = 914400
 EMU_PER_MM = 36000
@@ -19,7 +18,7 @@ class SlideSize:
 @dataclass(frozen=True)
 class Font:
     family: str
-    file: Optional[Path] = None
+    file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -35,15 +34,15 @@ class Theme:
     muted: str = "5F5F5F"
     card: str = "F2F2F2"
     palette: dict[str, str] = field(default_factory=dict)
-    logo: Optional[Path] = None
-    logo_size: Optional[tuple[int, int]] = None
+    logo: Path | None = None
+    logo_size: tuple[int, int] | None = None
     """The logo's size in pixels, for its aspect ratio."""
-    template: Optional[Path] = None
-    template_layout: Optional[str] = None
+    template: Path | None = None
+    template_layout: str | None = None
     """The template layout slides are built on (one with just a title placeholder)."""
-    source: Optional[Path] = None
+    source: Path | None = None
 
-    def palette_colour(self, name: str) -> Optional[tuple[str, str]]:
+    def palette_colour(self, name: str) -> tuple[str, str] | None:
         """The palette entry named *name* (case-insensitive) as ``(canonical name, hex)``."""
         folded = _fold_colour_name(name)
         for canonical, value in self.palette.items():
@@ -57,7 +56,7 @@ def _fold_colour_name(name: str) -> str:
     return " ".join(name.casefold().replace("gray", "grey").split())
 
 
-def parse_slide_size(text: str) -> Optional[SlideSize]:
+def parse_slide_size(text: str) -> SlideSize | None:
     """Parse ``16:9``, ``4:3``, ``A4``, ``Letter`` or ``WxHmm`` / ``WxHin`` / ``WxHcm``."""
     named = {
         "16:9": SlideSize(12192000, 6858000),

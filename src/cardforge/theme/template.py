@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 TITLE_TYPES = {"title", "ctrTitle"}
 CHROME_TYPES = {"dt", "ftr", "sldNum"}
@@ -35,7 +34,7 @@ class TemplateInfo:
     height: int
     layouts: tuple[Layout, ...]
 
-    def title_layout(self) -> Optional[str]:
+    def title_layout(self) -> str | None:
         """The layout cardforge builds on: "Title Only" by name, else one with just a title."""
         for layout in self.layouts:
             if layout.name.strip().lower() == "title only" and layout.title_only:
@@ -66,7 +65,12 @@ def inspect_template(path: Path) -> TemplateInfo:
             kind = shape.placeholder_format.type
             kind_name = _ph_type(shape)
             placeholders.append(
-                Placeholder(shape.placeholder_format.idx, kind_name or str(kind), shape.name, (shape.left or 0, shape.top or 0, shape.width or 0, shape.height or 0))
+                Placeholder(
+                    shape.placeholder_format.idx,
+                    kind_name or str(kind),
+                    shape.name,
+                    (shape.left or 0, shape.top or 0, shape.width or 0, shape.height or 0),
+                )
             )
         layouts.append(Layout(layout.name, tuple(placeholders)))
     return TemplateInfo(prs.slide_width, prs.slide_height, tuple(layouts))

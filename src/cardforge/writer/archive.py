@@ -46,7 +46,7 @@ class Archive:
         self._offset = 0
         self._directory: list[bytes] = []
 
-    def __enter__(self) -> "Archive":
+    def __enter__(self) -> Archive:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
@@ -60,11 +60,24 @@ class Archive:
         name = member.name.encode("utf-8")
         flags = 0 if name.isascii() else 0x800  # bit 11: the name is UTF-8
         common = struct.pack(
-            "<HHHHHLLLH", _VERSION, flags, _DEFLATED, self._time, self._date, member.crc, len(member.data), member.size, len(name)
+            "<HHHHHLLLH",
+            _VERSION,
+            flags,
+            _DEFLATED,
+            self._time,
+            self._date,
+            member.crc,
+            len(member.data),
+            member.size,
+            len(name),
         )
         header = b"PK\x03\x04" + common + struct.pack("<H", 0) + name
         self._directory.append(
-            b"PK\x01\x02" + struct.pack("<H", _VERSION) + common + struct.pack("<HHHHLL", 0, 0, 0, 0, _PERMISSIONS, self._offset) + name
+            b"PK\x01\x02"
+            + struct.pack("<H", _VERSION)
+            + common
+            + struct.pack("<HHHHLL", 0, 0, 0, 0, _PERMISSIONS, self._offset)
+            + name
         )
         self._target.write(header)
         self._target.write(member.data)
@@ -76,4 +89,6 @@ class Archive:
         if count > 0xFFFF or self._offset > 0xFFFFFFFF:
             raise ValueError("the package is too large for a zip file without ZIP64 extensions")
         self._target.write(directory)
-        self._target.write(b"PK\x05\x06" + struct.pack("<HHHHLLH", 0, 0, count, count, len(directory), self._offset, 0))
+        self._target.write(
+            b"PK\x05\x06" + struct.pack("<HHHHLLH", 0, 0, count, count, len(directory), self._offset, 0)
+        )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 from lxml import etree
 
+from ..layout.shapes import Presentation
 from .opc import (
     CT_CORE_PROPERTIES,
     CT_EXTENDED_PROPERTIES,
@@ -33,7 +33,6 @@ from .opc import (
     default_template,
 )
 from .slides import REL_SLIDE
-from ..layout.shapes import Presentation
 from .xml import NS, clean, text
 
 _P = f"{{{NS['p']}}}"
@@ -46,7 +45,7 @@ _AFTER_SLIDE_LIST = ("sldSz", "notesSz")
 
 
 class BasePackage:
-    def __init__(self, template: Optional[Path] = None):
+    def __init__(self, template: Path | None = None):
         self.package = Package.open(template or default_template())
         self.presentation = self.package.related(None, REL_OFFICE_DOCUMENT)[0]
         self._root = etree.fromstring(self.presentation.blob)
@@ -54,8 +53,12 @@ class BasePackage:
     def masters(self) -> list[Part]:
         """Slide masters in the presentation's order."""
         ids = self._root.find(f"{_P}sldMasterIdLst")
-        found = [self.package.by_rid(self.presentation, e.get(_R_ID, "")) for e in (ids if ids is not None else [])]
-        return [part for part in found if part is not None] or self.package.related(self.presentation, REL_SLIDE_MASTER)
+        found = [
+            self.package.by_rid(self.presentation, e.get(_R_ID, "")) for e in (ids if ids is not None else [])
+        ]
+        return [part for part in found if part is not None] or self.package.related(
+            self.presentation, REL_SLIDE_MASTER
+        )
 
     def layouts(self) -> list[Part]:
         """The first master's layouts, in its order."""
@@ -127,8 +130,12 @@ class BasePackage:
         if found:
             return found[0]
         markup, theme_markup = default_notes_master()
-        theme = self.package.add(Part(self.package.free_name("/ppt/theme/theme%d.xml"), CT_THEME, theme_markup))
-        master = self.package.add(Part(self.package.free_name("/ppt/notesMasters/notesMaster%d.xml"), CT_NOTES_MASTER, markup))
+        theme = self.package.add(
+            Part(self.package.free_name("/ppt/theme/theme%d.xml"), CT_THEME, theme_markup)
+        )
+        master = self.package.add(
+            Part(self.package.free_name("/ppt/notesMasters/notesMaster%d.xml"), CT_NOTES_MASTER, markup)
+        )
         master.relate(REL_THEME, theme.name)
         rid = self.presentation.relate(REL_NOTES_MASTER, master.name)
         listing = etree.Element(f"{_P}notesMasterIdLst")
@@ -149,7 +156,9 @@ class BasePackage:
         """Document properties with fixed dates, so the same deck gives the same bytes; the
         template's own statistics and thumbnail, which describe another file, go."""
         when = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        title, author, subject = (clean(value)[:255] for value in (presentation.title, presentation.author, presentation.subject))
+        title, author, subject = (
+            clean(value)[:255] for value in (presentation.title, presentation.author, presentation.subject)
+        )
         core = (
             "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -169,8 +178,12 @@ class BasePackage:
             f"<Application>cardforge</Application><PresentationFormat>Custom</PresentationFormat>"
             f"<Slides>{len(presentation.slides)}</Slides><Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides></Properties>"
         )
-        self.package.set_part(REL_CORE_PROPERTIES, "/docProps/core.xml", CT_CORE_PROPERTIES, core.encode("utf-8"))
-        self.package.set_part(REL_EXTENDED_PROPERTIES, "/docProps/app.xml", CT_EXTENDED_PROPERTIES, extended.encode("utf-8"))
+        self.package.set_part(
+            REL_CORE_PROPERTIES, "/docProps/core.xml", CT_CORE_PROPERTIES, core.encode("utf-8")
+        )
+        self.package.set_part(
+            REL_EXTENDED_PROPERTIES, "/docProps/app.xml", CT_EXTENDED_PROPERTIES, extended.encode("utf-8")
+        )
         self.package.drop(REL_THUMBNAIL)
 
     def finish(self) -> Package:

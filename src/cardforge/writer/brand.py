@@ -8,7 +8,20 @@ from ..layout.shapes import Brand
 from .opc import Part
 from .xml import NS, clean
 
-_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink", "folHlink")
+_SLOTS = (
+    "dk1",
+    "lt1",
+    "dk2",
+    "lt2",
+    "accent1",
+    "accent2",
+    "accent3",
+    "accent4",
+    "accent5",
+    "accent6",
+    "hlink",
+    "folHlink",
+)
 
 
 def apply_brand(themes: list[Part], brand: Brand) -> None:

@@ -13,10 +13,8 @@ import zipfile
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Optional, Union
 
 from lxml import etree
-
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_OFFICE_DOCUMENT = f"{_R}/officeDocument"
@@ -79,7 +77,7 @@ class Package:
         self.parts = parts
 
     @classmethod
-    def open(cls, path: Union[str, Path]) -> "Package":
+    def open(cls, path: str | Path) -> Package:
         with zipfile.ZipFile(path) as archive:
             members = set(archive.namelist())
             defaults, overrides = _content_types(archive.read("[Content_Types].xml"))
@@ -97,17 +95,23 @@ class Package:
                 if name in parts or name[1:] not in members:
                     continue
                 extension = name.rsplit(".", 1)[-1].lower()
-                content_type = overrides.get(name.lower()) or defaults.get(extension, "application/octet-stream")
+                content_type = overrides.get(name.lower()) or defaults.get(
+                    extension, "application/octet-stream"
+                )
                 part = parts[name] = Part(name, content_type, archive.read(name[1:]), rels_of(name))
                 waiting += [rel.target for rel in part.rels if not rel.external]
         return cls(rels, parts)
 
-    def related(self, source: Optional[Part], reltype: str) -> list[Part]:
+    def related(self, source: Part | None, reltype: str) -> list[Part]:
         """The parts *source* (the package itself when None) relates to by *reltype*."""
         rels = self.rels if source is None else source.rels
-        return [self.parts[rel.target] for rel in rels if rel.reltype == reltype and not rel.external and rel.target in self.parts]
+        return [
+            self.parts[rel.target]
+            for rel in rels
+            if rel.reltype == reltype and not rel.external and rel.target in self.parts
+        ]
 
-    def by_rid(self, source: Part, rid: str) -> Optional[Part]:
+    def by_rid(self, source: Part, rid: str) -> Part | None:
         rel = next((rel for rel in source.rels if rel.rid == rid), None)
         return self.parts.get(rel.target) if rel is not None and not rel.external else None
 
@@ -171,7 +175,7 @@ def _pptx_folder() -> Path:
     spec = find_spec("pptx")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("python-pptx is not installed; it provides the default template")
-    return Path(list(spec.submodule_search_locations)[0])
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _content_types(xml: bytes) -> tuple[dict[str, str], dict[str, str]]:
@@ -187,6 +191,8 @@ def _read_rels(xml: bytes, folder: str) -> list[Rel]:
         target = element.get("Target", "")
         external = element.get("TargetMode") == "External"
         if not external:
-            target = posixpath.normpath(target if target.startswith("/") else posixpath.join(folder or "/", target))
+            target = posixpath.normpath(
+                target if target.startswith("/") else posixpath.join(folder or "/", target)
+            )
         rels.append(Rel(element.get("Id", ""), element.get("Type", ""), target, external))
     return rels

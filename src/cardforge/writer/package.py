@@ -17,7 +17,9 @@ from .slides import SlideParts
 from .xml import attr
 
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-_RELS_HEAD = f'{_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+_RELS_HEAD = (
+    f'{_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+)
 _TYPES_HEAD = f'{_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
 _CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
 _CT_XML = "application/xml"
@@ -79,8 +81,13 @@ def content_types_xml(parts: list[tuple[str, str]]) -> bytes:
         else:
             overrides[name] = content_type
     items = [_TYPES_HEAD]
-    items += [f'<Default Extension="{attr(ext)}" ContentType="{attr(ct)}"/>' for ext, ct in sorted(defaults.items())]
-    items += [f'<Override PartName="{attr(name)}" ContentType="{attr(ct)}"/>' for name, ct in sorted(overrides.items())]
+    items += [
+        f'<Default Extension="{attr(ext)}" ContentType="{attr(ct)}"/>' for ext, ct in sorted(defaults.items())
+    ]
+    items += [
+        f'<Override PartName="{attr(name)}" ContentType="{attr(ct)}"/>'
+        for name, ct in sorted(overrides.items())
+    ]
     items.append("</Types>")
     return "".join(items).encode("utf-8")
 
@@ -94,8 +101,12 @@ def rels_xml(rels: list[Rel], base: str) -> bytes:
 
     items = [_RELS_HEAD]
     for rel in sorted(rels, key=order):
-        target, mode = (rel.target, ' TargetMode="External"') if rel.external else (_relative(base, rel.target), "")
-        items.append(f'<Relationship Id="{attr(rel.rid)}" Type="{rel.reltype}" Target="{attr(target)}"{mode}/>')
+        target, mode = (
+            (rel.target, ' TargetMode="External"') if rel.external else (_relative(base, rel.target), "")
+        )
+        items.append(
+            f'<Relationship Id="{attr(rel.rid)}" Type="{rel.reltype}" Target="{attr(target)}"{mode}/>'
+        )
     items.append("</Relationships>")
     return "".join(items).encode("utf-8")
 
@@ -116,7 +127,10 @@ def _relative(base: str, target: str) -> str:
         base_parts = [p for p in base.split("/") if p]
         target_parts = [p for p in target.split("/") if p]
         common = 0
-        while common < min(len(base_parts), len(target_parts) - 1) and base_parts[common] == target_parts[common]:
+        while (
+            common < min(len(base_parts), len(target_parts) - 1)
+            and base_parts[common] == target_parts[common]
+        ):
             common += 1
         found = "/".join([".."] * (len(base_parts) - common) + target_parts[common:])
         _RELATIVE[key] = found

@@ -14,7 +14,7 @@ import pickle
 import sys
 import tempfile
 import traceback
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from .archive import Member
 
@@ -51,7 +51,9 @@ def _helper(spool, count: int, members_of: Callable[[int], list[Member]]) -> Non
     (the parent owns every open file and the output)."""
     status = 1
     try:
-        pickle.dump([members_of(index) for index in range(1, count, 2)], spool, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            [members_of(index) for index in range(1, count, 2)], spool, protocol=pickle.HIGHEST_PROTOCOL
+        )
         spool.flush()
         status = 0
     except BaseException:  # reported by the parent as a failure; the details go to stderr

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator, Optional
+from typing import BinaryIO
 
 from ..layout.shapes import Presentation
 from .base import BasePackage
@@ -26,8 +27,8 @@ def write_presentation(
     presentation: Presentation,
     output: Path,
     fonts: dict[str, str],
-    template: Optional[Path] = None,
-    layout_name: Optional[str] = None,
+    template: Path | None = None,
+    layout_name: str | None = None,
 ) -> None:
     """Write *presentation* to *output*; an existing file is replaced only on success."""
     with atomic_output(output) as target:
@@ -35,7 +36,11 @@ def write_presentation(
 
 
 def write_package(
-    presentation: Presentation, target: BinaryIO, fonts: dict[str, str], template: Optional[Path] = None, layout_name: Optional[str] = None
+    presentation: Presentation,
+    target: BinaryIO,
+    fonts: dict[str, str],
+    template: Path | None = None,
+    layout_name: str | None = None,
 ) -> None:
     """Write the package of *presentation*, on the template's masters and layouts
     (python-pptx's blank template when there is none), to the open file *target*."""

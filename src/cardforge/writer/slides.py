@@ -50,7 +50,9 @@ _NOTES_HEAD = (
     '<p:sp><p:nvSpPr><p:cNvPr id="3" name="Notes Placeholder 2"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
     '<p:nvPr><p:ph type="body" idx="1"/></p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>'
 )
-_NOTES_TAIL = "</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
+_NOTES_TAIL = (
+    "</p:txBody></p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
+)
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,26 @@ class SlideParts:
     part names in the template; *taken* holds the names the template already uses.
     """
 
-    def __init__(self, slides: list[Slide], layout: str, language: str, fonts: dict[str, str], notes_master: str, taken: set[str]):
+    def __init__(
+        self,
+        slides: list[Slide],
+        layout: str,
+        language: str,
+        fonts: dict[str, str],
+        notes_master: str,
+        taken: set[str],
+    ):
         self._slides = slides
         self._layout = layout
         self._language = language
         self._fonts = fonts
         self._notes_master = notes_master
         self.slide_names = [f"/ppt/slides/slide{index}.xml" for index in range(1, len(slides) + 1)]
-        self.notes_names = {index: f"/ppt/notesSlides/notesSlide{index}.xml" for index, slide in enumerate(slides, start=1) if slide.notes}
+        self.notes_names = {
+            index: f"/ppt/notesSlides/notesSlide{index}.xml"
+            for index, slide in enumerate(slides, start=1)
+            if slide.notes
+        }
         self._anchors: dict[str, str] = {}
         for slide, name in zip(slides, self.slide_names):
             if slide.anchor:
@@ -117,7 +131,9 @@ class SlideParts:
         def image_rel(path: str) -> str:
             return part.relate(REL_IMAGE, self.images[path].name)
 
-        writer = ElementWriter(links, self._language, self._fonts, [element.name for element in flatten(slide.elements)])
+        writer = ElementWriter(
+            links, self._language, self._fonts, [element.name for element in flatten(slide.elements)]
+        )
         for element in slide.elements:
             writer.element(element, image_rel)
         part.blob = (_SLIDE_HEAD + writer.markup() + _SLIDE_TAIL).encode("utf-8")
@@ -126,10 +142,14 @@ class SlideParts:
     def _notes_part(self, slide_part: Part, index: int, text: str) -> Part:
         language = attr(self._language)
         paragraphs = "".join(
-            f'<a:p><a:r><a:rPr lang="{language}" dirty="0"/><a:t>{text_escape(line)}</a:t></a:r></a:p>' if line else "<a:p/>"
+            f'<a:p><a:r><a:rPr lang="{language}" dirty="0"/><a:t>{text_escape(line)}</a:t></a:r></a:p>'
+            if line
+            else "<a:p/>"
             for line in clean(text).split("\n")
         )
-        notes = Part(self.notes_names[index], CT_NOTES, (_NOTES_HEAD + paragraphs + _NOTES_TAIL).encode("utf-8"))
+        notes = Part(
+            self.notes_names[index], CT_NOTES, (_NOTES_HEAD + paragraphs + _NOTES_TAIL).encode("utf-8")
+        )
         notes.relate(REL_NOTES_MASTER, self._notes_master)
         notes.relate(REL_SLIDE, slide_part.name)
         slide_part.relate(REL_NOTES_SLIDE, notes.name)
@@ -149,6 +169,8 @@ class SlideParts:
                     number = len(images) + 1
                     while f"/ppt/media/image{number}.{extension}" in taken:
                         number += 1
-                    images[element.path] = ImageFile(f"/ppt/media/image{number}.{extension}", content_type, blob)
+                    images[element.path] = ImageFile(
+                        f"/ppt/media/image{number}.{extension}", content_type, blob
+                    )
                     taken.add(images[element.path].name)
         return images

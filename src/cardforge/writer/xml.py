@@ -10,7 +10,7 @@ tree to build (which is most of the time a large deck takes).
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -84,7 +84,7 @@ class ElementWriter:
     def markup(self) -> str:
         return "".join(self.out)
 
-    def element(self, element, image_rel: Optional[Callable[[str], str]] = None) -> None:
+    def element(self, element, image_rel: Callable[[str], str] | None = None) -> None:
         if isinstance(element, Shape):
             self.shape(element)
         elif isinstance(element, Connector):
@@ -96,7 +96,7 @@ class ElementWriter:
         elif isinstance(element, Picture) and image_rel is not None:
             self.picture(element, image_rel(element.path))
 
-    def _c_nv_pr(self, name: str, description: str = "", link: Optional[str] = None) -> str:
+    def _c_nv_pr(self, name: str, description: str = "", link: str | None = None) -> str:
         descr = f' descr="{attr(description)}"' if description else ""
         head = f'<p:cNvPr id="{next(self._ids)}" name="{attr(name)}"{descr}'
         click = self._hyperlink(link) if link else ""
@@ -212,7 +212,11 @@ class ElementWriter:
         key = (paragraph.align, paragraph.bullet, paragraph.size, before)
         opening = self._openings.get(key)
         if opening is None:
-            indent = f'marL="{BULLET_INDENT}" indent="-{BULLET_INDENT}"' if paragraph.bullet else 'marL="0" indent="0"'
+            indent = (
+                f'marL="{BULLET_INDENT}" indent="-{BULLET_INDENT}"'
+                if paragraph.bullet
+                else 'marL="0" indent="0"'
+            )
             bullet = '<a:buFont typeface="Arial"/><a:buChar char="•"/>' if paragraph.bullet else "<a:buNone/>"
             opening = self._openings[key] = (
                 f'<a:p><a:pPr algn="{paragraph.align}" {indent}><a:lnSpc><a:spcPts val="{round(line_height(paragraph.size) * 100)}"/></a:lnSpc>'
@@ -222,7 +226,9 @@ class ElementWriter:
         for run in paragraph.runs:
             self._run(run, paragraph)
         family = self._fonts[paragraph.font]
-        out.append(f'<a:endParaRPr lang="{self._language}" sz="{paragraph.size * 100}"><a:latin typeface="{family}"/></a:endParaRPr></a:p>')
+        out.append(
+            f'<a:endParaRPr lang="{self._language}" sz="{paragraph.size * 100}"><a:latin typeface="{family}"/></a:endParaRPr></a:p>'
+        )
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
         # No empty runs: LibreOffice sizes a line holding one at its default font size.
@@ -246,7 +252,13 @@ class ElementWriter:
     def _run_properties(self, run: Run, paragraph: Paragraph) -> str:
         if run.link:
             return self._build_run_properties(run, paragraph)
-        key = (run.bold or paragraph.bold, run.italic, run.colour or paragraph.colour, paragraph.size, paragraph.font)
+        key = (
+            run.bold or paragraph.bold,
+            run.italic,
+            run.colour or paragraph.colour,
+            paragraph.size,
+            paragraph.font,
+        )
         found = self._properties.get(key)
         if found is None:
             found = self._properties[key] = self._build_run_properties(run, paragraph)
@@ -277,11 +289,11 @@ def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False) -> str:
     return f'<a:xfrm{flips}><a:off x="{int(box.x)}" y="{int(box.y)}"/><a:ext cx="{max(0, int(box.w))}" cy="{max(0, int(box.h))}"/></a:xfrm>'
 
 
-def _fill(colour: Optional[str]) -> str:
+def _fill(colour: str | None) -> str:
     return "<a:noFill/>" if colour is None else f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
 
 
-def _line(colour: Optional[str], width: int, dash: Optional[str] = None) -> str:
+def _line(colour: str | None, width: int, dash: str | None = None) -> str:
     if colour is None:
         return "<a:ln><a:noFill/></a:ln>"
     pattern = f'<a:prstDash val="{dash}"/>' if dash else ""
