@@ -12,12 +12,13 @@ from lxml import etree
 import cardforge
 from cardforge.cli import main
 from cardforge.diagnostics import DeckError, Report
+from cardforge.paths import ASSETS_DIR, THEMES_DIR
 from cardforge.theme.contrast import contrast
 from checks import NS, slide_xml, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 MLOPS = ROOT / "decks" / "mlops.yaml"
-THEMES = sorted(p.stem for p in (ROOT / "themes").glob("*.yaml"))
+THEMES = sorted(p.stem for p in THEMES_DIR.glob("*.yaml"))
 PPTX_TEMPLATE = Path(__import__("pptx").__file__).parent / "templates" / "default.pptx"
 
 
@@ -81,7 +82,7 @@ def test_logo_reaches_every_slide(tmp_path):
 def test_deck_with_its_own_theme_file(tmp_path):
     folder = tmp_path / "project"
     (folder / "brand").mkdir(parents=True)
-    shutil.copy(ROOT / "assets" / "contoso-logo.png", folder / "brand" / "logo.png")
+    shutil.copy(ASSETS_DIR / "contoso-logo.png", folder / "brand" / "logo.png")
     font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     font_line = ""
     if font.exists():

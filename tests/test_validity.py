@@ -10,11 +10,12 @@ import pytest
 
 import cardforge
 from cardforge.diagnostics import Report
+from cardforge.paths import THEMES_DIR
 from checks import SCHEMAS, audit_errors, schema_errors, structural_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 DECKS = sorted((ROOT / "decks").glob("*.yaml"))
-THEMES = sorted(p.stem for p in (ROOT / "themes").glob("*.yaml"))
+THEMES = sorted(p.stem for p in THEMES_DIR.glob("*.yaml"))
 HAS_SCHEMAS = (SCHEMAS / "transitional" / "pml.xsd").exists()
 
 

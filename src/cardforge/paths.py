@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib.resources import files
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = PACKAGE_DIR / "data"
-_CHECKOUT = PACKAGE_DIR.parent.parent
-
-
-def _existing(*candidates: Path) -> list[Path]:
-    return [path for path in candidates if path.is_dir()]
+# Built-in data ships inside the package (wheel and checkout alike). cardforge opens these
+# files by path (fonts are measured, templates unzipped), so the package must be installed
+# as files, not imported from a zip archive.
+DATA_DIR = Path(str(files("cardforge").joinpath("data")))
+THEMES_DIR = DATA_DIR / "themes"
+ASSETS_DIR = DATA_DIR / "assets"
 
 
 def themes_dirs() -> list[Path]:
-    """Folders of built-in themes: the project's ``themes/``, then the installed copy."""
-    return _existing(_CHECKOUT / "themes", DATA_DIR / "themes")
+    """Folders of built-in themes."""
+    return [THEMES_DIR]
 
 
 def assets_dirs() -> list[Path]:
     """Folders of built-in assets (logos, images) that themes may refer to."""
-    return _existing(_CHECKOUT / "assets", DATA_DIR / "assets")
+    return [ASSETS_DIR]
 
 
 def inside(path: Path, roots: Iterable[Path]) -> bool:
