@@ -172,7 +172,8 @@ def generated_deck(count: int, seed: int = 7) -> str:
         for service in rng.sample(SERVICES, rng.randint(1, 3)):
             roles = {env: rng.choice(ROLES) for env in ("Dev", "Stage", "Prod")}
             role_text = ", ".join(f"{env}: {_quote(role)}" for env, role in roles.items())
-            lines.append(f"    - {{persona: {persona_id}, service: {_quote(service)}, roles: {{{role_text}}}}}")
+            grant = f"persona: {persona_id}, service: {_quote(service)}, roles: {{{role_text}}}"
+            lines.append(f"    - {{{grant}}}")
     return "\n".join(lines) + "\n"
 
 
