@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -9,23 +10,35 @@ from .cli import main
 
 
 def command() -> None:
-    """The ``cardforge`` executable: :func:`main`, then an immediate exit.
+    """The ``cardforge`` executable: :func:`main`, then an immediate exit where that is safe.
 
     Freeing a large build's objects one by one at interpreter exit takes a tenth of a
     second or more; the operating system reclaims the memory at once. Output files are
-    complete by then (written and renamed), so nothing is lost by skipping the teardown.
+    complete by then (written and renamed), so nothing is lost by skipping the teardown,
+    unless a profiler, tracer or coverage tool is watching: those write their results at
+    exit, so the run then ends the ordinary way.
     """
     status = 0
     try:
         main()
     except SystemExit as exit_info:
         status = _exit_status(exit_info.code)
+    if _observed():
+        sys.exit(status)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nobody is reading any more
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nobody is reading any more
-            pass
     os._exit(status)
+
+
+def _observed() -> bool:
+    """True when a profiler, tracer or coverage tool watches this process."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12+: cProfile and coverage use it
+    if monitoring is None:
+        return False
+    return any(monitoring.get_tool(tool) is not None for tool in range(6))
 
 
 def _exit_status(code: object) -> int:
@@ -38,4 +51,6 @@ def _exit_status(code: object) -> int:
 
 
 if __name__ == "__main__":
-    command()
+    # `python -m cardforge` is how profilers and debuggers run cardforge
+    # (`python -m cProfile -m cardforge build ...`): exit the ordinary way.
+    main()

@@ -1,4 +1,4 @@
-"""The ``cardforge`` command line: build, validate, schema, init.
+"""The ``cardforge`` command line.
 
 Imports are deferred into each command so that a command loads only what it needs:
 start-up time is most of a small build.
@@ -8,63 +8,108 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from .diagnostics import DeckError, Diagnostic, Report
+from . import __version__
+from .console import print_diagnostics, say
+from .diagnostics import DeckError, Position, Report
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+"""The input has errors (or warnings, with ``--strict``); nothing was written."""
+EXIT_USAGE = 2
+"""The command line itself is wrong: an unknown option or a missing argument."""
+EXIT_MISSING_TOOL = 3
+"""PDF or PNG output needs LibreOffice or poppler, and it is not installed."""
+EXIT_INTERNAL = 4
+"""A bug in cardforge; nothing was written."""
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = (
+    "Exit status: 0 done; 1 the input has errors (or warnings with --strict), nothing written; "
+    "2 wrong command-line usage; 3 LibreOffice or poppler needed but not installed; "
+    "4 internal error; 130 interrupted."
+)
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Turn a YAML persona spec into a PowerPoint deck of persona cards.",
+    epilog=EXIT_CODES_HELP,
 )
 
-EXIT_INPUT = 1
-EXIT_INTERNAL = 2
+DeckArgument = Annotated[Path, typer.Argument(help="The deck file (YAML).", show_default=False)]
+ThemeOption = Annotated[
+    str | None, typer.Option("--theme", help="A built-in theme name or a theme file, instead of the deck's.")
+]
+OnlyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        help="Only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, "
+        "architecture:lambda, interactions, categories, rbac, gaps.",
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
 
 
-def _print(diagnostics: list[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        typer.echo(str(diagnostic), err=True)
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"cardforge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Turn a YAML persona spec into a PowerPoint deck of persona cards."""
 
 
 def _fail(report: Report) -> typer.Exit:
-    _print(report.sorted())
+    print_diagnostics(report.sorted())
     errors = len(report.errors)
-    typer.echo(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.", err=True)
+    say(f"{errors} error{'s' if errors != 1 else ''}; nothing was written.")
     return typer.Exit(EXIT_INPUT)
+
+
+def _option_error(option: str, message: str) -> typer.Exit:
+    report = Report()
+    report.error(option, Position(1, 1), message, "CF409")
+    return _fail(report)
 
 
 @app.command()
 def build(
-    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."
-    ),
-    theme: str | None = typer.Option(
-        None, "--theme", help="A built-in theme name or a theme file, instead of the deck's."
-    ),
-    only: list[str] | None = typer.Option(
-        None,
-        "--only",
-        help="Build only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, architecture:lambda, interactions, categories, rbac, gaps.",
-    ),
-    pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF beside the .pptx (needs LibreOffice)."),
-    strict: bool = typer.Option(
-        False, "--strict", help="Fail, writing nothing, if there is any warning (lint findings included)."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+    deck: DeckArgument,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."),
+    ] = None,
+    theme: ThemeOption = None,
+    only: OnlyOption = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write a PDF beside the .pptx (needs LibreOffice).")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail, writing nothing, on any warning (lint findings included).")
+    ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Keep running and rebuild whenever the deck or its theme changes.")
+    ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Build a presentation from DECK."""
+    output = _checked_output(deck, output)
+    if watch:
+        _watch(deck, output, theme, only, png=None)
+        return
     report = Report()
-    output = output or Path(deck.stem + ".pptx")
-    if output.suffix.lower() != ".pptx":
-        report.error(str(output), _start(), "the output must be a .pptx file")
-        raise _fail(report)
-    if output.exists() and deck.exists() and output.resolve() == deck.resolve():
-        report.error(str(output), _start(), "the output would overwrite the deck itself")
-        raise _fail(report)
     loaded = _load_or_fail(deck, theme, report)
     sections = _sections_or_fail(only, loaded)
     if strict:
@@ -73,15 +118,55 @@ def build(
 
     result = build_deck(loaded, output, sections=sections, report=report)
     if not quiet:
-        _print(report.sorted())
+        print_diagnostics(report.sorted())
         for note in result.skipped:
-            typer.echo(f"note: {note}", err=True)
-        typer.echo(f"wrote {output} ({result.slides} slides)", err=True)
+            say(f"note: {note}")
+        say(f"wrote {output} ({result.slides} slides)")
     if pdf:
         _export_pdf(output, output.with_suffix(".pdf"), quiet)
 
 
-def _sections_or_fail(only: list[str] | None, deck):
+@app.command()
+def watch(
+    deck: DeckArgument,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The .pptx to write [default: DECK's name + .pptx, here]."),
+    ] = None,
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="Also render one PNG per slide into this folder on each build."),
+    ] = None,
+    theme: ThemeOption = None,
+    only: OnlyOption = None,
+) -> None:
+    """Build DECK, then rebuild whenever it, its theme, logo, fonts or template change (Ctrl-C stops).
+
+    A broken deck is reported and the last good output is kept.
+    """
+    _watch(deck, _checked_output(deck, output), theme, only, png)
+
+
+def _watch(deck: Path, output: Path, theme: str | None, only: list[str] | None, png: Path | None) -> None:
+    from .watch import WatchJob
+    from .watch import watch as watch_deck
+
+    try:
+        watch_deck(WatchJob(deck, output, theme, only, png))
+    except KeyboardInterrupt:
+        say("stopped watching")
+
+
+def _checked_output(deck: Path, output: Path | None) -> Path:
+    output = output or Path(deck.stem + ".pptx")
+    if output.suffix.lower() != ".pptx":
+        raise _option_error(str(output), "the output must be a .pptx file")
+    if output.exists() and deck.exists() and output.resolve() == deck.resolve():
+        raise _option_error(str(output), "the output would overwrite the deck itself")
+    return output
+
+
+def _sections_or_fail(only: list[str] | None, deck: Any) -> Any:
     """The sections named by ``--only``, or ``None`` for the deck's own choice."""
     if not only:
         return None
@@ -94,7 +179,7 @@ def _sections_or_fail(only: list[str] | None, deck):
     return sections
 
 
-def _refuse_warnings(deck, report: Report, sections) -> None:
+def _refuse_warnings(deck: Any, report: Report, sections: Any) -> None:
     """--strict: lint, lay out without writing, and stop if anything was said."""
     from .layout.deck import layout_deck
     from .model.lint import lint, report_findings
@@ -104,9 +189,9 @@ def _refuse_warnings(deck, report: Report, sections) -> None:
     report_findings(deck, lint(deck), trial)
     layout_deck(deck, trial, sections)
     if trial.warnings:
-        _print(trial.sorted())
+        print_diagnostics(trial.sorted())
         count = len(trial.warnings)
-        typer.echo(f"{count} warning{'s' if count != 1 else ''} and --strict; nothing was written.", err=True)
+        say(f"{count} warning{'s' if count != 1 else ''} and --strict; nothing was written.")
         raise typer.Exit(EXIT_INPUT)
 
 
@@ -116,71 +201,62 @@ def _export_pdf(pptx: Path, target: Path, quiet: bool) -> None:
     try:
         pptx_to_pdf(pptx, target)
     except ExportError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(error.exit_code)
+        say(f"error: {error}")
+        raise typer.Exit(error.exit_code) from None
     if not quiet:
-        typer.echo(f"wrote {target}", err=True)
+        say(f"wrote {target}")
 
 
-def _load_or_fail(deck: Path, theme: str | None, report: Report):
+def _load_or_fail(deck: Path, theme: str | None, report: Report) -> Any:
     from .load import load_deck
 
     try:
         return load_deck(deck, theme=theme, report=report)
     except DeckError as error:
-        raise _fail(error.report)
+        raise _fail(error.report) from None
 
 
 @app.command(name="print")
 def print_cards(
-    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
-    output: Path = typer.Option(..., "--output", "-o", help="cards.pdf (needs LibreOffice) or cards.pptx."),
-    card_size: str | None = typer.Option(
-        None,
-        "--card-size",
-        help="A6, A5, poker, bridge or slide [default: the deck's print: section, else A6].",
-    ),
-    paper: str | None = typer.Option(None, "--paper", help="A4 or Letter [default: the deck's, else A4]."),
-    crop_marks: bool | None = typer.Option(
-        None, "--crop-marks/--no-crop-marks", help="Cut marks on the page."
-    ),
-    backs: bool | None = typer.Option(
-        None, "--backs/--no-backs", help="A back per card, mirrored for duplex printing."
-    ),
-    bleed: float | None = typer.Option(None, "--bleed", help="Bleed in millimetres (0 to 10)."),
-    theme: str | None = typer.Option(
-        None, "--theme", help="A built-in theme name or a theme file (try: print)."
-    ),
-    only: list[str] | None = typer.Option(
-        None, "--only", help="Print only these personas' cards (repeatable ids)."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+    deck: DeckArgument,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="cards.pdf (needs LibreOffice) or cards.pptx.", show_default=False
+        ),
+    ],
+    card_size: Annotated[
+        str | None,
+        typer.Option(
+            "--card-size",
+            help="A6, A5, poker, bridge or slide [default: the deck's print: section, else A6].",
+        ),
+    ] = None,
+    paper: Annotated[
+        str | None, typer.Option("--paper", help="A4 or Letter [default: the deck's, else A4].")
+    ] = None,
+    crop_marks: Annotated[
+        bool | None, typer.Option("--crop-marks/--no-crop-marks", help="Cut marks.")
+    ] = None,
+    backs: Annotated[
+        bool | None, typer.Option("--backs/--no-backs", help="A back per card, mirrored for duplex printing.")
+    ] = None,
+    bleed: Annotated[float | None, typer.Option("--bleed", help="Bleed in millimetres (0 to 10).")] = None,
+    theme: ThemeOption = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Print only these personas' cards (repeatable ids).")
+    ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Lay out persona cards N-up at their physical size for printing and cutting."""
-
-    report = Report()
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".pptx"):
-        report.error(str(output), _start(), "the output must be a .pdf or a .pptx file")
-        raise _fail(report)
+        raise _option_error(str(output), "the output must be a .pdf or a .pptx file")
+    report = Report()
     loaded = _load_or_fail(deck, theme, report)
-    options = _print_options(loaded.print_options, card_size, paper, crop_marks, backs, bleed)
-    personas = loaded.personas
-    if only:
-        wanted = [part.strip().casefold() for value in only for part in value.split(",") if part.strip()]
-        personas = [p for p in personas if p.id.casefold() in wanted]
-        missing = [w for w in wanted if w not in {p.id.casefold() for p in personas}]
-        if missing:
-            choice = Report()
-            from .diagnostics import did_you_mean
-
-            for name in missing:
-                choice.error(
-                    "--only",
-                    _start(),
-                    f"unknown persona `{name}`{did_you_mean(name, [p.id for p in loaded.personas])}",
-                )
-            raise _fail(choice)
+    given = {"card_size": card_size, "paper": paper, "crop_marks": crop_marks, "backs": backs, "bleed": bleed}
+    options = _print_options(loaded.print_options, given)
+    personas = _chosen_personas(loaded, only)
     from .api import build_print
 
     target = output if suffix == ".pptx" else output.with_name(f".{output.stem}.cards.pptx")
@@ -192,60 +268,70 @@ def print_cards(
         if suffix == ".pdf" and target.exists():
             target.unlink()
     if not quiet:
-        _print(report.sorted())
-        typer.echo(f"wrote {output} ({pages} pages, {options.card_size} cards on {options.paper})", err=True)
+        print_diagnostics(report.sorted())
+        say(f"wrote {output} ({pages} pages, {options.card_size} cards on {options.paper})")
 
 
-def _print_options(base, card_size, paper, crop_marks, backs, bleed):
+def _chosen_personas(deck: Any, only: list[str] | None) -> list[Any]:
+    if not only:
+        return list(deck.personas)
+    from .diagnostics import did_you_mean
+
+    wanted = [part.strip().casefold() for value in only for part in value.split(",") if part.strip()]
+    known = {p.id.casefold() for p in deck.personas}
+    missing = [name for name in wanted if name not in known]
+    if missing:
+        report = Report()
+        ids = [p.id for p in deck.personas]
+        for name in missing:
+            report.error(
+                "--only", Position(1, 1), f"unknown persona `{name}`{did_you_mean(name, ids)}", "CF409"
+            )
+        raise _fail(report)
+    return [p for p in deck.personas if p.id.casefold() in wanted]
+
+
+def _print_options(base: Any, given: dict[str, Any]) -> Any:
     from dataclasses import replace
+
+    from pydantic import ValidationError
 
     from .spec.deck import PrintSpec
 
-    given = {
-        k: v
-        for k, v in {
-            "card_size": card_size,
-            "paper": paper,
-            "crop_marks": crop_marks,
-            "backs": backs,
-            "bleed": bleed,
-        }.items()
-        if v is not None
-    }
+    given = {key: value for key, value in given.items() if value is not None}
     if not given:
         return base
     merged = {
-        **{f: getattr(base, f) for f in ("card_size", "paper", "crop_marks", "backs", "bleed")},
+        **{key: getattr(base, key) for key in ("card_size", "paper", "crop_marks", "backs", "bleed")},
         **given,
     }
     try:
         spec = PrintSpec.model_validate(merged)
-    except Exception as error:  # pydantic's message names the option and the allowed values
-        report = Report()
-        first = error.errors()[0] if hasattr(error, "errors") else {"loc": ("option",), "msg": str(error)}
-        report.error("--" + str(first["loc"][0]).replace("_", "-"), _start(), first["msg"])
-        raise _fail(report)
+    except ValidationError as error:  # pydantic's message names the option and the allowed values
+        first = error.errors()[0]
+        raise _option_error("--" + str(first["loc"][0]).replace("_", "-"), first["msg"]) from None
     return replace(base, **spec.model_dump())
 
 
 @app.command()
 def render(
-    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
-    png: Path = typer.Option(..., "--png", help="Folder to write one PNG per slide into."),
-    dpi: int = typer.Option(110, "--dpi", min=30, max=600, help="Resolution of the pictures."),
-    theme: str | None = typer.Option(None, "--theme", help="A built-in theme name or a theme file."),
-    only: list[str] | None = typer.Option(None, "--only", help="Render only this section (repeatable)."),
+    deck: DeckArgument,
+    png: Annotated[
+        Path, typer.Option("--png", help="Folder to write one PNG per slide into.", show_default=False)
+    ],
+    dpi: Annotated[int, typer.Option("--dpi", min=30, max=600, help="Resolution of the pictures.")] = 110,
+    theme: ThemeOption = None,
+    only: OnlyOption = None,
 ) -> None:
     """Render DECK's slides to PNG pictures (through LibreOffice and pdftoppm)."""
     import tempfile
 
+    from .api import build as build_deck
     from .export.libreoffice import ExportError, pdf_to_pngs, pptx_to_pdf
 
     report = Report()
     loaded = _load_or_fail(deck, theme, report)
     sections = _sections_or_fail(only, loaded)
-    from .api import build as build_deck
-
     with tempfile.TemporaryDirectory(prefix="cardforge-render-") as work:
         pptx = Path(work) / f"{deck.stem}.pptx"
         build_deck(loaded, pptx, sections=sections, report=report)
@@ -254,51 +340,82 @@ def render(
                 pptx_to_pdf(pptx, Path(work) / f"{deck.stem}.pdf"), png, dpi, prefix=deck.stem
             )
         except ExportError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(error.exit_code)
-    _print(report.sorted())
-    typer.echo(f"wrote {len(pages)} pictures to {png}", err=True)
+            say(f"error: {error}")
+            raise typer.Exit(error.exit_code) from None
+    print_diagnostics(report.sorted())
+    say(f"wrote {len(pages)} pictures to {png}")
 
 
 @app.command()
 def markdown(
-    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
-    output: Path = typer.Option(..., "--output", "-o", help="Folder for README.md and one file per persona."),
+    deck: DeckArgument,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Folder for README.md and one file per persona.", show_default=False
+        ),
+    ],
 ) -> None:
     """Write the personas as Markdown: one file per card and an index table."""
     from .export.markdown import write_markdown
 
     loaded = _load_or_fail(deck, None, Report())
     written = write_markdown(loaded, output)
-    typer.echo(f"wrote {len(written)} files to {output}", err=True)
+    say(f"wrote {len(written)} files to {output}")
 
 
 @app.command()
 def validate(
-    deck: Path = typer.Argument(..., help="The deck file (YAML).", show_default=False),
-    theme: str | None = typer.Option(None, "--theme", help="Check against this theme instead of the deck's."),
-    strict: bool = typer.Option(False, "--strict", help="Treat warnings (lint findings included) as errors."),
+    decks: Annotated[list[Path], typer.Argument(help="One or more deck files (YAML).", show_default=False)],
+    theme: Annotated[str | None, typer.Option("--theme", help="Check against this theme instead.")] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings (lint included) as errors.")
+    ] = False,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="text: one line per problem; json: every diagnostic with file, line, column, severity, "
+            "code, message and suggestion, on standard output.",
+        ),
+    ] = "text",
 ) -> None:
-    """Check DECK without building: every error, and lint warnings with their lines."""
-    from .model.lint import lint, report_findings
+    """Check decks without building: every error, and lint warnings, with their lines."""
+    if output_format not in ("text", "json"):
+        raise _option_error("--format", f"unknown format `{output_format}`; use text or json")
+    from .checking import check_deck
 
-    report = Report()
-    loaded = _load_or_fail(deck, theme, report)
-    report_findings(loaded, lint(loaded), report)
-    _print(report.sorted())
-    count = len(report.warnings)
-    summary = f"{deck}: {len(loaded.personas)} personas, {count} warning{'s' if count != 1 else ''}"
-    if strict and count:
-        typer.echo(f"{summary}; failing because of --strict", err=True)
+    results = [check_deck(deck, theme) for deck in decks]
+    failed = any(result.failed(strict) for result in results)
+    if output_format == "json":
+        _print_json(results, failed)
+    else:
+        for result in results:
+            print_diagnostics(result.diagnostics)
+            say(result.summary(strict))
+    if failed:
         raise typer.Exit(EXIT_INPUT)
-    typer.echo(f"{summary}; ok", err=True)
+
+
+def _print_json(results: list[Any], failed: bool) -> None:
+    import json
+
+    diagnostics = [d.as_dict() for result in results for d in result.diagnostics]
+    document = {
+        "ok": not failed,
+        "errors": sum(1 for d in diagnostics if d["severity"] == "error"),
+        "warnings": sum(1 for d in diagnostics if d["severity"] == "warning"),
+        "files": [result.as_dict() for result in results],
+        "diagnostics": diagnostics,
+    }
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 @app.command()
 def schema(
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of standard output."
-    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the deck format, for editors that check YAML."""
     from .spec.jsonschema import deck_schema_json
@@ -310,58 +427,61 @@ def schema(
         from .writer.save import atomic_write
 
         atomic_write(output, text.encode("utf-8"))
-        typer.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
 
 
 @app.command()
 def init(
-    file: Path = typer.Argument(..., help="Where to write the starter deck.", show_default=False),
-    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+    file: Annotated[Path, typer.Argument(help="Where to write the starter deck.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    schema_url: Annotated[
+        str | None,
+        typer.Option(
+            "--schema-url",
+            help="Point the editor at this schema instead of writing cardforge.schema.json beside the deck.",
+        ),
+    ] = None,
 ) -> None:
-    """Write a commented starter deck to FILE."""
-    from .starter import STARTER_DECK
+    """Write a commented starter deck to FILE, with the JSON Schema editors use to check it."""
+    from .spec.jsonschema import SCHEMA_FILE, deck_schema_json
+    from .starter import starter_deck
     from .writer.save import atomic_write
 
     if file.exists() and not force:
-        report = Report()
-        report.error(str(file), _start(), "the file exists; choose another name or pass --force")
-        raise _fail(report)
-    atomic_write(file, STARTER_DECK.encode("utf-8"))
-    typer.echo(f"wrote {file}; build it with: cardforge build {file}", err=True)
+        raise _option_error(str(file), "the file exists; choose another name or pass --force")
+    atomic_write(file, starter_deck(schema_url or SCHEMA_FILE).encode("utf-8"))
+    if schema_url is None:
+        schema_file = file.parent / SCHEMA_FILE
+        atomic_write(schema_file, deck_schema_json().encode("utf-8"))
+        say(f"wrote {file} and {schema_file}; build it with: cardforge build {file}")
+    else:
+        say(f"wrote {file}; build it with: cardforge build {file}")
 
 
 @app.command()
 def themes() -> None:
     """List the built-in themes, with a swatch of each palette."""
-    from .diagnostics import Position
+    from .console import stdout, swatch
     from .theme.load import builtin_theme_names, builtin_theme_path, load_theme
 
-    colour = sys.stdout.isatty()
+    console = stdout()
     for name in builtin_theme_names():
         path = builtin_theme_path(name)
-        theme = load_theme(name, path.parent, str(path), Position(1, 1), Report())
+        theme = load_theme(name, path.parent, str(path), Position(1, 1), Report()) if path else None
         if theme is None:
-            typer.echo(f"{name:<12} (cannot be read; `cardforge validate` with --theme {name} says why)")
+            console.print(
+                f"{name:<12} (cannot be read; `cardforge validate --theme {name}` says why)", markup=False
+            )
             continue
-        typer.echo(f"{name:<12} {theme.description}")
-        typer.echo(" " * 13 + _swatch(theme.palette, colour))
-
-
-def _swatch(palette: dict[str, str], colour: bool) -> str:
-    if not colour:
-        return ", ".join(f"{name} #{value}" for name, value in palette.items())
-    blocks = []
-    for value in palette.values():
-        r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
-        blocks.append(f"\x1b[48;2;{r};{g};{b}m   \x1b[0m")
-    return "".join(blocks)
+        console.print(f"{name:<12} {theme.description}", markup=False)
+        console.print(" " * 13, swatch(theme.palette, console), sep="", markup=False)
 
 
 @app.command()
 def template(
-    file: Path = typer.Argument(
-        ..., help="A .pptx whose layouts and placeholders to list.", show_default=False
-    ),
+    file: Annotated[
+        Path, typer.Argument(help="A .pptx whose layouts and placeholders to list.", show_default=False)
+    ],
 ) -> None:
     """List a template's layouts and placeholders, and the layout cardforge would build on."""
     from .theme.template import inspect_template
@@ -370,8 +490,8 @@ def template(
         info = inspect_template(file)
     except (ValueError, OSError) as error:
         report = Report()
-        report.error(str(file), _start(), str(error))
-        raise _fail(report)
+        report.error(str(file), Position(1, 1), str(error), "CF408")
+        raise _fail(report) from None
     inch = 914400
     typer.echo(
         f"{file}: slide size {info.width / inch:.2f} x {info.height / inch:.2f} in, {len(info.layouts)} layouts"
@@ -389,12 +509,6 @@ def template(
         if chosen
         else "cardforge cannot use it: no layout with just a title placeholder"
     )
-
-
-def _start():
-    from .diagnostics import Position
-
-    return Position(1, 1)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -416,19 +530,18 @@ def _run(argv: list[str] | None) -> None:
     try:
         app(args=argv, prog_name="cardforge")
     except KeyboardInterrupt:
-        typer.echo("interrupted; nothing was written.", err=True)
-        sys.exit(130)
+        say("interrupted; nothing was written.")
+        sys.exit(EXIT_INTERRUPTED)
     except OSError as error:  # a disk or permission problem while writing
-        typer.echo(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        say(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
         sys.exit(EXIT_INPUT)
     except Exception as error:  # a bug in cardforge, not in the user's input
         import os
 
         if os.environ.get("CARDFORGE_DEBUG"):
             raise
-        typer.echo(
+        say(
             f"cardforge: internal error: {type(error).__name__}: {error}\n"
-            "Nothing was written. Please report this with the deck; CARDFORGE_DEBUG=1 shows the details.",
-            err=True,
+            "Nothing was written. Please report this with the deck; CARDFORGE_DEBUG=1 shows the details."
         )
         sys.exit(EXIT_INTERNAL)

@@ -3,6 +3,11 @@
 Every stage of the pipeline (reading YAML, validating, resolving references, fitting text)
 adds to one :class:`Report`, so that a user sees every problem at once instead of fixing
 them one run at a time.
+
+A message states the problem and, after ``"; "``, what to do about it ("unknown key
+`skilz`; did you mean `skills`?"). The two parts are kept apart in :class:`Diagnostic` so
+that editors and CI can show the suggestion on its own (``cardforge validate --format json``).
+Every diagnostic has a stable code; :data:`CODES` says what each means.
 """
 
 from __future__ import annotations
@@ -22,6 +27,34 @@ class Position(NamedTuple):
     column: int = 1
 
 
+CODES: dict[str, str] = {
+    # Errors: the deck cannot be built as written.
+    "CF401": "The file cannot be read: missing, a folder, too large, not UTF-8 text, binary or empty.",
+    "CF402": "Not YAML that a deck may use: a syntax error, anchors or aliases, tags, duplicate keys, "
+    "tab indentation, or an unquoted `#` colour (a comment to YAML).",
+    "CF403": "An unknown key; the message names the closest known key.",
+    "CF404": "A value of the wrong kind or form: a missing required key, a list where text is expected, "
+    "an invalid id, link, number, colour or slide size.",
+    "CF405": "A reference to something that does not exist: a persona id, colour, architecture, component, "
+    "environment, section or theme.",
+    "CF406": "Something defined twice: a persona id, team, process, architecture, component or grant.",
+    "CF407": "A path that may not be used or names no file: absolute, leaving the deck's folder, or missing.",
+    "CF408": "A theme file that cannot be used: a logo that is not a sound PNG or JPEG, a font that is not "
+    "TrueType or OpenType, a template without a title-only layout, or a loop of `extends:`.",
+    "CF409": "A command-line value that cannot be used: the output file, an `--only` section or persona, "
+    "a print option.",
+    # Warnings: the deck builds, but the author should know.
+    "CF001": "A persona's team is close to a known team but not equal to it; it becomes a team of its own.",
+    "CF002": "A persona's process is close to a known process but not equal to it; it becomes an ad-hoc "
+    "process.",
+    "CF201": "Text was shortened to fit its box; the full text is in the speaker notes.",
+    "CF301": "No metrics for a theme font: text is measured with a stand-in font and a safety margin.",
+    "CF302": "A palette colour on which neither dark nor light text reaches 4.5:1 contrast.",
+}
+"""Every code cardforge reports, with its meaning; persona lint adds CF1xx
+(:data:`cardforge.model.lint.KINDS`)."""
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     file: str
@@ -29,12 +62,32 @@ class Diagnostic:
     severity: Severity
     message: str
     code: str = ""
+    suggestion: str = ""
+    """What to do about it, where cardforge can say ("did you mean `skills`?")."""
 
     def __str__(self) -> str:
+        advice = f"; {self.suggestion}" if self.suggestion else ""
         code = f" [{self.code}]" if self.code else ""
-        return (
-            f"{self.file}:{self.position.line}:{self.position.column}: {self.severity}: {self.message}{code}"
-        )
+        where = f"{self.file}:{self.position.line}:{self.position.column}"
+        return f"{where}: {self.severity}: {self.message}{advice}{code}"
+
+    def as_dict(self) -> dict[str, object]:
+        """The diagnostic as JSON-ready data, for editors and CI."""
+        return {
+            "file": self.file,
+            "line": self.position.line,
+            "column": self.position.column,
+            "severity": self.severity,
+            "code": self.code or None,
+            "message": self.message,
+            "suggestion": self.suggestion or None,
+        }
+
+
+def _split(message: str) -> tuple[str, str]:
+    """``"problem; advice"`` -> ``("problem", "advice")``."""
+    problem, _, advice = message.partition("; ")
+    return problem, advice
 
 
 @dataclass
@@ -43,11 +96,15 @@ class Report:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, file: str, position: Position, message: str, code: str = "") -> None:
-        self.diagnostics.append(Diagnostic(file, position, "error", message, code))
+    def error(self, file: str, position: Position, message: str, code: str) -> None:
+        """Add an error; *message* is ``"problem"`` or ``"problem; what to do"``."""
+        problem, advice = _split(message)
+        self.diagnostics.append(Diagnostic(file, position, "error", problem, code, advice))
 
-    def warning(self, file: str, position: Position, message: str, code: str = "") -> None:
-        self.diagnostics.append(Diagnostic(file, position, "warning", message, code))
+    def warning(self, file: str, position: Position, message: str, code: str) -> None:
+        """Add a warning; *message* is ``"problem"`` or ``"problem; what to do"``."""
+        problem, advice = _split(message)
+        self.diagnostics.append(Diagnostic(file, position, "warning", problem, code, advice))
 
     def extend(self, other: Report) -> None:
         self.diagnostics.extend(other.diagnostics)

@@ -16,15 +16,17 @@ def read_source(path: Path, report: Report) -> bytes | None:
     """The bytes of *path*, or ``None`` with a reported reason."""
     file = str(path)
     if not path.exists():
-        report.error(file, Position(1, 1), "no such file")
+        report.error(file, Position(1, 1), "no such file", "CF401")
         return None
     if path.is_dir():
-        report.error(file, Position(1, 1), "this is a folder; name a deck file such as decks/mlops.yaml")
+        report.error(
+            file, Position(1, 1), "this is a folder; name a deck file such as decks/mlops.yaml", "CF401"
+        )
         return None
     try:
         return path.read_bytes()
     except OSError as exc:
-        report.error(file, Position(1, 1), f"cannot read the file: {exc.strerror or exc}")
+        report.error(file, Position(1, 1), f"cannot read the file: {exc.strerror or exc}", "CF401")
         return None
 
 

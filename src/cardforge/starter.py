@@ -1,9 +1,15 @@
 """The commented starter deck that ``cardforge init`` writes."""
 
+
+def starter_deck(schema: str) -> str:
+    """The starter deck, with a first line that points YAML editors at *schema* (a path or URL)."""
+    return f"# yaml-language-server: $schema={schema}\n" + STARTER_DECK
+
+
 STARTER_DECK = """\
 # A cardforge deck (format version 1). Build it with:  cardforge build THIS_FILE
-# Every key is described in the deck format; `cardforge schema` prints a JSON Schema
-# that editors use to complete and check this file.
+# Every key is described in the deck format (docs/deck-format.md); the first line points
+# editors with a YAML language server at the JSON Schema (`cardforge schema` prints it).
 cardforge: 1
 title: Personas for our AI workload
 subtitle: Who does what, who needs access to which service

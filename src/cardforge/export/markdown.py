@@ -65,7 +65,7 @@ def persona_markdown(deck: Deck, persona: Persona) -> str:
     lists = {
         "services": [_link(s.name, s.url) for s in persona.services],
         "skills": [escape(s) for s in persona.skills],
-        "learn": [_link(l.title, l.url) for l in persona.learn],
+        "learn": [_link(link.title, link.url) for link in persona.learn],
         "people": [escape(p) for p in persona.people or []],
     }
     for title, key in _SECTIONS:

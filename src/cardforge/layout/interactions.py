@@ -292,7 +292,10 @@ def _find_target(name: str, targets: dict[str, _Node], persona_nodes: dict, deck
 
 
 def _legend(deck: Deck, fonts: Fonts, slide: Slide, area: Box) -> None:
-    text = "Arrows run from a persona to its primary interaction, in the persona's colour. Grey boxes are teams; personas stand under their team's name."
+    text = (
+        "Arrows run from a persona to its primary interaction, in the persona's colour. "
+        "Grey boxes are teams; personas stand under their team's name."
+    )
     box = Box(area.x, area.bottom - pt(LEGEND_PT) + pt(4), area.w, pt(LEGEND_PT) - pt(4))
     text = ellipsize(text, box.w / EMU_PER_PT, 10, fonts.body)
     slide.add(text_box("Legend", box, [Paragraph((Run(text),), 10, colour=deck.theme.muted)], anchor="b"))

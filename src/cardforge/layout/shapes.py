@@ -7,7 +7,7 @@ else. Nothing here knows about python-pptx.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 EMU_PER_PT = 12700
 EMU_PER_INCH = 914400
@@ -173,7 +173,7 @@ class Group:
     elements: tuple[Element, ...]
 
 
-Element = Union[Shape, Connector, Picture, Table, Group]
+Element = Shape | Connector | Picture | Table | Group
 
 
 def flatten(elements) -> list:

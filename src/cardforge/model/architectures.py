@@ -56,6 +56,7 @@ def to_architecture(
                     document.file,
                     locate(where),
                     f"component id `{component.id}` is already used at line {first.line}",
+                    "CF406",
                 )
                 continue
             seen[key] = where
@@ -74,6 +75,7 @@ def to_architecture(
                     document.file,
                     locate((*path, "flows", index, end_key)),
                     f"flow {end_key} `{value}`: no component has this id{did_you_mean(value, canonical.values())}",
+                    "CF405",
                 )
             ends.append(canonical.get(value.casefold(), value))
         flows.append(Flow(ends[0], ends[1], flow.label))

@@ -19,13 +19,16 @@ class Context:
     def position(self, path: PathKey) -> Position:
         return self.document.position(self.paths.original(path))
 
-    def error(self, path: PathKey, message: str) -> None:
-        self.report.error(self.document.file, self.position(path), message)
+    def error(self, path: PathKey, message: str, code: str) -> None:
+        self.report.error(self.document.file, self.position(path), message, code)
 
-    def key_error(self, path: PathKey, message: str) -> None:
-        self.report.error(self.document.file, self.document.key_position(self.paths.original(path)), message)
+    def key_error(self, path: PathKey, message: str, code: str) -> None:
+        """An error at the key of *path* rather than at its value."""
+        self.report.error(
+            self.document.file, self.document.key_position(self.paths.original(path)), message, code
+        )
 
-    def warning(self, path: PathKey, message: str, code: str = "") -> None:
+    def warning(self, path: PathKey, message: str, code: str) -> None:
         self.report.warning(self.document.file, self.position(path), message, code)
 
     def unknown(self, name: str) -> bool:

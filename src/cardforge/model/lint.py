@@ -142,7 +142,8 @@ def _privilege(deck: Deck) -> list[Finding]:
                 findings.append(
                     Finding(
                         "CF104",
-                        f"{grant.persona} is {role} on {grant.service} in {env}; production access should be read-only or just in time",
+                        f"{grant.persona} is {role} on {grant.service} in {env}; "
+                        "production access should be read-only or just in time",
                         path,
                         (grant.persona,),
                         f"{grant.persona}: {role} on {grant.service} ({env})",

@@ -115,7 +115,9 @@ def _check_unique_ids(spec: DeckSpec, ctx: Context) -> None:
         if key in seen:
             first = ctx.position(("personas", seen[key], "id"))
             ctx.error(
-                ("personas", index, "id"), f"persona id `{persona.id}` is already used at line {first.line}"
+                ("personas", index, "id"),
+                f"persona id `{persona.id}` is already used at line {first.line}",
+                "CF406",
             )
         else:
             seen[key] = index
@@ -127,12 +129,14 @@ def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: Context) -> list[Colour]
         name = persona.colour_name
         key = "colour" if persona.colour is not None else "color"
         if spec.personas[index].colour is not None and persona.color is not None:
-            ctx.key_error(("personas", index, "color"), "give either `colour` or `color`, not both")
+            ctx.key_error(("personas", index, "color"), "give either `colour` or `color`, not both", "CF404")
         if name is None:
             chosen.append(None)
         elif name.startswith("#") and not _HEX.match(name):
             ctx.error(
-                ("personas", index, key), f"`{name}` is not a hex colour; write #RRGGBB with six hex digits"
+                ("personas", index, key),
+                f"`{name}` is not a hex colour; write #RRGGBB with six hex digits",
+                "CF404",
             )
             chosen.append(Colour(name, "808080"))
         elif _HEX.match(name):
@@ -141,7 +145,9 @@ def _resolve_colours(spec: DeckSpec, theme: Theme, ctx: Context) -> list[Colour]
             found = theme.palette_colour(name)
             if found is None:
                 hint = did_you_mean(name, theme.palette) or f"; the palette has {', '.join(theme.palette)}"
-                ctx.error(("personas", index, key), f"unknown colour `{name}`{hint} (or give #RRGGBB)")
+                ctx.error(
+                    ("personas", index, key), f"unknown colour `{name}`{hint} (or give #RRGGBB)", "CF405"
+                )
                 chosen.append(Colour(name, "808080"))
             else:
                 chosen.append(Colour(*found))
@@ -166,7 +172,7 @@ def _resolve_teams(spec: DeckSpec, ctx: Context) -> tuple[dict[str, Team], list[
     for index, team in enumerate(spec.teams):
         key = team.name.casefold()
         if key in teams:
-            ctx.error(("teams", index, "name"), f"team `{team.name}` is listed twice")
+            ctx.error(("teams", index, "name"), f"team `{team.name}` is listed twice", "CF406")
             continue
         teams[key] = Team(team.name, team.description)
     declared = [team.name for team in teams.values()]
@@ -200,7 +206,7 @@ def _resolve_processes(spec: DeckSpec, ctx: Context) -> tuple[list[Process], lis
         for index, process in enumerate(spec.processes):
             key = process.name.casefold()
             if key in processes:
-                ctx.error(("processes", index, "name"), f"process `{process.name}` is listed twice")
+                ctx.error(("processes", index, "name"), f"process `{process.name}` is listed twice", "CF406")
                 continue
             processes[key] = Process(process.name, process.description, tuple(process.stages))
     loose = {_loose(p.name): key for key, p in processes.items()}
@@ -240,7 +246,7 @@ def _resolve_architectures(
     for index, arch in enumerate(spec.architectures):
         key = arch.id.casefold()
         if key in defined:
-            ctx.error(("architectures", index, "id"), f"architecture `{arch.id}` is defined twice")
+            ctx.error(("architectures", index, "id"), f"architecture `{arch.id}` is defined twice", "CF406")
             continue
         defined[key] = index
         architectures[key] = to_architecture(
@@ -260,6 +266,7 @@ def _resolve_architectures(
                 ctx.error(
                     ("personas", index, "architectures", item),
                     f"unknown architecture `{arch_id}`{architecture_hint(arch_id, canonical.values())}",
+                    "CF405",
                 )
                 continue
             if canonical[key] not in ids:
@@ -292,6 +299,7 @@ def _resolve_interactions(
                 ctx.error(
                     ("personas", index, "interacts_with", item),
                     f"`{ref}` is neither a team nor a persona id{did_you_mean(ref, choices)}",
+                    "CF405",
                 )
         personas[index].interacts_with = tuple(dict.fromkeys(names))
 
@@ -313,6 +321,7 @@ def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: Context) -> Rbac
             ctx.error(
                 (*path, "persona"),
                 f"unknown persona `{grant.persona}`{did_you_mean(grant.persona, [p.id for p in personas])}",
+                "CF405",
             )
             continue
         roles: dict[str, str] = {}
@@ -320,14 +329,18 @@ def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: Context) -> Rbac
             canonical = by_env.get(env.casefold())
             if canonical is None:
                 ctx.key_error(
-                    (*path, "roles", env), f"unknown environment `{env}`{did_you_mean(env, environments)}"
+                    (*path, "roles", env),
+                    f"unknown environment `{env}`{did_you_mean(env, environments)}",
+                    "CF405",
                 )
                 continue
             roles[canonical] = role
         key = (persona.id, grant.service.casefold())
         if key in seen:
             first = ctx.position(("rbac", "grants", seen[key]))
-            ctx.error(path, f"{persona.id} already has a grant on `{grant.service}` at line {first.line}")
+            ctx.error(
+                path, f"{persona.id} already has a grant on `{grant.service}` at line {first.line}", "CF406"
+            )
             continue
         seen[key] = index
         grants.append(Grant(persona.id, grant.service, roles, path))

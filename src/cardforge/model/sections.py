@@ -34,15 +34,15 @@ def _section(
     elif isinstance(entry, dict) and len(entry) == 1:
         kind, options = next(iter(entry.items()))
     else:
-        ctx.error(path, "a slide entry is a section name, or one `section: options` pair")
+        ctx.error(path, "a slide entry is a section name, or one `section: options` pair", "CF404")
         return None
     name = _SECTION_ALIASES.get(kind.strip().lower(), kind.strip().lower())
     if name not in SECTIONS:
         message = f"unknown section `{kind}`{did_you_mean(kind, SECTIONS)}"
         if isinstance(entry, dict):
-            ctx.key_error((*path, kind), message)
+            ctx.key_error((*path, kind), message, "CF405")
         else:
-            ctx.error(path, message)
+            ctx.error(path, message, "CF405")
         return None
     option_path = (*path, kind)
     if name == "architecture":
@@ -50,7 +50,7 @@ def _section(
     if name == "cards":
         return _cards_section(options, option_path, personas, ctx)
     if options not in (None, {}):
-        ctx.error(option_path, f"section `{name}` takes no options")
+        ctx.error(option_path, f"section `{name}` takes no options", "CF404")
         return None
     return Section(name, {}, path)
 
@@ -65,7 +65,9 @@ def _architecture_section(
     if isinstance(options, dict):
         unknown = [key for key in options if key not in ("id", "per_persona")]
         for key in unknown:
-            ctx.key_error((*path, key), f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}")
+            ctx.key_error(
+                (*path, key), f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}", "CF403"
+            )
         arch_id = options.get("id")
         flag = options.get("per_persona", "false")
         if not isinstance(flag, str) or flag.strip().lower() not in (
@@ -76,18 +78,22 @@ def _architecture_section(
             "on",
             "off",
         ):
-            ctx.error((*path, "per_persona"), "`per_persona`: expected true or false")
+            ctx.error((*path, "per_persona"), "`per_persona`: expected true or false", "CF404")
             return None
         per_persona = flag.strip().lower() in ("true", "yes", "on")
         if unknown:
             return None
     if not isinstance(arch_id, str):
-        ctx.error(path, "name the architecture: `{architecture: lambda}`")
+        ctx.error(path, "name the architecture: `{architecture: lambda}`", "CF404")
         return None
     by_key = {key.casefold(): key for key in architectures}
     if arch_id.casefold() not in by_key:
         where = (*path, "id") if isinstance(options, dict) else path
-        ctx.error(where, f"unknown architecture `{arch_id}`{architecture_hint(arch_id, list(architectures))}")
+        ctx.error(
+            where,
+            f"unknown architecture `{arch_id}`{architecture_hint(arch_id, list(architectures))}",
+            "CF405",
+        )
         return None
     return Section("architecture", {"id": by_key[arch_id.casefold()], "per_persona": per_persona}, path)
 
@@ -102,13 +108,13 @@ def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: Co
             if extra
             else "expected `{personas: [ID, ...]}`"
         )
-        ctx.error(path, message)
+        ctx.error(path, message, "CF403")
         return None
     ids = options.get("personas")
     if isinstance(ids, str):
         ids = [ids]
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        ctx.error((*path, "personas"), "expected a list of persona ids")
+        ctx.error((*path, "personas"), "expected a list of persona ids", "CF404")
         return None
     by_id = {p.id.casefold(): p.id for p in personas}
     chosen = []
@@ -120,6 +126,7 @@ def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: Co
             ctx.error(
                 (*path, "personas", item),
                 f"unknown persona `{persona_id}`{did_you_mean(persona_id, list(by_id.values()))}",
+                "CF405",
             )
         else:
             chosen.append(found)

@@ -8,7 +8,7 @@ pydantic, only where a field is a number or a boolean.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -57,9 +57,9 @@ class LinkSpec(Strict):
 
 
 ServiceItem = Annotated[
-    ServiceSpec, BeforeValidator(_service_from_text, json_schema_input_type=Union[str, ServiceSpec])
+    ServiceSpec, BeforeValidator(_service_from_text, json_schema_input_type=str | ServiceSpec)
 ]
-LinkItem = Annotated[LinkSpec, BeforeValidator(_link_from_text, json_schema_input_type=Union[str, LinkSpec])]
+LinkItem = Annotated[LinkSpec, BeforeValidator(_link_from_text, json_schema_input_type=str | LinkSpec)]
 Category = Annotated[Literal["pretrained", "discriminative", "generative"], BeforeValidator(lower)]
 
 

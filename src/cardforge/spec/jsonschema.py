@@ -7,6 +7,8 @@ import json
 from .deck import DeckSpec
 
 SCHEMA_ID = "urn:cardforge:deck:1"
+SCHEMA_FILE = "cardforge.schema.json"
+"""The schema's file name beside a deck, as `cardforge init` writes it."""
 
 
 def deck_schema() -> dict:

@@ -55,7 +55,7 @@ class ThemeSpec(Strict):
     fonts: FontsSpec | None = None
     colours: ColoursSpec | None = None
     colors: ColoursSpec | None = Field(None, description="Same as `colours`.")
-    palette: dict[Name, Hex] = {}
+    palette: dict[Name, Hex] = Field(default_factory=dict)
     logo: RelativePath | None = None
     template: RelativePath | None = None
 

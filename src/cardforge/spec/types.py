@@ -78,7 +78,7 @@ def one_or_many_of(item: Any, entries: bool = False) -> Any:
     wrap = one_or_many_entries if entries else one_or_many
     return Annotated[
         list[item],
-        BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]]),
+        BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]]),  # noqa: UP007 (item may be Annotated)
         Field(max_length=MAX_ITEMS),
     ]
 

@@ -39,6 +39,7 @@ def validate_and_salvage(document: Document, model: type[M], report: Report, sal
             document.file,
             document.position(()),
             f"expected a mapping of keys (such as `title:`), found {describe(document.data)}",
+            "CF404",
         )
         return None, PathMap()
     try:
@@ -50,7 +51,9 @@ def validate_and_salvage(document: Document, model: type[M], report: Report, sal
         if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
             continue  # `titel:` already says "did you mean `title`?"
         position, message = _explain(error, document, model)
-        report.error(document.file, position, message)
+        report.error(
+            document.file, position, message, "CF403" if error["type"] == "extra_forbidden" else "CF404"
+        )
     if not salvage:
         return None, PathMap()
     return salvage_data(document.data, errors, model)

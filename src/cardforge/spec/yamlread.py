@@ -187,6 +187,7 @@ class _Builder:
                 Position(line_index + 1, column),
                 f"`{match.group(1)}` here is a YAML comment, so the value is empty; "
                 f'quote the colour: "{match.group(1)}"',
+                "CF402",
             )
 
     def _too_deep(self, event) -> None:
@@ -208,7 +209,7 @@ class _Builder:
             event = self._parser.get_event()
 
     def _error(self, event, message: str) -> None:
-        self._report.error(self._doc.file, _pos(event.start_mark), message)
+        self._report.error(self._doc.file, _pos(event.start_mark), message, "CF402")
 
 
 def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
@@ -219,7 +220,9 @@ def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        report.error(file, Position(1, 1), "the file is empty; `cardforge init FILE` writes a starter deck")
+        report.error(
+            file, Position(1, 1), "the file is empty; `cardforge init FILE` writes a starter deck", "CF401"
+        )
         return None
     if _report_tabs(text, file, report):
         return None
@@ -229,13 +232,15 @@ def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
     except yaml.MarkedYAMLError as exc:
         if not _report_hex_in_flow(text, file, report):
             position, message = _yaml_problem(exc)
-            report.error(file, position, message)
+            report.error(file, position, message, "CF402")
         return None
     except yaml.YAMLError as exc:  # the reader's own complaints carry no problem mark
-        report.error(file, Position(1, 1), f"invalid YAML: {exc}")
+        report.error(file, Position(1, 1), f"invalid YAML: {exc}", "CF402")
         return None
     if not found:
-        report.error(file, Position(1, 1), "the file is empty; `cardforge init FILE` writes a starter deck")
+        report.error(
+            file, Position(1, 1), "the file is empty; `cardforge init FILE` writes a starter deck", "CF401"
+        )
         return None
     return document
 
@@ -246,13 +251,16 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
             file,
             Position(1, 1),
             f"the file is {len(raw):,} bytes; a deck may be at most {MAX_FILE_BYTES:,} bytes",
+            "CF401",
         )
         return None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[:2].count(0) == 1:
-        report.error(file, Position(1, 1), "the file is UTF-16 encoded; save it as UTF-8")
+        report.error(file, Position(1, 1), "the file is UTF-16 encoded; save it as UTF-8", "CF401")
         return None
     if b"\x00" in raw:
-        report.error(file, Position(1, 1), "this is a binary file, not a YAML deck (it contains NUL bytes)")
+        report.error(
+            file, Position(1, 1), "this is a binary file, not a YAML deck (it contains NUL bytes)", "CF401"
+        )
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -264,6 +272,7 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
             file,
             Position(line, column),
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            "CF401",
         )
         return None
     found = _CONTROL.search(text)
@@ -276,6 +285,7 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
             file,
             Position(line, column),
             f"control character U+{ord(bad):04X} is not allowed in a deck file",
+            "CF401",
         )
         return None
     return text
@@ -287,7 +297,9 @@ def _report_tabs(text: str, file: str, report: Report) -> bool:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
             column = indent.index("\t") + 1
-            report.error(file, Position(number, column), "tab used for indentation; indent with spaces")
+            report.error(
+                file, Position(number, column), "tab used for indentation; indent with spaces", "CF402"
+            )
             found = True
     return found
 
@@ -307,6 +319,7 @@ def _report_hex_in_flow(text: str, file: str, report: Report) -> bool:
                 Position(number, match.start(1) + 1),
                 f"`{match.group(1)}` here starts a YAML comment that hides the rest of the line; "
                 f'quote the colour: "{match.group(1)}"',
+                "CF402",
             )
             found = True
     return found

@@ -10,7 +10,10 @@ import re
 
 from .measure import LINE_SPACING, Metrics
 
-_WIDE = "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+_WIDE = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+)
 _TOKENS = re.compile(rf"[{_WIDE}][^\S\n]*|[^\s{_WIDE}]+[^\S\n]*|[^\S\n]+")
 _SOFT_BREAKS = "/-_.?&=,;:"
 

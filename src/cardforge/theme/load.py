@@ -52,17 +52,17 @@ def _locate(ref: str, base_dir: Path, file: str, position: Position, report: Rep
     if looks_like_path(ref):
         path, why = resolve_user_path(ref, base_dir)
         if path is None:
-            report.error(file, position, why)
+            report.error(file, position, why, "CF407")
             return None
         if not path.is_file():
-            report.error(file, position, f"theme file `{ref}` does not exist")
+            report.error(file, position, f"theme file `{ref}` does not exist", "CF407")
             return None
         return path
     path = builtin_theme_path(ref)
     if path is None:
         names = builtin_theme_names()
         hint = did_you_mean(ref, names) or f"; built-in themes: {', '.join(names)}"
-        report.error(file, position, f"unknown theme `{ref}`{hint}")
+        report.error(file, position, f"unknown theme `{ref}`{hint}", "CF405")
     return path
 
 
@@ -91,14 +91,20 @@ def _load_parent(
         return None
     chain = (*seen, path.resolve())
     if parent.resolve() in chain or len(chain) > MAX_EXTENDS:
-        report.error(str(path), position, f"`extends: {ref}` makes a loop of themes")
+        report.error(str(path), position, f"`extends: {ref}` makes a loop of themes", "CF408")
         return None
     return _load_chain(parent, report, chain)
 
 
 def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report: Report) -> Theme:
     file = str(path)
-    theme = replace(base, name=spec.name, description=spec.description or base.description, source=path)
+    theme = replace(
+        base,
+        name=spec.name,
+        description=spec.description or base.description,
+        source=path,
+        files=(*base.files, path),
+    )
     if spec.slide_size:
         size = parse_slide_size(spec.slide_size)
         if size is None:
@@ -106,6 +112,7 @@ def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report:
                 file,
                 document.position(("slide_size",)),
                 f"`{spec.slide_size}` is not a slide size; use 16:9, 4:3, A4, Letter or WIDTHxHEIGHTmm",
+                "CF404",
             )
         else:
             theme = replace(theme, slide_size=size)
@@ -128,12 +135,13 @@ def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report:
                 document.position(("palette", name)),
                 f"palette colour `{name}` ({value}) gives text a contrast below "
                 f"{MIN_CONTRAST}:1 in both dark and light",
+                "CF302",
             )
     if spec.logo:
         logo = _asset(spec.logo, path, document, ("logo",), report)
         size = check_image(logo, file, document.position(("logo",)), report) if logo is not None else None
         if size is not None:
-            theme = replace(theme, logo=logo, logo_size=size)
+            theme = replace(theme, logo=logo, logo_size=size, files=(*theme.files, logo))
     if spec.template:
         template = _asset(spec.template, path, document, ("template",), report)
         if template is not None:
@@ -149,19 +157,20 @@ def _apply_template(
     try:
         info = inspect_template(template)
     except ValueError as error:
-        report.error(file, position, str(error))
+        report.error(file, position, str(error), "CF408")
         return theme
     layout = info.title_layout()
     if layout is None:
-        names = ", ".join(l.name for l in info.layouts) or "none"
+        names = ", ".join(layout.name for layout in info.layouts) or "none"
         report.error(
             file,
             position,
             f"`{template.name}` has no layout with just a title placeholder (its layouts: {names}); "
             'add a "Title Only" layout to the template',
+            "CF408",
         )
         return theme
-    theme = replace(theme, template=template, template_layout=layout)
+    theme = replace(theme, template=template, template_layout=layout, files=(*theme.files, template))
     if not spec.slide_size:
         theme = replace(theme, slide_size=SlideSize(info.width, info.height))
     return theme
@@ -182,6 +191,7 @@ def _apply_fonts(spec: ThemeSpec, theme: Theme, path: Path, document: Document, 
                     str(path),
                     document.position(("fonts", role, "file")),
                     f"`{font.file}` is not a TrueType or OpenType font file",
+                    "CF408",
                 )
                 file_path = None
         elif builtin_table_for(font.family) is None:
@@ -193,6 +203,8 @@ def _apply_fonts(spec: ThemeSpec, theme: Theme, path: Path, document: Document, 
                 f"margin; give `file:` with the font to measure it exactly",
                 "CF301",
             )
+        if file_path is not None:
+            theme = replace(theme, files=(*theme.files, file_path))
         theme = replace(theme, **{f"{role}_font": Font(font.family, file_path)})
     return theme
 
@@ -207,9 +219,9 @@ def _asset(text: str, theme_path: Path, document: Document, where: tuple, report
     position = document.position(where)
     path, why = resolve_user_path(text, theme_path.parent, assets_dirs())
     if path is None:
-        report.error(str(theme_path), position, why)
+        report.error(str(theme_path), position, why, "CF407")
         return None
     if not path.is_file():
-        report.error(str(theme_path), position, f"`{text}` does not exist (looked in {path.parent})")
+        report.error(str(theme_path), position, f"`{text}` does not exist (looked in {path.parent})", "CF407")
         return None
     return path

@@ -41,6 +41,8 @@ class Theme:
     template_layout: str | None = None
     """The template layout slides are built on (one with just a title placeholder)."""
     source: Path | None = None
+    files: tuple[Path, ...] = ()
+    """Every file the theme was read from: theme files along `extends:`, logo, fonts, template."""
 
     def palette_colour(self, name: str) -> tuple[str, str] | None:
         """The palette entry named *name* (case-insensitive) as ``(canonical name, hex)``."""

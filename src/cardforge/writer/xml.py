@@ -139,10 +139,12 @@ class ElementWriter:
         self.out.append(
             f"<p:cxnSp><p:nvCxnSpPr>{self._c_nv_pr(connector.name)}<p:cNvCxnSpPr>"
             f'<a:stCxn id="{self.ids[connector.start]}" idx="{connector.start_site}"/>'
-            f'<a:endCxn id="{self.ids[connector.end]}" idx="{connector.end_site}"/></p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr>'
+            f'<a:endCxn id="{self.ids[connector.end]}" idx="{connector.end_site}"/></p:cNvCxnSpPr>'
+            "<p:nvPr/></p:nvCxnSpPr>"
             f"<p:spPr>{_xfrm(connector.box, connector.flip_h, connector.flip_v)}"
             f'<a:prstGeom prst="{connector.geometry}"><a:avLst/></a:prstGeom><a:noFill/>'
-            f'<a:ln w="{connector.width}"><a:solidFill><a:srgbClr val="{connector.colour}"/></a:solidFill><a:round/>{arrow}</a:ln>'
+            f'<a:ln w="{connector.width}"><a:solidFill><a:srgbClr val="{connector.colour}"/></a:solidFill>'
+            f"<a:round/>{arrow}</a:ln>"
             "</p:spPr></p:cxnSp>"
         )
 
@@ -151,7 +153,8 @@ class ElementWriter:
             f"<p:pic><p:nvPicPr>{self._c_nv_pr(picture.name, picture.description)}"
             '<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
             f'<p:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
-            f'<p:spPr>{_xfrm(picture.box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></p:spPr>'
+            f'<p:spPr>{_xfrm(picture.box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+            "<a:ln><a:noFill/></a:ln></p:spPr>"
             "</p:pic>"
         )
 
@@ -218,16 +221,19 @@ class ElementWriter:
                 else 'marL="0" indent="0"'
             )
             bullet = '<a:buFont typeface="Arial"/><a:buChar char="•"/>' if paragraph.bullet else "<a:buNone/>"
+            pitch = round(line_height(paragraph.size) * 100)
             opening = self._openings[key] = (
-                f'<a:p><a:pPr algn="{paragraph.align}" {indent}><a:lnSpc><a:spcPts val="{round(line_height(paragraph.size) * 100)}"/></a:lnSpc>'
-                f'<a:spcBef><a:spcPts val="{before}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>{bullet}</a:pPr>'
+                f'<a:p><a:pPr algn="{paragraph.align}" {indent}><a:lnSpc><a:spcPts val="{pitch}"/></a:lnSpc>'
+                f'<a:spcBef><a:spcPts val="{before}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>'
+                f"{bullet}</a:pPr>"
             )
         out.append(opening)
         for run in paragraph.runs:
             self._run(run, paragraph)
         family = self._fonts[paragraph.font]
         out.append(
-            f'<a:endParaRPr lang="{self._language}" sz="{paragraph.size * 100}"><a:latin typeface="{family}"/></a:endParaRPr></a:p>'
+            f'<a:endParaRPr lang="{self._language}" sz="{paragraph.size * 100}">'
+            f'<a:latin typeface="{family}"/></a:endParaRPr></a:p>'
         )
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
@@ -286,7 +292,8 @@ class ElementWriter:
 
 def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False) -> str:
     flips = (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
-    return f'<a:xfrm{flips}><a:off x="{int(box.x)}" y="{int(box.y)}"/><a:ext cx="{max(0, int(box.w))}" cy="{max(0, int(box.h))}"/></a:xfrm>'
+    size = f'cx="{max(0, int(box.w))}" cy="{max(0, int(box.h))}"'
+    return f'<a:xfrm{flips}><a:off x="{int(box.x)}" y="{int(box.y)}"/><a:ext {size}/></a:xfrm>'
 
 
 def _fill(colour: str | None) -> str:
