@@ -27,20 +27,24 @@ def stdout() -> Console:
 
 
 def coloured(console: Console) -> bool:
-    """True when *console* shows colour: a terminal, and ``NO_COLOR`` not set."""
+    """True when *console* shows colour: a terminal, and ``NO_COLOR`` not set.
+
+    ``NO_COLOR`` turns off bold and dim too: whoever sets it wants plain text.
+    """
     return console.color_system is not None and not console.no_color
 
 
 def say(message: str, style: str | None = None) -> None:
     """A line for the user on standard error, styled only where colour is shown."""
     console = stderr()
-    console.print(Text(message, style=style or ""), markup=False)
+    console.print(Text(message, style=style if style and coloured(console) else ""), markup=False)
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
     console = stderr()
+    styled = coloured(console)
     for diagnostic in diagnostics:
-        console.print(diagnostic_text(diagnostic), markup=False)
+        console.print(diagnostic_text(diagnostic) if styled else Text(str(diagnostic)), markup=False)
 
 
 def diagnostic_text(diagnostic: Diagnostic) -> Text:

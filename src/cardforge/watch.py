@@ -23,6 +23,8 @@ from .diagnostics import DeckError, Report
 
 DEBOUNCE_MS = 300
 """Changes closer together than this are one save (editors write in several steps)."""
+POLL_MS = 500
+"""How often the watched files' modification times are compared, besides file events."""
 
 
 @dataclass
@@ -98,11 +100,43 @@ def _only(files: frozenset[Path]) -> Callable[[Any, str], bool]:
     return lambda _change, name: Path(name).resolve() in files
 
 
+State = dict[Path, tuple[int, int]]
+
+
+def _state(files: frozenset[Path]) -> State:
+    """Modification time and size of each file (-1 when missing), to notice any change."""
+    state = {}
+    for path in files:
+        try:
+            info = path.stat()
+            state[path] = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            state[path] = (-1, -1)
+    return state
+
+
+def _build(job: WatchJob, watched: frozenset[Path]) -> tuple[frozenset[Path], State]:
+    """Build once; the files to watch next, and their state as the build read them.
+
+    The state of files already watched is taken before the build, so that a save made
+    while it runs is not mistaken for what it read.
+    """
+    before = _state(watched | {job.deck.resolve()})
+    now = job.run(watched)
+    after = _state(now - before.keys())
+    return now, {path: before[path] if path in before else after[path] for path in now}
+
+
 def watch(job: WatchJob, *, stop_event: Any = None) -> None:
-    """Build *job*, then again on every change, until Ctrl-C (or *stop_event* is set)."""
+    """Build *job*, then again on every change, until Ctrl-C (or *stop_event* is set).
+
+    File events wake the loop at once; the files' modification times are also compared
+    twice a second, which catches a change made before the watcher was ready and works
+    where the file system sends no events (network drives).
+    """
     import watchfiles
 
-    watched = job.run()
+    watched, state = _build(job, frozenset())
     while True:
         folders = sorted({path.parent for path in watched if path.parent.is_dir()})
         say(f"watching {len(watched)} file{'s' if len(watched) != 1 else ''}; Ctrl-C stops", "dim")
@@ -111,10 +145,14 @@ def watch(job: WatchJob, *, stop_event: Any = None) -> None:
             watch_filter=_only(watched),
             recursive=False,
             debounce=DEBOUNCE_MS,
+            rust_timeout=POLL_MS,
+            yield_on_timeout=True,
             stop_event=stop_event,
         )
         for _ in changes:
-            now = job.run(watched)
+            if _state(watched) == state:
+                continue
+            now, state = _build(job, watched)
             if now != watched:
                 watched = now
                 break
