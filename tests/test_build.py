@@ -156,10 +156,12 @@ def test_parts_validate_against_ecma_schemas(mlops):
     assert schema_errors(mlops) == []
 
 
+@pytest.mark.slow
 def test_openxml_audit_finds_nothing(mlops):
     assert audit_errors(mlops) == []
 
 
+@pytest.mark.slow
 def test_independent_layout_checker_finds_no_overflow(mlops):
     assert overflow_findings(mlops) == []
 

@@ -101,6 +101,7 @@ def test_print_options_from_the_command_line_are_checked(tmp_path, capsys):
 
 
 @needs_libreoffice
+@pytest.mark.slow
 def test_print_pdf_pages_sizes_and_text_inside_cards(tmp_path):
     output = tmp_path / "cards.pdf"
     assert run(["print", str(MLOPS), "-o", str(output), "--quiet"]) == 0
@@ -123,6 +124,7 @@ def test_print_pdf_pages_sizes_and_text_inside_cards(tmp_path):
 
 
 @needs_libreoffice
+@pytest.mark.slow
 def test_build_pdf_and_render_png(tmp_path):
     output = tmp_path / "deck.pptx"
     assert (

@@ -816,12 +816,14 @@ def nothing_lost(path: Path, deck) -> None:
 
 @settings(max_examples=examples(60), **PROPERTY)
 @given(deck=random_text_deck(), seed=st.integers(0, 2**16))
+@pytest.mark.slow
 def test_random_text_everywhere_builds_or_reports(deck, seed):
     outcome_of(deck, seed)
 
 
 @settings(max_examples=examples(40), **PROPERTY)
 @given(deck=valid_deck(), seed=st.integers(0, 2**16))
+@pytest.mark.slow
 def test_any_valid_text_builds_and_nothing_is_lost(deck, seed):
     """Non-blank text of any script and length within the limits is never refused or lost."""
     outcome_of(deck, seed, inspect=nothing_lost, must_build=True)
@@ -829,6 +831,7 @@ def test_any_valid_text_builds_and_nothing_is_lost(deck, seed):
 
 @settings(max_examples=examples(15), **PROPERTY)
 @given(deck=random_text_deck(), seed=st.integers(0, 2**16))
+@pytest.mark.slow
 def test_random_text_through_the_command_line(deck, seed):
     with deck_file(to_yaml(deck, seed)) as path:
         cli_outcome(path)
@@ -922,6 +925,7 @@ def _external_links(path: Path) -> list[str]:
     places=st.lists(st.sampled_from(["learn", "learn-text", "service"]), min_size=4, max_size=4),
     seed=st.integers(0, 2**16),
 )
+@pytest.mark.slow
 def test_links_of_any_length_and_scheme(urls, places, seed):
     persona = {"id": "P001", "name": "Link Tester", "services": [], "learn": []}
     for url, place in zip(urls, places):
@@ -1151,6 +1155,7 @@ def mangled_deck(draw):
 
 @settings(max_examples=examples(120), **PROPERTY)
 @given(deck=mangled_deck(), seed=st.integers(0, 2**16))
+@pytest.mark.slow
 def test_any_value_in_any_place(deck, seed):
     outcome_of(deck, seed)
 
@@ -1245,6 +1250,7 @@ random_yaml = st.one_of(
 
 @settings(max_examples=examples(150), **PROPERTY)
 @given(body=random_yaml, header=st.booleans())
+@pytest.mark.slow
 def test_random_yaml_text(body, header):
     text = (
         "cardforge: 1\ntitle: t\nslides: [title, cards]\npersonas: [{id: P1, name: N}]\n" if header else ""
@@ -1279,6 +1285,7 @@ def test_random_bytes(data):
 
 @settings(max_examples=examples(40), **PROPERTY)
 @given(body=random_yaml)
+@pytest.mark.slow
 def test_random_yaml_through_the_command_line(body):
     with deck_file("cardforge: 1\ntitle: t\n" + body) as path:
         cli_outcome(path)
@@ -1323,6 +1330,7 @@ def deck_with_one_bad_value(draw):
 
 @settings(max_examples=examples(30), **PROPERTY)
 @given(case=deck_with_one_bad_value(), seed=st.integers(0, 2**16))
+@pytest.mark.slow
 def test_one_bad_value_gives_one_error_at_its_place(case, seed):
     """One value too long: exactly one error, on the line where that value is written."""
     deck, field = case
@@ -1375,6 +1383,7 @@ only_choice = st.one_of(
 
 @settings(max_examples=examples(40), **PROPERTY)
 @given(choices=st.lists(only_choice, min_size=1, max_size=4))
+@pytest.mark.slow
 def test_any_only_choice_on_the_command_line(choices):
     """`--only` takes any text: a known section, or an error in the usual form, never a crash."""
     text = "cardforge: 1\ntitle: t\npersonas: [{id: P001, name: A, architectures: [lambda]}, {id: P002, name: B}]\n"
@@ -1583,10 +1592,12 @@ def sized_deck(draw):
 
 @settings(max_examples=examples(6), **PROPERTY)
 @given(deck=sized_deck(), seed=st.integers(0, 2**16))
+@pytest.mark.slow
 def test_any_number_of_personas_and_items(deck, seed):
     outcome_of(deck, seed, inspect=nothing_lost, must_build=True)
 
 
+@pytest.mark.slow
 def test_sixty_personas_with_forty_items_in_every_list():
     """The largest size the properties draw, always: 60 personas, 40 items in every list."""
     rng = random.Random(60)
@@ -1627,6 +1638,7 @@ def test_sixty_personas_with_forty_items_in_every_list():
     ),
     seed=st.integers(0, 2**16),
 )
+@pytest.mark.slow
 def test_full_decks_of_random_text(deck, seed):
     """Every section (process map, architectures, interactions, categories, RBAC, gaps) with random text."""
     outcome_of(deck, seed, inspect=nothing_lost, must_build=True)
@@ -1773,6 +1785,7 @@ def test_stress_text_deck_loses_nothing(stress_build):
 # --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_strange_string_builds_schema_valid(tmp_path):
     names = [s for s in STRANGE if _visible(s) and len(s) <= 200]
     personas = [

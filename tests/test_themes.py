@@ -243,6 +243,7 @@ def test_template_command_lists_layouts(capsys):
     assert "Title Only" in out and "cardforge builds on: Title Only" in out
 
 
+@pytest.mark.slow
 def test_template_with_its_own_slides_and_notes_master(tmp_path):
     """The template's example slides (and their notes) are left out; its notes master,
     masters and layouts are kept once; the package stays valid."""

@@ -52,6 +52,7 @@ def test_schema_validity_of_every_build(builds):
         assert schema_errors(path) == [], key
 
 
+@pytest.mark.slow
 def test_openxml_audit_of_every_build(builds):
     for key, path in builds.items():
         assert audit_errors(path) == [], key
@@ -168,6 +169,7 @@ def test_schema_check_catches_invalid_markup(builds, tmp_path):
     assert schema_errors(damaged)
 
 
+@pytest.mark.slow
 def test_audit_catches_invalid_markup(builds, tmp_path):
     source = builds[("mlops", "default")]
     member = _first_slide_with(source, "<a:noAutofit/>")
@@ -177,6 +179,7 @@ def test_audit_catches_invalid_markup(builds, tmp_path):
     assert audit_errors(damaged)
 
 
+@pytest.mark.slow
 def test_same_bytes_across_runs_and_processes(tmp_path):
     import subprocess
     import sys
