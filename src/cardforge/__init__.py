@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["BuildResult", "DeckError", "Diagnostic", "Report", "__version__", "build", "load_deck"]
 
 _EXPORTS = {
