@@ -78,6 +78,7 @@ def plan_sheet(options: PrintOptions) -> Sheet:
             left = (page_w - columns * (card_w + 2 * bleed)) // 2
             top = (page_h - rows * (card_h + 2 * bleed)) // 2
             best = Sheet(page_w, page_h, card_w, card_h, bleed, columns, rows, max(0, left), max(0, top))
+    assert best is not None  # both orientations were tried
     return best
 
 

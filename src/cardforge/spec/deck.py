@@ -61,6 +61,9 @@ ServiceItem = Annotated[
 ]
 LinkItem = Annotated[LinkSpec, BeforeValidator(_link_from_text, json_schema_input_type=str | LinkSpec)]
 Category = Annotated[Literal["pretrained", "discriminative", "generative"], BeforeValidator(lower)]
+Categories = one_or_many_of(Category)
+Services = one_or_many_of(ServiceItem, entries=True)
+Links = one_or_many_of(LinkItem, entries=True)
 
 
 class PersonaSpec(Strict):
@@ -71,16 +74,16 @@ class PersonaSpec(Strict):
     colour: Name | None = None
     color: Name | None = Field(None, description="Same as `colour`.")
     kind: Annotated[Literal["person", "agent"], BeforeValidator(lower)] = "person"
-    category: one_or_many_of(Category) = []
+    category: Categories = []
     team: Name | None = None
     interacts_with: NameList = []
     processes: NameList = []
     architectures: NameList = []
     scope: Text | None = None
-    services: one_or_many_of(ServiceItem, entries=True) = []
+    services: Services = []
     data_access: Text | None = None
     skills: NameList = []
-    learn: one_or_many_of(LinkItem, entries=True) = []
+    learn: Links = []
     people: NameList | None = None
     notes: Text | None = None
 
