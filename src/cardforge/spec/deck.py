@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .types import Name, NameList, Text, Url, canonical, check_version, lower, one_or_many_of
+from .types import AtMostMaxItems, Name, NameList, Text, Url, accepts_one, canonical, check_version, lower
 
 FORMAT_VERSION = 1
 MAX_PERSONAS = 5000
@@ -61,9 +61,9 @@ ServiceItem = Annotated[
 ]
 LinkItem = Annotated[LinkSpec, BeforeValidator(_link_from_text, json_schema_input_type=str | LinkSpec)]
 Category = Annotated[Literal["pretrained", "discriminative", "generative"], BeforeValidator(lower)]
-Categories = one_or_many_of(Category)
-Services = one_or_many_of(ServiceItem, entries=True)
-Links = one_or_many_of(LinkItem, entries=True)
+Categories = Annotated[list[Category], accepts_one(Category), AtMostMaxItems]
+Services = Annotated[list[ServiceItem], accepts_one(ServiceItem, entries=True), AtMostMaxItems]
+Links = Annotated[list[LinkItem], accepts_one(LinkItem, entries=True), AtMostMaxItems]
 
 
 class PersonaSpec(Strict):

@@ -70,20 +70,18 @@ def canonical(*choices: str) -> BeforeValidator:
     return BeforeValidator(_pick)
 
 
-def one_or_many_of(item: Any, entries: bool = False) -> Any:
-    """``list[item]`` that also accepts a single item; the JSON Schema says both.
+def accepts_one(item: Any, entries: bool = False) -> BeforeValidator:
+    """For ``Annotated[list[item], accepts_one(item)]``: a single item is a list of one.
 
-    With *entries*, a single mapping counts as one item too (``services: {name: ...}``).
+    The JSON Schema says both. With *entries*, a single mapping counts as one item too
+    (``services: {name: ...}``).
     """
     wrap = one_or_many_entries if entries else one_or_many
-    return Annotated[
-        list[item],
-        BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]]),  # noqa: UP007 (item may be Annotated)
-        Field(max_length=MAX_ITEMS),
-    ]
+    return BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]])  # noqa: UP007 (item may be Annotated)
 
 
-NameList = one_or_many_of(Name)
+AtMostMaxItems = Field(max_length=MAX_ITEMS)
+NameList = Annotated[list[Name], accepts_one(Name), AtMostMaxItems]
 
 
 def check_version(value: int, supported: int, key: str) -> int:
