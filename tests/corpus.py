@@ -153,8 +153,8 @@ def generated_deck(count: int, seed: int = 7) -> str:
         'footer: "Fabrikam - Internal"',
         "teams:",
     ]
-    for name, _department, _group in teams:
-        lines.append(f"  - {{name: {_quote(name)}}}")
+    for name, department, group in teams:
+        lines.append(f"  - {{name: {_quote(name)}, department: {_quote(department)}, group: {_quote(group)}}}")
     lines += [
         "processes:",
         "  - {name: DataOps}",

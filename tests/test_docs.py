@@ -12,6 +12,7 @@ from cardforge.model.lint import KINDS
 from cardforge.spec import deck as deck_spec
 from cardforge.spec import theme as theme_spec
 from cardforge.spec.jsonschema import deck_schema
+from cardforge.spec.slides import SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT = (ROOT / "docs" / "deck-format.md").read_text(encoding="utf-8")
@@ -73,7 +74,7 @@ def test_every_key_of_the_json_schema_is_documented():
 
 def test_every_section_is_documented():
     rows = re.findall(r"^\| `([a-z-]+)` \|", FORMAT.split("## Slides", 1)[1].split("##", 1)[0], re.M)
-    assert rows == list(deck_spec.SECTIONS)
+    assert rows == list(SECTIONS)
 
 
 def test_every_code_is_documented_once_with_its_meaning():

@@ -1651,7 +1651,7 @@ def test_full_decks_of_random_text(deck, seed):
 BAD_DECKS = {
     "yaml": "cardforge: 1\ntitle: [unclosed\n",
     "schema": "cardforge: 1\ntitle: t\npersonas: [{id: P1, name: N, skils: [SQL]}]\n",
-    "reference": "cardforge: 1\ntitle: t\npersonas: [{id: P1, name: N, interacts_with: [Nobody]}]\n",
+    "reference": "cardforge: 1\ntitle: t\nslides: [{cards: [P2]}]\npersonas: [{id: P1, name: N}]\n",
     "link": "cardforge: 1\ntitle: t\npersonas: [{id: P1, name: N, learn: ['javascript:alert(1)']}]\n",
 }
 

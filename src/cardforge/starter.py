@@ -17,12 +17,30 @@ organisation: Contoso          # shown on the title slide and in the footer
 theme: default                 # a built-in theme, or a path to your own theme file
 footer: "Contoso - Internal"
 
-# Teams are optional: a team named only by a persona is created for you.
+# Teams are optional: a team named only by a persona is created for you, and a team named
+# only in `interacts_with` is a team outside the deck that your personas work with.
 teams:
   - name: Data Ingestion Team
     description: Owns the pipelines that bring data in
+    department: IT - Data Platform   # where the team lives in your organisation
+    group: Core team                 # a grouping of teams, e.g. Core team / Project team
   - name: AI Team
     description: Builds and evaluates the models
+    department: IT - Data Science
+    group: Project team
+
+# Use cases and their user stories: "As a PERSONA, I want ..., so that ...".
+use_cases:
+  - id: UC1
+    name: Weekly sales forecast
+    category: discriminative
+    architecture: lambda
+    description: A forecast per store every Monday, trained on the curated sales history
+    stories:
+      - persona: P001
+        want: yesterday's sales from every store in the silver layer by 6 am
+        so_that: the forecast trains on complete data
+      - {persona: P002, want: to retrain the model when new data lands, so_that: the forecast stays fresh}
 
 # Processes default to DataOps, MLOps, GenAIOps, Inner loop and Outer loop.
 # processes:
@@ -48,6 +66,11 @@ personas:
       - {title: DataOps for the modern data warehouse, url: "https://learn.microsoft.com/azure/architecture/databases/architecture/dataops-mdw"}
     people: [Ann Lee]          # who fills this persona today; [] marks a staffing gap
     notes: Facilitator notes go to the speaker notes of the card.
+    goal: Reliable, current data for every AI project   # one sentence: what the persona is for
+    responsibilities:
+      - Builds and runs batch and streaming ingestion
+      - Curates the silver and gold layers
+    example_roles: [Data Engineer, ETL Developer]        # job titles that usually fill it
 
   - id: P002
     name: Build Agent
@@ -55,6 +78,7 @@ personas:
     team: AI Team
     interacts_with: [P001]
     processes: [MLOps, Outer loop]
+    architectures: [lambda]
     services: [Azure Machine Learning, GitHub]
     skills: [Python]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..diagnostics import Report
 from ..model import Architecture, Component, Deck, Layer, Persona
+from ..spec.slides import ArchitectureOptions
 from .chrome import numbered, overview_frame
 from .diagram import Page, Usage, draw, fits
 from .fonts import Fonts
@@ -173,3 +174,8 @@ def _persona_pages(
         pages.append(Page(layers, users[start : start + count], focus))
         start += count
     return pages or [Page(layers, [], focus)]
+
+
+def slides(deck: Deck, options: ArchitectureOptions, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `architecture` section."""
+    return architecture_slides(deck, options.id, options.per_persona, fonts, report)

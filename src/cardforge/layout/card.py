@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
+from ..spec.slides import CardsOptions
 from ..text.fit import line_height
 from ..theme.contrast import text_on
 from .chrome import Frame, fitted_title, footer
@@ -399,3 +400,9 @@ def _warn(report: Report, deck: Deck, persona: Persona, where: tuple, message: s
     position = deck.document.position((*persona.path, *where)) if deck.document else None
     if position is not None:
         report.warning(deck.file, position, message, "CF201")
+
+
+def slides(deck: Deck, options: CardsOptions, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `cards` section: the chosen personas' cards in the order given, else every persona's."""
+    personas = [deck.persona(pid) for pid in options.personas] if options.personas else deck.personas
+    return card_slides(deck, [p for p in personas if p is not None], fonts, report)

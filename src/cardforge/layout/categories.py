@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
+from ..spec.slides import Options
 from ..text.fit import ellipsize
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame, text_box
@@ -119,3 +120,8 @@ def _with_inset(shape: Shape) -> Shape:
     from dataclasses import replace
 
     return replace(shape, text=replace(shape.text, inset=(pt(8), 0, pt(8), 0)))
+
+
+def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `categories` section."""
+    return category_slides(deck, fonts, report)

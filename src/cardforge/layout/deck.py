@@ -2,84 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..diagnostics import Report
 from ..model import Deck, Section
-from .card import card_slides
+from ..spec.slides import slide_kind
 from .fonts import Fonts
 from .shapes import Brand, Presentation, Slide
-from .title import title_slide
 
-SectionBuilder = Callable[[Deck, Section, Fonts, Report], list[Slide]]
-
-
-def _title(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    return [title_slide(deck, fonts, report)]
+SectionBuilder = Callable[[Deck, Any, Fonts, Report], list[Slide]]
 
 
-def _cards(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    chosen = section.options.get("personas")
-    personas = [deck.persona(pid) for pid in chosen] if chosen else deck.personas
-    return card_slides(deck, [p for p in personas if p is not None], fonts, report)
+def builder(kind: str) -> SectionBuilder:
+    """The ``slides()`` function of the layout module that draws *kind*.
 
-
-def _persona_table(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    from .persona_table import persona_table_slides
-
-    return persona_table_slides(deck, fonts, report)
-
-
-def _process_map(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    from .process_map import process_map_slides
-
-    return process_map_slides(deck, fonts, report)
-
-
-def _interactions(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    from .interactions import interaction_slides
-
-    return interaction_slides(deck, fonts, report)
-
-
-def _categories(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    from .categories import category_slides
-
-    return category_slides(deck, fonts, report)
-
-
-def _architecture(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    from .architecture import architecture_slides
-
-    return architecture_slides(
-        deck, section.options.get("id"), section.options.get("per_persona", False), fonts, report
-    )
-
-
-def _rbac(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    from .rbac import rbac_slides
-
-    return rbac_slides(deck, fonts, report)
-
-
-def _gaps(deck: Deck, section: Section, fonts: Fonts, report: Report) -> list[Slide]:
-    from .gaps import gaps_slides
-
-    return gaps_slides(deck, fonts, report)
-
-
-BUILDERS: dict[str, SectionBuilder] = {
-    "title": _title,
-    "persona-table": _persona_table,
-    "cards": _cards,
-    "process-map": _process_map,
-    "architecture": _architecture,
-    "interactions": _interactions,
-    "categories": _categories,
-    "rbac": _rbac,
-    "gaps": _gaps,
-}
+    Modules are imported on first use, so a build loads only the slide kinds it draws.
+    """
+    found = slide_kind(kind)
+    assert found is not None, kind  # sections are checked when the deck is read
+    module = importlib.import_module(f"{__package__}.{found.module}")
+    return module.slides  # type: ignore[no-any-return]
 
 
 def brand_of(theme) -> Brand:
@@ -121,12 +66,7 @@ def layout_deck(deck: Deck, report: Report, sections: list[Section] | None = Non
     )
     result = DeckLayout(presentation)
     for section in sections if sections is not None else deck.sections:
-        builder = BUILDERS.get(section.kind)
-        if builder is None:
-            if section.path:  # asked for by name in `slides:`, so say why it is missing
-                result.skipped.append(f"{section.kind}: not drawn by this version of cardforge")
-            continue
-        slides = builder(deck, section, fonts, report)
+        slides = builder(section.kind)(deck, section.options, fonts, report)
         if not slides:
             result.skipped.append(f"{section.kind}: skipped, the deck gives it nothing to show")
         presentation.slides.extend(slides)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..diagnostics import Report
 from ..model import Deck
 from ..model.lint import KINDS, lint
+from ..spec.slides import Options
 from ..text.fit import line_height
 from .chrome import numbered, overview_frame, text_box
 from .fonts import Fonts
@@ -104,3 +105,8 @@ def _flow(lines: list[_Line], height: int) -> list[list[list[_Line]]]:
         pages[-1][-1].append(line)
         used += line.height
     return pages
+
+
+def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `gaps` section."""
+    return gaps_slides(deck, fonts, report)

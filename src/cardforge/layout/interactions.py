@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
+from ..spec.slides import Options
 from ..text.fit import ellipsize
 from ..theme.contrast import darken_to_contrast, text_on
 from .chrome import numbered, overview_frame, text_box
@@ -299,3 +300,8 @@ def _legend(deck: Deck, fonts: Fonts, slide: Slide, area: Box) -> None:
     box = Box(area.x, area.bottom - pt(LEGEND_PT) + pt(4), area.w, pt(LEGEND_PT) - pt(4))
     text = ellipsize(text, box.w / EMU_PER_PT, 10, fonts.body)
     slide.add(text_box("Legend", box, [Paragraph((Run(text),), 10, colour=deck.theme.muted)], anchor="b"))
+
+
+def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `interactions` section."""
+    return interaction_slides(deck, fonts, report)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
+from ..spec.slides import Options
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame
@@ -231,3 +232,8 @@ def _persona_row(deck: Deck, persona: Persona, cells: list[list[Run]], size: int
             )
         )
     return tuple(row)
+
+
+def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `persona-table` section."""
+    return persona_table_slides(deck, fonts, report)

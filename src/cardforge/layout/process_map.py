@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..diagnostics import Report
 from ..model import Deck, Persona, Process
+from ..spec.slides import Options
 from ..text.fit import ellipsize
 from .chrome import numbered, overview_frame, persona_chip, text_box
 from .fonts import Fonts
@@ -161,3 +162,8 @@ def _legend(deck, fonts, slide, area: Box, ad_hoc: bool, lanes: bool) -> None:
     box = Box(area.x, area.bottom - pt(LEGEND_PT) + pt(4), area.w, pt(LEGEND_PT) - pt(4))
     text = ellipsize(" ".join(parts), box.w / EMU_PER_PT, 10, fonts.body)
     slide.add(text_box("Legend", box, [Paragraph((Run(text),), 10, colour=deck.theme.muted)], anchor="b"))
+
+
+def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `process-map` section."""
+    return process_map_slides(deck, fonts, report)

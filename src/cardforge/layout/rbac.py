@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..diagnostics import Report
 from ..model import Deck, Persona
 from ..model.lint import rank
+from ..spec.slides import Options
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame, text_box
@@ -168,3 +169,8 @@ def _filled(shape, fill: str):
     from dataclasses import replace
 
     return replace(shape, fill=fill)
+
+
+def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `rbac` section."""
+    return rbac_slides(deck, fonts, report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Report
 from ..model import Deck
+from ..spec.slides import Options
 from .chrome import Frame, fitted_title, footer, logo_picture
 from .fonts import Fonts
 from .shapes import Box, Shape, Slide, TextFrame, pt
@@ -81,3 +82,8 @@ def _colour_strip(deck: Deck, frame: Frame, slide: Slide) -> None:
 
 def _position(deck: Deck, key: str):
     return deck.document.position((key,)) if deck.document else None
+
+
+def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:
+    """The `title` section."""
+    return [title_slide(deck, fonts, report)]

@@ -14,7 +14,9 @@ from .deck import (
     Rbac,
     Section,
     Service,
+    Story,
     Team,
+    UseCase,
 )
 
 __all__ = [
@@ -31,5 +33,7 @@ __all__ = [
     "Rbac",
     "Section",
     "Service",
+    "Story",
     "Team",
+    "UseCase",
 ]

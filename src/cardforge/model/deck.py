@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..spec.slides import Options
 from ..spec.yamlread import Document, PathKey
 from ..theme import Theme
 
@@ -53,6 +54,9 @@ class Persona:
     learn: tuple[Link, ...] = ()
     people: tuple[str, ...] | None = None
     notes: str | None = None
+    goal: str | None = None
+    responsibilities: tuple[str, ...] = ()
+    example_roles: tuple[str, ...] = ()
     path: PathKey = ()
     """Where the persona stands in the deck file, for positioned warnings."""
 
@@ -71,7 +75,38 @@ class Team:
     name: str
     description: str | None = None
     members: list[str] = field(default_factory=list)
+    """Ids of the personas whose `team` this is."""
     declared: bool = True
+    """Listed in `teams:`; otherwise implied by a persona that names it."""
+    department: str | None = None
+    group: str | None = None
+
+    @property
+    def external(self) -> bool:
+        """A team outside the deck: named only in `interacts_with`, with no persona of its own."""
+        return not self.declared and not self.members
+
+
+@dataclass(frozen=True)
+class Story:
+    """A user story: "As a (persona), I want (want), so that (so_that)"."""
+
+    persona: str
+    """The persona's id."""
+    want: str
+    so_that: str | None = None
+
+
+@dataclass(frozen=True)
+class UseCase:
+    id: str
+    name: str
+    categories: tuple[str, ...] = ()
+    architecture: str | None = None
+    """The id of the architecture it runs on."""
+    description: str | None = None
+    stories: tuple[Story, ...] = ()
+    path: PathKey = ()
 
 
 @dataclass
@@ -147,7 +182,9 @@ class PrintOptions:
 @dataclass(frozen=True)
 class Section:
     kind: str
-    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    """The slide kind's name (see :mod:`cardforge.spec.slides`)."""
+    options: Options = field(default_factory=Options, hash=False, compare=False)
+    """The kind's options, validated, with references resolved to ids."""
     path: PathKey = ()
 
 
@@ -162,6 +199,7 @@ class Deck:
     personas: list[Persona]
     sections: list[Section]
     teams: dict[str, Team] = field(default_factory=dict)
+    use_cases: list[UseCase] = field(default_factory=list)
     processes: list[Process] = field(default_factory=list)
     architectures: dict[str, Architecture] = field(default_factory=dict)
     subtitle: str | None = None

@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..diagnostics import Report
-from .deck import Deck, Persona
+from ..spec.slides import ArchitectureOptions
+from .deck import Architecture, Deck, Persona
 
 SPREAD_LIMIT = 3
 ADVISED = (5, 10)
@@ -27,6 +28,9 @@ KINDS = {
     "CF107": "Components nobody uses",
     "CF108": "Processes nobody runs",
     "CF109": "Teams with no members",
+    "CF110": "Personas with no user story",
+    "CF111": "Use cases of a single persona",
+    "CF112": "Stories outside the persona's reach",
 }
 
 
@@ -64,6 +68,9 @@ def lint(deck: Deck) -> list[Finding]:
         + _unused_components(deck)
         + _idle_processes(deck)
         + _empty_teams(deck)
+        + _personas_without_stories(deck)
+        + _single_persona_use_cases(deck)
+        + _stories_out_of_reach(deck)
     )
     return [f for f in findings if f.code not in deck.disabled_lints]
 
@@ -202,7 +209,7 @@ def _unused_components(deck: Deck) -> list[Finding]:
     findings = []
     used_architectures = {a for p in deck.personas for a in p.architectures}
     used_architectures |= {
-        s.options["id"] for s in deck.sections if s.kind == "architecture" and s.options.get("id")
+        s.options.id for s in deck.sections if isinstance(s.options, ArchitectureOptions) and s.options.id
     }
     services = {s.name for p in deck.personas for s in p.services}
     for arch_id in sorted(used_architectures):
@@ -259,7 +266,7 @@ def _empty_teams(deck: Deck) -> list[Finding]:
     for persona in deck.personas:
         for index, name in enumerate(persona.interacts_with):
             team = deck.teams.get(name)
-            if team is not None and not team.members:
+            if team is not None and team.declared and not team.members:
                 findings.append(
                     Finding(
                         "CF109",
@@ -270,3 +277,72 @@ def _empty_teams(deck: Deck) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _personas_without_stories(deck: Deck) -> list[Finding]:
+    """In a deck with use cases, every persona should want something from one of them."""
+    if not deck.use_cases:
+        return []
+    with_stories = {story.persona for use_case in deck.use_cases for story in use_case.stories}
+    return [
+        Finding(
+            "CF110",
+            f"{_label(p)} has no user story in any use case; write what it needs, or ask whether "
+            "the use cases need this persona at all",
+            _key_path(deck, p, "id"),
+            (p.id,),
+            _label(p),
+        )
+        for p in deck.personas
+        if p.id not in with_stories
+    ]
+
+
+def _single_persona_use_cases(deck: Deck) -> list[Finding]:
+    """A use case whose stories all come from one persona has not been looked at by the others."""
+    findings = []
+    for use_case in deck.use_cases:
+        personas = {story.persona for story in use_case.stories}
+        if len(personas) == 1:
+            (only,) = personas
+            findings.append(
+                Finding(
+                    "CF111",
+                    f"use case {use_case.id} has stories of {only} only; add the stories of the other "
+                    "personas it needs (who provides the data, who runs it)",
+                    (*use_case.path, "stories"),
+                    (only,),
+                    f"{use_case.id} {use_case.name}: {only} only",
+                )
+            )
+    return findings
+
+
+def _stories_out_of_reach(deck: Deck) -> list[Finding]:
+    """A story's persona that neither works in the use case's architecture nor uses a component of it."""
+    findings = []
+    for use_case in deck.use_cases:
+        if use_case.architecture is None:
+            continue
+        architecture = deck.architectures[use_case.architecture]
+        for index, story in enumerate(use_case.stories):
+            persona = deck.persona(story.persona)
+            if persona is None or _reaches(persona, architecture):
+                continue
+            findings.append(
+                Finding(
+                    "CF112",
+                    f"{persona.id} has a story in use case {use_case.id} but no access to {architecture.id}: "
+                    "it neither works in that architecture nor uses any of its components",
+                    (*use_case.path, "stories", index, "persona"),
+                    (persona.id,),
+                    f"{persona.id} in {use_case.id} ({architecture.id})",
+                )
+            )
+    return findings
+
+
+def _reaches(persona: Persona, architecture: Architecture) -> bool:
+    if architecture.id in persona.architectures:
+        return True
+    return any(component.matches(s.name) for component in architecture.components() for s in persona.services)

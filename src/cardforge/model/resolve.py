@@ -27,7 +27,9 @@ from .deck import (
     Process,
     Rbac,
     Service,
+    Story,
     Team,
+    UseCase,
 )
 from .sections import resolve_sections
 
@@ -79,8 +81,9 @@ def resolve(
         language=spec.language,
         theme=theme,
         personas=personas,
-        sections=resolve_sections(spec, personas, architectures, ctx),
+        sections=resolve_sections(spec.slides, personas, architectures, ctx),
         teams={team.name: team for team in teams.values()},
+        use_cases=_resolve_use_cases(spec, personas, architectures, ctx),
         processes=processes,
         architectures=architectures,
         rbac=_resolve_rbac(spec, personas, ctx),
@@ -104,6 +107,9 @@ def _persona(path: PathKey, spec: PersonaSpec, colour: Colour) -> Persona:
         learn=tuple(Link(link.title or link.url, link.url) for link in spec.learn),
         people=tuple(spec.people) if spec.people is not None else None,
         notes=spec.notes,
+        goal=spec.goal,
+        responsibilities=tuple(spec.responsibilities),
+        example_roles=tuple(spec.example_roles),
         path=path,
     )
 
@@ -174,7 +180,7 @@ def _resolve_teams(spec: DeckSpec, ctx: Context) -> tuple[dict[str, Team], list[
         if key in teams:
             ctx.error(("teams", index, "name"), f"team `{team.name}` is listed twice", "CF406")
             continue
-        teams[key] = Team(team.name, team.description)
+        teams[key] = Team(team.name, team.description, department=team.department, group=team.group)
     declared = [team.name for team in teams.values()]
     names: list[str | None] = []
     for index, persona in enumerate(spec.personas):
@@ -281,9 +287,10 @@ def _resolve_architectures(
 def _resolve_interactions(
     spec: DeckSpec, personas: list[Persona], teams: dict[str, Team], ctx: Context
 ) -> None:
+    """Persona ids, persona names and team names; any other name is a team outside the deck."""
     by_id = {p.id.casefold(): p for p in personas}
     by_name = {p.name.casefold(): p for p in personas}
-    choices = [p.id for p in personas] + [t.name for t in teams.values()]
+    known_teams = [t.name for t in teams.values()]
     for index, persona in enumerate(spec.personas):
         names: list[str] = []
         for item, ref in enumerate(persona.interacts_with):
@@ -296,12 +303,75 @@ def _resolve_interactions(
             elif key in ALL_TEAMS:
                 names.append("All teams")
             elif ctx.unknown(ref):
-                ctx.error(
-                    ("personas", index, "interacts_with", item),
-                    f"`{ref}` is neither a team nor a persona id{did_you_mean(ref, choices)}",
-                    "CF405",
-                )
+                where = ("personas", index, "interacts_with", item)
+                _warn_near_miss(ref, known_teams, list(by_id.values()), where, ctx)
+                teams[key] = Team(ref.strip(), declared=False)
+                names.append(teams[key].name)
         personas[index].interacts_with = tuple(dict.fromkeys(names))
+
+
+def _warn_near_miss(ref: str, teams: list[str], personas: list[Persona], path: PathKey, ctx: Context) -> None:
+    """A name that becomes a team outside the deck, but looks like a typo of a known one."""
+    near = closest(ref, teams, cutoff=0.8) or closest(ref, [p.id for p in personas], cutoff=0.7)
+    if near:
+        ctx.warning(
+            path,
+            f"`{ref}` is neither a known team nor a persona id and becomes a team outside the deck; "
+            f"did you mean `{near}`?",
+            "CF001",
+        )
+
+
+def _resolve_use_cases(
+    spec: DeckSpec, personas: list[Persona], architectures: dict[str, Architecture], ctx: Context
+) -> list[UseCase]:
+    by_id = {p.id.casefold(): p.id for p in personas}
+    by_arch = {key.casefold(): key for key in architectures}
+    seen: dict[str, int] = {}
+    use_cases = []
+    for index, use_case in enumerate(spec.use_cases):
+        path = ("use_cases", index)
+        key = use_case.id.casefold()
+        if key in seen:
+            first = ctx.position(("use_cases", seen[key], "id"))
+            ctx.error(
+                (*path, "id"), f"use case id `{use_case.id}` is already used at line {first.line}", "CF406"
+            )
+            continue
+        seen[key] = index
+        architecture = None
+        if use_case.architecture is not None:
+            architecture = by_arch.get(use_case.architecture.casefold())
+            if architecture is None:
+                hint = architecture_hint(use_case.architecture, list(architectures))
+                ctx.error(
+                    (*path, "architecture"), f"unknown architecture `{use_case.architecture}`{hint}", "CF405"
+                )
+        stories = []
+        for item, story in enumerate(use_case.stories):
+            persona = by_id.get(story.persona.strip().casefold())
+            if persona is None:
+                if ctx.unknown(story.persona):
+                    hint = did_you_mean(story.persona, list(by_id.values()))
+                    ctx.error(
+                        (*path, "stories", item, "persona"),
+                        f"unknown persona `{story.persona}`{hint}",
+                        "CF405",
+                    )
+                continue
+            stories.append(Story(persona, story.want, story.so_that))
+        use_cases.append(
+            UseCase(
+                use_case.id,
+                use_case.name,
+                tuple(dict.fromkeys(use_case.category)),
+                architecture,
+                use_case.description,
+                tuple(stories),
+                ctx.paths.original(path),
+            )
+        )
+    return use_cases
 
 
 def _resolve_rbac(spec: DeckSpec, personas: list[Persona], ctx: Context) -> Rbac | None:

@@ -1,25 +1,30 @@
-"""Slide sections: the deck's `slides:` list (or the default order), and `--only` choices."""
+"""Slide sections: the deck's `slides:` list (or the default order), and `--only` choices.
+
+Everything here is driven by the slide-kind registry (:mod:`cardforge.spec.slides`): a
+section's options are validated by its kind's options model, with positions, and options
+marked as references (persona ids, an architecture id) are checked against the deck.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import did_you_mean
-from ..spec.deck import SECTIONS, DeckSpec
-from ..spec.yamlread import PathKey
+from ..diagnostics import Report, did_you_mean
+from ..spec.slides import KINDS, SECTIONS, Options, SlideKind, reference_of, slide_kind
+from ..spec.validate import validate
+from ..spec.yamlread import DocumentView, PathKey
 from .context import Context, architecture_hint
 from .deck import Architecture, Persona, Section
 
-_SECTION_ALIASES = {"architectures": "architecture", "persona-cards": "cards", "table": "persona-table"}
-
 
 def resolve_sections(
-    spec: DeckSpec, personas: list[Persona], architectures: dict[str, Architecture], ctx: Context
+    slides: list[Any] | None, personas: list[Persona], architectures: dict[str, Architecture], ctx: Context
 ) -> list[Section]:
-    if spec.slides is None:
-        return [Section(kind) for kind in SECTIONS]
+    """The sections `slides:` asks for, in its order; every kind when it is absent."""
+    if slides is None:
+        return [Section(kind.name, kind.options()) for kind in KINDS]
     sections = []
-    for index, entry in enumerate(spec.slides):
+    for index, entry in enumerate(slides):
         section = _section(entry, ("slides", index), personas, architectures, ctx)
         if section is not None:
             sections.append(section)
@@ -30,111 +35,79 @@ def _section(
     entry: Any, path: PathKey, personas: list[Persona], architectures: dict[str, Architecture], ctx: Context
 ) -> Section | None:
     if isinstance(entry, str):
-        kind, options = entry, None
+        name, value = entry, None
     elif isinstance(entry, dict) and len(entry) == 1:
-        kind, options = next(iter(entry.items()))
+        name, value = next(iter(entry.items()))
     else:
         ctx.error(path, "a slide entry is a section name, or one `section: options` pair", "CF404")
         return None
-    name = _SECTION_ALIASES.get(kind.strip().lower(), kind.strip().lower())
-    if name not in SECTIONS:
-        message = f"unknown section `{kind}`{did_you_mean(kind, SECTIONS)}"
-        if isinstance(entry, dict):
-            ctx.key_error((*path, kind), message, "CF405")
-        else:
-            ctx.error(path, message, "CF405")
+    kind = slide_kind(name)
+    if kind is None:
+        message = f"unknown section `{name}`{did_you_mean(name, SECTIONS)}"
+        (ctx.key_error if isinstance(entry, dict) else ctx.error)((*path, name), message, "CF405")
         return None
-    option_path = (*path, kind)
-    if name == "architecture":
-        return _architecture_section(options, option_path, architectures, ctx)
-    if name == "cards":
-        return _cards_section(options, option_path, personas, ctx)
-    if options not in (None, {}):
-        ctx.error(option_path, f"section `{name}` takes no options", "CF404")
-        return None
-    return Section(name, {}, path)
-
-
-def _architecture_section(
-    options: Any, path: PathKey, architectures: dict[str, Architecture], ctx: Context
-) -> Section | None:
+    options = _options(kind, value, (*path, name) if isinstance(entry, dict) else path, ctx)
     if options is None:
-        return Section("architecture", {}, path)
-    per_persona = False
-    arch_id = options
-    if isinstance(options, dict):
-        unknown = [key for key in options if key not in ("id", "per_persona")]
-        for key in unknown:
-            ctx.key_error(
-                (*path, key), f"unknown key `{key}`{did_you_mean(key, ['id', 'per_persona'])}", "CF403"
-            )
-        arch_id = options.get("id")
-        flag = options.get("per_persona", "false")
-        if not isinstance(flag, str) or flag.strip().lower() not in (
-            "true",
-            "false",
-            "yes",
-            "no",
-            "on",
-            "off",
-        ):
-            ctx.error((*path, "per_persona"), "`per_persona`: expected true or false", "CF404")
-            return None
-        per_persona = flag.strip().lower() in ("true", "yes", "on")
-        if unknown:
-            return None
-    if not isinstance(arch_id, str):
-        ctx.error(path, "name the architecture: `{architecture: lambda}`", "CF404")
         return None
-    by_key = {key.casefold(): key for key in architectures}
-    if arch_id.casefold() not in by_key:
-        where = (*path, "id") if isinstance(options, dict) else path
-        ctx.error(
-            where,
-            f"unknown architecture `{arch_id}`{architecture_hint(arch_id, list(architectures))}",
-            "CF405",
-        )
-        return None
-    return Section("architecture", {"id": by_key[arch_id.casefold()], "per_persona": per_persona}, path)
+    options = _resolve_references(options, (*path, name), personas, architectures, ctx)
+    return Section(kind.name, options, path) if options is not None else None
 
 
-def _cards_section(options: Any, path: PathKey, personas: list[Persona], ctx: Context) -> Section | None:
-    if options in (None, {}):
-        return Section("cards", {}, path)
-    if not isinstance(options, dict) or set(options) - {"personas"}:
-        extra = [key for key in (options if isinstance(options, dict) else {}) if key != "personas"]
-        message = (
-            f"unknown key `{extra[0]}`; did you mean `personas`?"
-            if extra
-            else "expected `{personas: [ID, ...]}`"
-        )
-        ctx.error(path, message, "CF403")
+def _options(kind: SlideKind, value: Any, path: PathKey, ctx: Context) -> Options | None:
+    """*value* validated as *kind*'s options, problems reported at their place in the deck."""
+    raw = kind.parse_options(value)
+    if not kind.options.model_fields and raw not in (None, {}):
+        ctx.error(path, f"section `{kind.name}` takes no options", "CF404")
         return None
-    ids = options.get("personas")
-    if isinstance(ids, str):
-        ids = [ids]
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        ctx.error((*path, "personas"), "expected a list of persona ids", "CF404")
-        return None
-    by_id = {p.id.casefold(): p.id for p in personas}
-    chosen = []
-    for item, persona_id in enumerate(ids):
-        found = by_id.get(persona_id.strip().casefold())
-        if found is None and not ctx.unknown(persona_id):
+    document = DocumentView(ctx.document, ctx.paths.original(path), raw)
+    local = Report()
+    options = validate(document, kind.options, local)
+    ctx.report.extend(local)
+    return options
+
+
+def _resolve_references(
+    options: Options,
+    path: PathKey,
+    personas: list[Persona],
+    architectures: dict[str, Architecture],
+    ctx: Context,
+) -> Options | None:
+    """Options that name personas or architectures, with the names as the deck spells them."""
+    known = {
+        "persona": {p.id.casefold(): p.id for p in personas},
+        "architecture": {key.casefold(): key for key in architectures},
+    }
+    changes: dict[str, Any] = {}
+    ok = True
+    for field in type(options).model_fields:
+        reference = reference_of(type(options), field)
+        value = getattr(options, field)
+        if reference is None or value is None:
             continue
-        if found is None:
-            ctx.error(
-                (*path, "personas", item),
-                f"unknown persona `{persona_id}`{did_you_mean(persona_id, list(by_id.values()))}",
-                "CF405",
-            )
-        else:
-            chosen.append(found)
-    return Section("cards", {"personas": chosen}, path)
+        names = known[reference.kind]
+        items = value if isinstance(value, list) else [value]
+        resolved = []
+        for item, name in enumerate(items):
+            found = names.get(name.strip().casefold())
+            if found is not None:
+                resolved.append(found)
+            elif ctx.unknown(name):
+                where = (*path, field, item) if isinstance(value, list) else (*path, field)
+                ctx.error(where, _unknown(reference.kind, name, list(names.values())), "CF405")
+                ok = False
+        changes[field] = resolved if isinstance(value, list) else (resolved[0] if resolved else None)
+    return options.model_copy(update=changes) if ok else None
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    if kind == "architecture":
+        return f"unknown architecture `{name}`{architecture_hint(name, known)}"
+    return f"unknown {kind} `{name}`{did_you_mean(name, known)}"
 
 
 def sections_from_choices(
-    choices: list[str], personas: list[Persona], architectures: dict[str, Architecture], report
+    choices: list[str], personas: list[Persona], architectures: dict[str, Architecture], report: Report
 ) -> list[Section]:
     """Sections named on the command line: ``cards``, ``cards:P001,P003``, ``architecture:lambda``."""
     from ..spec.salvage import PathMap
@@ -144,13 +117,23 @@ def sections_from_choices(
     ctx = Context(document, report, PathMap())
     sections = []
     for index, choice in enumerate(choices):
-        kind, _, argument = choice.strip().partition(":")
-        entry: Any = kind
-        if argument and kind.strip().lower() == "cards":
-            entry = {kind: {"personas": [part for part in argument.split(",") if part]}}
+        name, _, argument = choice.strip().partition(":")
+        entry: Any = name
+        kind = slide_kind(name)
+        if argument and kind is not None and kind.shorthand is not None:
+            value: Any = argument
+            if _takes_a_list(kind):
+                value = [part for part in argument.split(",") if part.strip()]
+            entry = {name: value}
         elif argument:
-            entry = {kind: argument}
+            entry = {name: argument}
         section = _section(entry, ("slides", index), personas, architectures, ctx)
         if section is not None:
             sections.append(section)
     return sections
+
+
+def _takes_a_list(kind: SlideKind) -> bool:
+    assert kind.shorthand is not None
+    annotation = kind.options.model_fields[kind.shorthand].annotation
+    return getattr(annotation, "__origin__", None) is list

@@ -12,21 +12,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .types import AtMostMaxItems, Name, NameList, Text, Url, accepts_one, canonical, check_version, lower
+from .types import (
+    AtMostMaxItems,
+    Name,
+    NameList,
+    Text,
+    TextList,
+    Url,
+    accepts_one,
+    canonical,
+    check_version,
+    lower,
+)
 
 FORMAT_VERSION = 1
 MAX_PERSONAS = 5000
-SECTIONS = (
-    "title",
-    "persona-table",
-    "cards",
-    "process-map",
-    "architecture",
-    "interactions",
-    "categories",
-    "rbac",
-    "gaps",
-)
 CATEGORIES = ("pretrained", "discriminative", "generative")
 
 
@@ -86,6 +86,9 @@ class PersonaSpec(Strict):
     learn: Links = []
     people: NameList | None = None
     notes: Text | None = None
+    goal: Text | None = None
+    responsibilities: TextList = []
+    example_roles: NameList = []
 
     @field_validator("id", mode="before")
     @classmethod
@@ -100,6 +103,8 @@ class PersonaSpec(Strict):
 class TeamSpec(Strict):
     name: Name
     description: Text | None = None
+    department: Name | None = None
+    group: Name | None = None
 
 
 class ProcessSpec(Strict):
@@ -135,6 +140,23 @@ class ArchitectureSpec(Strict):
     flows: list[FlowSpec] = []
 
 
+class StorySpec(Strict):
+    """A user story: "As a PERSONA, I want WANT, so that SO_THAT"."""
+
+    persona: Name
+    want: Text
+    so_that: Text | None = None
+
+
+class UseCaseSpec(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\s|()]+$")]
+    name: Name
+    category: Categories = []
+    architecture: Name | None = None
+    description: Text | None = None
+    stories: Annotated[list[StorySpec], AtMostMaxItems] = []
+
+
 class GrantSpec(Strict):
     persona: Name
     service: Name
@@ -166,10 +188,7 @@ class LintSpec(Strict):
 
 SlideEntry = Annotated[
     str | dict[str, Any],
-    Field(
-        description="A section name, or a one-key mapping from a section name to its options.",
-        json_schema_extra={"examples": list(SECTIONS) + [{"architecture": "lambda"}]},
-    ),
+    Field(description="A section name, or a one-key mapping from a section name to its options."),
 ]
 
 
@@ -185,6 +204,7 @@ class DeckSpec(Strict):
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
     slides: list[SlideEntry] | None = None
     teams: list[TeamSpec] = []
+    use_cases: Annotated[list[UseCaseSpec], AtMostMaxItems] = []
     processes: list[ProcessSpec] | None = None
     architectures: list[ArchitectureSpec] = []
     personas: list[PersonaSpec] = Field(min_length=1, max_length=MAX_PERSONAS)

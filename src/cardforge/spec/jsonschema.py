@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .deck import DeckSpec
+from .slides import slides_schema
 
 SCHEMA_ID = "urn:cardforge:deck:1"
 SCHEMA_FILE = "cardforge.schema.json"
@@ -13,6 +14,8 @@ SCHEMA_FILE = "cardforge.schema.json"
 
 def deck_schema() -> dict:
     schema = DeckSpec.model_json_schema(mode="validation")
+    slides = schema["properties"]["slides"]
+    slides["anyOf"] = [{"type": "array", "items": slides_schema()}, {"type": "null"}]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "cardforge deck, format version 1"

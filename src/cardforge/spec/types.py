@@ -82,6 +82,7 @@ def accepts_one(item: Any, entries: bool = False) -> BeforeValidator:
 
 AtMostMaxItems = Field(max_length=MAX_ITEMS)
 NameList = Annotated[list[Name], accepts_one(Name), AtMostMaxItems]
+TextList = Annotated[list[Text], accepts_one(Text), AtMostMaxItems]
 
 
 def check_version(value: int, supported: int, key: str) -> int:

@@ -69,6 +69,29 @@ class Document:
         return tuple(path)
 
 
+class DocumentView(Document):
+    """Part of a document, validated on its own: positions are looked up in the whole.
+
+    Section options, for example, are validated by their own model; their errors must
+    still point into the deck file. Lookups are prefixed, not copied, so a view costs the
+    same however large the deck is.
+    """
+
+    def __init__(self, whole: Document, prefix: PathKey, data: Any):
+        super().__init__(whole.file, data, lines=whole.lines)
+        self._whole = whole
+        self._prefix = tuple(prefix)
+
+    def position(self, path: PathKey) -> Position:
+        return self._whole.position((*self._prefix, *path))
+
+    def key_position(self, path: PathKey) -> Position:
+        return self._whole.key_position((*self._prefix, *path))
+
+    def nearest_path(self, loc: tuple) -> PathKey:
+        return self._whole.nearest_path((*self._prefix, *loc))[len(self._prefix) :]
+
+
 def _pos(mark: yaml.Mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
