@@ -24,6 +24,8 @@ def subset_deck(tmp_path: Path, count: int) -> Path:
     data["personas"] = data["personas"][:count]
     kept = {p["id"] for p in data["personas"]}
     data["rbac"]["grants"] = [g for g in data["rbac"]["grants"] if g["persona"] in kept]
+    for use_case in data.get("use_cases", []):
+        use_case["stories"] = [s for s in use_case.get("stories", []) if s["persona"] in kept]
     for persona in data["personas"]:
         persona["interacts_with"] = [
             r for r in persona.get("interacts_with", []) if not r.startswith("P") or r in kept
