@@ -154,7 +154,9 @@ def generated_deck(count: int, seed: int = 7) -> str:
         "teams:",
     ]
     for name, department, group in teams:
-        lines.append(f"  - {{name: {_quote(name)}, department: {_quote(department)}, group: {_quote(group)}}}")
+        lines.append(
+            f"  - {{name: {_quote(name)}, department: {_quote(department)}, group: {_quote(group)}}}"
+        )
     lines += [
         "processes:",
         "  - {name: DataOps}",
