@@ -164,7 +164,9 @@ personas:
 def test_deck_can_override_a_builtin_architecture(write_deck):
     deck = cardforge.load_deck(
         write_deck(
-            "cardforge: 1\ntitle: t\narchitectures:\n  - id: lambda\n    title: Our lambda\n    layers: [{name: One, components: [{id: a, name: A}]}]\npersonas: [{id: P1, name: X, architectures: [lambda]}]\n"
+            "cardforge: 1\ntitle: t\narchitectures:\n  - id: lambda\n    title: Our lambda\n"
+            "    layers: [{name: One, components: [{id: a, name: A}]}]\n"
+            "personas: [{id: P1, name: X, architectures: [lambda]}]\n"
         )
     )
     assert deck.architectures["lambda"].title == "Our lambda"
@@ -200,7 +202,8 @@ def _big_architecture(components: int, personas: int) -> str:
         for i in range(0, components - per_layer, 3)
     )
     people = "\n".join(
-        f"  - {{id: P{p}, name: Persona {p}, architectures: [big], services: [{', '.join(f'Component number {(p * 3 + k) % components}' for k in range(4))}]}}"
+        f"  - {{id: P{p}, name: Persona {p}, architectures: [big], services: "
+        f"[{', '.join(f'Component number {(p * 3 + k) % components}' for k in range(4))}]}}"
         for p in range(personas)
     )
     return (
@@ -242,7 +245,8 @@ def test_many_personas_are_paged_with_every_badge_kept_once(write_deck, tmp_path
     overflows, no slide shows more than 15 personas, and every use appears exactly once."""
     big = ", ".join(f"{{id: b{i}, name: Big component {i}}}" for i in range(30))
     people = "\n".join(
-        f"  - {{id: P{p:02}, name: Persona {p}, architectures: [wide], services: [Big component 0, Big component 29, Gateway]}}"
+        f"  - {{id: P{p:02}, name: Persona {p}, architectures: [wide], "
+        "services: [Big component 0, Big component 29, Gateway]}"
         for p in range(50)
     )
     deck = (

@@ -45,9 +45,8 @@ def codes(found: list[str], code: str) -> list[str]:
 def test_cf101_human_without_people_is_a_staffing_gap(write_deck):
     found = warnings_for(
         write_deck,
-        BASE
-        + FIVE
-        + "  - {id: P1, name: Lead, processes: [DataOps], people: []}\n  - {id: A1, name: Bot, kind: agent, processes: [DataOps]}\n",
+        BASE + FIVE + "  - {id: P1, name: Lead, processes: [DataOps], people: []}\n"
+        "  - {id: A1, name: Bot, kind: agent, processes: [DataOps]}\n",
     )
     gaps = codes(found, "CF101")
     assert gaps == ["9:56 P1 Lead has no people: a staffing gap [CF101]"]  # the agent is never a gap
@@ -109,7 +108,8 @@ WITH_SERVICES = BASE + "".join(
 def test_cf104_owner_or_contributor_in_production(write_deck):
     found = codes(warnings_for(write_deck, WITH_SERVICES + RBAC), "CF104")
     assert found == [
-        "15:39 Q0 is Storage Blob Data Contributor on Lake in Production; production access should be read-only or just in time [CF104]"
+        "15:39 Q0 is Storage Blob Data Contributor on Lake in Production; "
+        "production access should be read-only or just in time [CF104]"
     ]
 
 

@@ -116,7 +116,8 @@ def test_table_rows_link_to_card_slides(tmp_path):
 
 def test_table_trims_columns_the_deck_leaves_empty(write_deck, tmp_path):
     deck = write_deck(
-        "cardforge: 1\ntitle: t\npersonas:\n  - {id: A1, name: Ann, team: Red}\n  - {id: B2, name: Bob, skills: [SQL]}\n"
+        "cardforge: 1\ntitle: t\npersonas:\n  - {id: A1, name: Ann, team: Red}\n"
+        "  - {id: B2, name: Bob, skills: [SQL]}\n"
     )
     output = build(deck, tmp_path / "t.pptx", "persona-table")
     table = next(s for s in OpenPptx(str(output)).slides[0].shapes if s.has_table).table

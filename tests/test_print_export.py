@@ -210,7 +210,8 @@ def test_markdown_escapes_table_and_link_syntax(write_deck, tmp_path):
     deck = cardforge.load_deck(
         write_deck(
             "cardforge: 1\ntitle: t\npersonas:\n  - id: P1\n    name: 'Pipes | and [brackets] *stars*'\n"
-            "    scope: 'a | b'\n    learn: [{title: 'Title [x]', url: 'https://example.org/a_(b)'}]\n    notes: \"line one\\nline two\"\n"
+            "    scope: 'a | b'\n    learn: [{title: 'Title [x]', url: 'https://example.org/a_(b)'}]\n"
+            '    notes: "line one\\nline two"\n'
         )
     )
     write_markdown(deck, tmp_path)

@@ -44,7 +44,8 @@ def test_omitted_colours_take_the_next_unused_palette_colours(write_deck):
     deck = cardforge.load_deck(
         write_deck(
             "cardforge: 1\ntitle: t\npersonas:\n"
-            "  - {id: P1, name: A}\n  - {id: P2, name: B, colour: dark blue}\n  - {id: P3, name: C, color: '#12AB9F'}\n  - {id: P4, name: D}\n"
+            "  - {id: P1, name: A}\n  - {id: P2, name: B, colour: dark blue}\n"
+            "  - {id: P3, name: C, color: '#12AB9F'}\n  - {id: P4, name: D}\n"
         )
     )
     colours = [p.colour.name for p in deck.personas]

@@ -91,13 +91,15 @@ def test_deck_with_its_own_theme_file(tmp_path):
     (folder / "brand" / "fabrikam.yaml").write_text(
         "cardforge_theme: 1\nname: Fabrikam\nextends: default\nfonts:\n  heading: {family: Arial}\n"
         + font_line
-        + "colours: {accent: '#7A1F5C'}\npalette:\n  Fabrikam Plum: '#7A1F5C'\n  Fabrikam Stone: '#D8D2C4'\nlogo: logo.png\n",
+        + "colours: {accent: '#7A1F5C'}\npalette:\n  Fabrikam Plum: '#7A1F5C'\n"
+        "  Fabrikam Stone: '#D8D2C4'\nlogo: logo.png\n",
         encoding="utf-8",
     )
     deck_path = folder / "deck.yaml"
     deck_path.write_text(
         "cardforge: 1\ntitle: Fabrikam personas\ntheme: brand/fabrikam.yaml\npersonas:\n"
-        "  - {id: F1, name: Planner, colour: fabrikam plum}\n  - {id: F2, name: Builder, colour: Fabrikam Stone}\n  - {id: F3, name: Tester, colour: Dark Blue}\n",
+        "  - {id: F1, name: Planner, colour: fabrikam plum}\n"
+        "  - {id: F2, name: Builder, colour: Fabrikam Stone}\n  - {id: F3, name: Tester, colour: Dark Blue}\n",
         encoding="utf-8",
     )
     report = Report()
