@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -145,5 +146,26 @@ def test_build_watch_is_the_same_command(tmp_path):
     try:
         watcher.wait_for("watching")
         assert title_of(tmp_path / "team.pptx") == "Watched"
+    finally:
+        assert watcher.stop() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm"),
+    reason="needs LibreOffice and poppler (apt-get install libreoffice-impress poppler-utils)",
+)
+def test_watch_renders_pictures_after_each_build(tmp_path):
+    (tmp_path / "brand.yaml").write_text(THEME.format(blue="#1F4E79"), encoding="utf-8")
+    deck = tmp_path / "team.yaml"
+    deck.write_text(DECK.format(title="Pictures"), encoding="utf-8")
+    pictures = tmp_path / "png"
+    watcher = Watcher("team.yaml", "--png", str(pictures), cwd=tmp_path)
+    try:
+        watcher.wait_for(f"wrote 2 pictures to {pictures}", timeout=240)
+        first = (pictures / "team-001.png").read_bytes()
+        save(deck, DECK.format(title="Pictures, again"))
+        watcher.wait_for(f"wrote 2 pictures to {pictures}", timeout=240)
+        assert (pictures / "team-001.png").read_bytes() != first
     finally:
         assert watcher.stop() == 0
