@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from ..layout.rbac import RANK_FILLS
@@ -45,9 +46,16 @@ PERSONA_COLUMNS = (
     "Learn",
     "People",
     "Notes",
+    "Service links",
+    "Learn links",
 )
+LINK_COLUMNS = ("Service links", "Learn links")
+"""Link columns sit last and are wide enough for a link per line, so the others stay readable."""
 HEADER_FILL = "D9D9D9"
-MIN_WIDTH, MAX_WIDTH = 8, 60
+MIN_WIDTH, MAX_WIDTH, MAX_LINK_WIDTH = 8, 60, 110
+LINE_HEIGHT = 15
+"""Points per line of 11 pt Calibri, Excel's default row height."""
+MAX_ROW_HEIGHT = 409
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -86,25 +94,35 @@ def _persona_sheet(sheet: Any, deck: Deck) -> None:
 
 
 def _persona_row(persona: Persona) -> tuple[str, ...]:
-    people = "" if persona.people is None else ("\n".join(persona.people) or "-")
+    people = "" if persona.people is None else (_lines(persona.people) or "-")
     return (
         persona.id,
         persona.name,
         persona.colour.name,
         persona.kind,
-        "\n".join(persona.categories),
+        _lines(persona.categories),
         persona.team or "",
-        "\n".join(persona.interacts_with),
-        "\n".join(persona.processes),
-        "\n".join(persona.architectures),
+        _lines(persona.interacts_with),
+        _lines(persona.processes),
+        _lines(persona.architectures),
         persona.scope or "",
-        "\n".join(_link(s.name, s.url) for s in persona.services),
+        _lines([s.name for s in persona.services]),
         persona.data_access or "",
-        "\n".join(persona.skills),
-        "\n".join(_link(link.title, link.url) for link in persona.learn),
+        _lines(persona.skills),
+        _lines([link.title for link in persona.learn]),
         people,
         persona.notes or "",
+        _lines([_link(s.name, s.url) for s in persona.services if s.url]),
+        _lines([_link(link.title, link.url) for link in persona.learn]),
     )
+
+
+def _lines(items: Sequence[str]) -> str:
+    """A list cell: one item per line. A lone item keeps its commas as ``\\,``, since a cell
+    without line breaks is read back as a comma-separated list."""
+    if len(items) == 1:
+        return re.sub(r"([,;])", r"\\\1", items[0])
+    return "\n".join(items)
 
 
 def _link(text: str, url: str | None) -> str:
@@ -121,10 +139,10 @@ def _rbac_sheet(sheet: Any, deck: Deck, env: str) -> None:
     rows: list[tuple[str, ...]] = [(ENVIRONMENT_LABEL, env), ("ID", "Persona", *services)]
     rows += [(p.id, p.name, *(roles.get((p.id, s), "") for s in services)) for p in deck.personas]
     _fill(sheet, rows, header_row=2)
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
-    sheet.cell(1, 1).font = Font(bold=True)
-    sheet.cell(1, 2).font = Font(bold=True)
+    sheet.cell(1, 1).font = _font(bold=True)
+    sheet.cell(1, 2).font = _font(bold=True)
     for number, persona in enumerate(deck.personas, start=3):
         _colour_id_cell(sheet.cell(number, 1), persona)
         for column in range(3, len(services) + 3):
@@ -132,8 +150,8 @@ def _rbac_sheet(sheet: Any, deck: Deck, env: str) -> None:
             if cell.value:
                 fill = RANK_FILLS[rank(str(cell.value))]
                 cell.fill = PatternFill("solid", fgColor=fill)
-                cell.font = Font(color=text_on(fill, "1A1A1A", "FFFFFF"))
-    _finish(sheet, rows[1:], header_row=2, frozen="C3")
+                cell.font = _font(color=text_on(fill, "1A1A1A", "FFFFFF"))
+    _finish(sheet, rows, header_row=2, frozen="C3")
 
 
 def _gaps_sheet(sheet: Any, deck: Deck) -> None:
@@ -150,7 +168,7 @@ def _gaps_sheet(sheet: Any, deck: Deck) -> None:
 
 
 def _fill(sheet: Any, rows: list[tuple[str, ...]], header_row: int) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
     top = Alignment(vertical="top", wrap_text=True)
     for number, row in enumerate(rows, start=1):
@@ -160,29 +178,75 @@ def _fill(sheet: Any, rows: list[tuple[str, ...]], header_row: int) -> None:
             cell.data_type = "s"  # text, never a formula: a name that starts with "=" stays a name
             cell.alignment = top
             if number == header_row:
-                cell.font = Font(bold=True)
+                cell.font = _font(bold=True)
                 cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
 
 
+def _font(bold: bool = False, color: str | None = None) -> Any:
+    """Calibri 11, Excel's default body font, named so that every cell uses it (an unnamed
+    font falls back to a serif in some spreadsheet programs)."""
+    from openpyxl.styles import Font
+
+    return Font(name="Calibri", size=11, bold=bold, color=color)
+
+
 def _colour_id_cell(cell: Any, persona: Persona) -> None:
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     cell.fill = PatternFill("solid", fgColor=persona.colour.hex)
-    cell.font = Font(bold=True, color=text_on(persona.colour.hex, "1A1A1A", "FFFFFF"))
+    cell.font = _font(bold=True, color=text_on(persona.colour.hex, "1A1A1A", "FFFFFF"))
 
 
 def _finish(sheet: Any, rows: list[tuple[str, ...]], header_row: int, frozen: str) -> None:
-    """Frozen header (and name columns), a filter over the table, widths from the content."""
+    """Frozen header (and name columns), a filter over the table, widths from the content,
+    row heights for the wrapped lines, and pages that print the full width with the header.
+
+    *rows* are every row of the sheet from the first; the table's header is row *header_row*.
+    """
     from openpyxl.utils import get_column_letter
 
     width = max(len(row) for row in rows)
-    last = sheet.max_row
     sheet.freeze_panes = frozen
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{last}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{sheet.max_row}"
+    widths = []
     for column in range(1, width + 1):
         longest = max((_longest_line(row[column - 1]) for row in rows if column <= len(row)), default=0)
-        letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
+        label = rows[header_row - 1][column - 1] if column <= len(rows[header_row - 1]) else ""
+        widest = MAX_LINK_WIDTH if label in LINK_COLUMNS else MAX_WIDTH
+        header_word = max((len(word) for word in label.split()), default=0) * 1.15 + 2  # bold, unbroken
+        widths.append(round(max(MIN_WIDTH, header_word, min(widest, longest + 3))))
+        sheet.column_dimensions[get_column_letter(column)].width = widths[-1]
+    for number, row in enumerate(rows, start=1):
+        lines = max(
+            (_wrapped_lines(text, widths[i], bold=number == header_row) for i, text in enumerate(row)),
+            default=1,
+        )
+        sheet.row_dimensions[number].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    """Lines a cell takes when wrapped at its column's width (in characters of the regular
+    font; bold text is about a tenth wider). Breaks fall between words, so a line holds a
+    little less than the width; long words are counted as breaking where they must."""
+    per_line = max(1.0, (width - 1.5) / (1.1 if bold else 1.0))
+    total = 0
+    for line in text.split("\n"):
+        count, used = 1, 0.0
+        for word in line.split(" "):
+            size = len(word) + (1 if used else 0)
+            if used and used + size > per_line:
+                count, used = count + 1, float(len(word))
+            else:
+                used += size
+            while used > per_line:
+                count, used = count + 1, used - per_line
+        total += count
+    return total
 
 
 def _longest_line(text: str) -> int:

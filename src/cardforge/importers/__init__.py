@@ -60,7 +60,7 @@ def import_personas(
     from .merge import merge_drafts
 
     gathered = _gather(_expand(sources, report), sheet, report)
-    if not report.ok:
+    if not gathered.records and not report.ok:
         return None
     if not gathered.records:
         report.error(

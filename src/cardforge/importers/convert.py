@@ -50,6 +50,7 @@ ARCHITECTURE_NAMES = {
         "retrieval augmented generation",
     ),
 }
+LINKED = ("services", "learn", "service_links", "learn_links")
 _URL = TypeAdapter(Url)
 
 PaletteLookup = Callable[[str], "tuple[str, str] | None"]
@@ -113,8 +114,12 @@ class Converter:
         if colour_text:
             self._colour(draft, colour_text, colour_where)
         for key, entry in by_key.items():
-            if key not in ("name", "id", "colour"):
+            if key not in ("name", "id", "colour") and key not in LINKED:
                 self._field(draft, key, entry)
+        if "services" in by_key or "service_links" in by_key:
+            self._services(draft, by_key.get("services"), by_key.get("service_links"))
+        if "learn" in by_key or "learn_links" in by_key:
+            self._learn(draft, by_key.get("learn"), by_key.get("learn_links"))
         if "kind" not in draft.fields and _sounds_like_agent(title.name):
             draft.fields["kind"] = Value("agent", name_where)
             draft.comments["kind"] = "from the name; change it if this is a person"
@@ -200,10 +205,6 @@ class Converter:
                 draft.fields["notes"] = Value(text, entry.where)
         elif key == "people":
             self._people(draft, entry)
-        elif key == "services":
-            self._services(draft, entry)
-        elif key == "learn":
-            self._learn(draft, entry)
         elif key == "kind":
             self._kind(draft, entry)
         elif key == "category":
@@ -245,33 +246,45 @@ class Converter:
             return
         draft.fields["people"] = Value(_unique([item.text for item in items(entry)]), entry.where)
 
-    def _services(self, draft: Draft, entry: Entry) -> None:
-        found = []
-        for item in items(entry):
-            url = self._checked_url(draft, item, entry, "Services")
-            found.append(Item(item.text, url))
+    def _services(self, draft: Draft, names: Entry | None, links: Entry | None) -> None:
+        """Services from their column (names, maybe links), links added from a links column."""
+        found: list[Item] = []
+        for entry in [e for e in (names, links) if e is not None]:
+            for item in _paired(items(entry)):
+                url = self._checked_url(draft, item, entry, entry.label)
+                index = next((i for i, old in enumerate(found) if same_name(old.text, item.text)), None)
+                if index is None:
+                    found.append(Item(item.text, url))
+                elif url and not found[index].url:
+                    found[index] = Item(found[index].text, url)
+        where = (names or links).where  # type: ignore[union-attr]
         if found:
-            draft.fields["services"] = Value(_unique_items(found, by_url=False), entry.where)
+            draft.fields["services"] = Value(_unique_items(found, by_url=False), where)
 
-    def _learn(self, draft: Draft, entry: Entry) -> None:
-        found = []
-        for item in items(entry):
-            url = item.url or (item.text if looks_like_url(item.text) else None)
-            if url is None:
+    def _learn(self, draft: Draft, titles: Entry | None, links: Entry | None) -> None:
+        """Learning links; a title without a link is fine when a links column gives its link."""
+        found: list[Item] = []
+        for item in _paired(items(links)) if links is not None else []:
+            self._add_link(draft, links, item, found)  # type: ignore[arg-type]
+        for item in _paired(items(titles)) if titles is not None else []:
+            if item.url or looks_like_url(item.text):
+                self._add_link(draft, titles, item, found)  # type: ignore[arg-type]
+            elif not any(same_name(item.text, link.text) for link in found):
                 self._to_notes(
                     draft,
-                    entry,
+                    titles,  # type: ignore[arg-type]
                     item.text,
                     f"the learning entry `{item.text[:50]}` has no link, so it goes to the notes; "
                     "write it as [title](https://...)",
                 )
-                continue
-            url = self._checked_url(draft, Item(item.text, url), entry, "Learn")
-            if url is None:
-                continue
-            found.append(Item(item.text if item.text != url else "", url))
+        where = (links or titles).where  # type: ignore[union-attr]
         if found:
-            draft.fields["learn"] = Value(_unique_items(found, by_url=True), entry.where)
+            draft.fields["learn"] = Value(_unique_items(found, by_url=True), where)
+
+    def _add_link(self, draft: Draft, entry: Entry, item: Item, found: list[Item]) -> None:
+        url = self._checked_url(draft, Item(item.text, item.url or item.text), entry, entry.label)
+        if url is not None:
+            found.append(Item(item.text if item.text != url else "", url))
 
     def _checked_url(self, draft: Draft, item: Item, entry: Entry, label: str) -> str | None:
         if not item.url:
@@ -388,6 +401,24 @@ def architecture_id(name: str) -> str | None:
         if folded in {fold(n) for n in names}:
             return arch_id
     return None
+
+
+def _paired(found: list[Item]) -> list[Item]:
+    """A title followed by a line that is only a link (``title``, ``https://...``) is one link."""
+    result: list[Item] = []
+    for item in found:
+        previous = result[-1] if result else None
+        if (
+            item.url is None
+            and looks_like_url(item.text)
+            and previous is not None
+            and previous.url is None
+            and not looks_like_url(previous.text)
+        ):
+            result[-1] = Item(previous.text, item.text)
+        else:
+            result.append(item)
+    return result
 
 
 def _sounds_like_agent(name: str) -> bool:

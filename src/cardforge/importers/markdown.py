@@ -114,9 +114,9 @@ def _pieces(nodes: list[SyntaxTreeNode]) -> tuple[Piece, ...]:
         kind = child.type
         if kind in ("text", "code_inline"):
             found.append(Piece(child.content))
-        elif kind in ("softbreak", "hardbreak") or (
-            kind == "html_inline" and _BREAK.match(child.content.strip())
-        ):
+        elif kind == "softbreak":
+            found.append(Piece("\n", soft=True))
+        elif kind == "hardbreak" or (kind == "html_inline" and _BREAK.match(child.content.strip())):
             found.append(Piece("\n"))
         elif kind == "link":
             found.append(Piece(plain(pieces(child)), str(child.attrs.get("href", ""))))
@@ -243,7 +243,7 @@ class _Reader:
                 continue
             lines = _lines_of(paragraphs[0].children[0])
             labelled = _label(lines[0])
-            rest = tuple(p for line in lines[1:] for p in (Piece("\n"), *_line_pieces(line)))
+            rest = tuple(p for line in lines[1:] for p in (Piece("\n", soft=True), *_line_pieces(line)))
             if labelled is None:
                 entries.append(Entry("", where, _line_pieces(lines[0]) + rest, sub_items))
             else:

@@ -81,7 +81,7 @@ def _check_ids(personas: list[Draft], report: Report) -> None:
         if persona.id is None:
             continue
         first = seen.setdefault(persona.id.value.casefold(), persona)
-        if first is not persona:
+        if first is not persona and not _same_table(first, persona):  # a table's repeats are reported
             fail(
                 report,
                 persona.id.where,
@@ -89,6 +89,11 @@ def _check_ids(personas: list[Draft], report: Report) -> None:
                 f"give `{persona.name.value}` its own id",
                 "CF505",
             )
+
+
+def _same_table(first: Draft, second: Draft) -> bool:
+    rows = {r.block for r in first.records if r.kind == "row"}
+    return bool(rows & {r.block for r in second.records if r.kind == "row"})
 
 
 def _match(personas: list[Draft], draft: Draft, report: Report) -> Draft | None:

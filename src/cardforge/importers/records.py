@@ -47,6 +47,8 @@ class Piece:
 
     text: str
     url: str | None = None
+    soft: bool = False
+    """A Markdown soft line break: a new line in the source that is a space in a list."""
 
 
 @dataclass

@@ -81,25 +81,40 @@ def split_items(pieces: tuple[Piece, ...]) -> list[Item]:
         if piece.url is not None:
             current.append(piece)
             continue
-        start = 0
-        for index, char in enumerate(piece.text):
-            if char in _OPEN:
+        if piece.soft:
+            current.append(Piece(" "))
+            continue
+        text, start, escaped = piece.text, 0, False
+        for index, char in enumerate(text):
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char in _OPEN:
                 depth += 1
             elif char in _CLOSE:
                 depth = max(0, depth - 1)
-            elif char in separators and depth == 0:
-                current.append(Piece(piece.text[start:index]))
+            elif char in separators and (depth == 0 or char == "\n"):
+                current.append(Piece(_unescape(text[start:index])))
                 result.append(one_item(tuple(current)))
-                current, start = [], index + 1
-        current.append(Piece(piece.text[start:]))
+                current, start, depth = [], index + 1, 0
+        current.append(Piece(_unescape(text[start:])))
     result.append(one_item(tuple(current)))
     return [item for item in result if item.text]
 
 
 def _separators(pieces: tuple[Piece, ...]) -> str:
-    """Commas and line breaks; semicolons only where no comma is used."""
-    text = "".join(piece.text for piece in pieces if piece.url is None)
+    """Line breaks when the value has them (a spreadsheet cell with an item per line); else
+    commas, or semicolons where no comma is used."""
+    text = "".join(piece.text for piece in pieces if piece.url is None and not piece.soft)
+    if "\n" in text.strip("\n"):
+        return "\n"
     return ",\n" if "," in text or ";" not in text else ";\n"
+
+
+def _unescape(text: str) -> str:
+    """``\\,`` is a comma inside an item (how the XLSX export keeps a one-item cell whole)."""
+    return text.replace("\\,", ",").replace("\\;", ";")
 
 
 def one_item(pieces: tuple[Piece, ...]) -> Item:
