@@ -352,7 +352,7 @@ def test_csv_with_bom_semicolons_and_quoted_line_breaks(tmp_path):
     source = tmp_path / "p.csv"
     source.write_bytes(
         codecs.BOM_UTF8
-        + 'Persona;Team;Skills;Certs\nAnalyst (A1);BI;"SQL\nDAX";PL-300\n"Engineer; data (A2)";Data;Python;-\n'.encode()
+        + b'Persona;Team;Skills;Certs\nAnalyst (A1);BI;"SQL\nDAX";PL-300\n"Engineer; data (A2)";Data;Python;-\n'
     )
     text, report = imported([source], tmp_path)
     personas = yaml.safe_load(text)["personas"]
@@ -422,7 +422,7 @@ def test_odd_names_survive_the_deck_writer(tmp_path):
         'Persona,Team,Notes\n"no (P1)",on,"line one\nline two"\n"Data: lake (P2)",#hash,\n"=1+1 (P3)",- dash,\n',
         encoding="utf-8",
     )
-    text, report = imported([source], tmp_path)
+    text, _report = imported([source], tmp_path)
     (tmp_path / "deck.yaml").write_text(text, encoding="utf-8")
     deck = cardforge.load_deck(tmp_path / "deck.yaml")
     assert [(p.name, p.team) for p in deck.personas] == [

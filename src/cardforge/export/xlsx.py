@@ -16,8 +16,8 @@ import datetime as dt
 import io
 import re
 import zipfile
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ..layout.rbac import RANK_FILLS
