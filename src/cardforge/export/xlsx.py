@@ -70,26 +70,53 @@ def workbook_bytes(deck: Deck) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
+    styles = _Styles(book)
     personas = book.active
     personas.title = PERSONA_SHEET
-    _persona_sheet(personas, deck)
+    _persona_sheet(personas, deck, styles)
     if deck.rbac is not None:
         taken = {PERSONA_SHEET.casefold(), GAPS_SHEET.casefold()}
         for env in deck.rbac.environments:
             title = _sheet_title(f"RBAC {env}", taken)
-            _rbac_sheet(book.create_sheet(title), deck, env)
-    _gaps_sheet(book.create_sheet(GAPS_SHEET), deck)
+            _rbac_sheet(book.create_sheet(title), deck, env, styles)
+    _gaps_sheet(book.create_sheet(GAPS_SHEET), deck, styles)
     return _reproducible(book, deck.title)
+
+
+class _Styles:
+    """Named cell styles, made once per workbook: assigning a style by name is far cheaper
+    in openpyxl than setting font, fill and alignment on each of thousands of cells."""
+
+    def __init__(self, book: Any):
+        self._book = book
+        self._made: set[str] = set()
+
+    def name(self, fill: str | None = None, bold: bool = False) -> str:
+        """The style for text on *fill* (``RRGGBB``; none: the sheet's white), bold or not."""
+        name = f"cardforge {fill or 'body'}{' bold' if bold else ''}"
+        if name not in self._made:
+            from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+            style = NamedStyle(name=name)
+            # Calibri named explicitly: an unnamed font falls back to a serif in some programs.
+            colour = text_on(fill, "1A1A1A", "FFFFFF") if fill else None
+            style.font = Font(name="Calibri", size=11, bold=bold, color=colour)
+            style.alignment = Alignment(vertical="top", wrap_text=True)
+            if fill:
+                style.fill = PatternFill("solid", fgColor=fill)
+            self._book.add_named_style(style)
+            self._made.add(name)
+        return name
 
 
 # Sheets
 
 
-def _persona_sheet(sheet: Any, deck: Deck) -> None:
+def _persona_sheet(sheet: Any, deck: Deck, styles: _Styles) -> None:
     rows = [PERSONA_COLUMNS] + [_persona_row(p) for p in deck.personas]
-    _fill(sheet, rows, header_row=1)
+    _fill(sheet, rows, 1, styles)
     for number, persona in enumerate(deck.personas, start=2):
-        _colour_id_cell(sheet.cell(number, 1), persona)
+        sheet.cell(number, 1).style = styles.name(persona.colour.hex, bold=True)
     _finish(sheet, rows, header_row=1, frozen="C2")
 
 
@@ -132,69 +159,47 @@ def _link(text: str, url: str | None) -> str:
     return "[" + re.sub(r"([\\\[\]])", r"\\\1", text) + f"](<{url}>)"
 
 
-def _rbac_sheet(sheet: Any, deck: Deck, env: str) -> None:
+def _rbac_sheet(sheet: Any, deck: Deck, env: str, styles: _Styles) -> None:
     assert deck.rbac is not None
     services = list(dict.fromkeys(g.service for g in deck.rbac.grants))
     roles = {(g.persona, g.service): g.roles.get(env, "") for g in deck.rbac.grants}
     rows: list[tuple[str, ...]] = [(ENVIRONMENT_LABEL, env), ("ID", "Persona", *services)]
     rows += [(p.id, p.name, *(roles.get((p.id, s), "") for s in services)) for p in deck.personas]
-    _fill(sheet, rows, header_row=2)
-    from openpyxl.styles import PatternFill
-
-    sheet.cell(1, 1).font = _font(bold=True)
-    sheet.cell(1, 2).font = _font(bold=True)
+    _fill(sheet, rows, 2, styles)
+    sheet.cell(1, 1).style = sheet.cell(1, 2).style = styles.name(bold=True)
     for number, persona in enumerate(deck.personas, start=3):
-        _colour_id_cell(sheet.cell(number, 1), persona)
-        for column in range(3, len(services) + 3):
-            cell = sheet.cell(number, column)
-            if cell.value:
-                fill = RANK_FILLS[rank(str(cell.value))]
-                cell.fill = PatternFill("solid", fgColor=fill)
-                cell.font = _font(color=text_on(fill, "1A1A1A", "FFFFFF"))
+        sheet.cell(number, 1).style = styles.name(persona.colour.hex, bold=True)
+        for column, role in enumerate(rows[number - 1][2:], start=3):
+            if role:
+                sheet.cell(number, column).style = styles.name(RANK_FILLS[rank(role)])
     _finish(sheet, rows, header_row=2, frozen="C3")
 
 
-def _gaps_sheet(sheet: Any, deck: Deck) -> None:
+def _gaps_sheet(sheet: Any, deck: Deck, styles: _Styles) -> None:
     findings = lint(deck)
     rows: list[tuple[str, ...]] = [("Code", "Kind", "Finding", "Personas")]
     rows += [(f.code, f.kind, f.message, "\n".join(f.personas)) for f in findings]
     if not findings:
         rows.append(("", "", "No gaps found.", ""))
-    _fill(sheet, rows, header_row=1)
+    _fill(sheet, rows, 1, styles)
     _finish(sheet, rows, header_row=1, frozen="A2")
 
 
 # Cells and layout
 
 
-def _fill(sheet: Any, rows: list[tuple[str, ...]], header_row: int) -> None:
-    from openpyxl.styles import Alignment, PatternFill
-
-    top = Alignment(vertical="top", wrap_text=True)
+def _fill(sheet: Any, rows: list[tuple[str, ...]], header_row: int, styles: _Styles) -> None:
+    """Every non-empty value as text (never a formula: a name that starts with "=" stays a
+    name), top-aligned and wrapped; the header bold on grey."""
+    body, header = styles.name(), styles.name(HEADER_FILL, bold=True)
     for number, row in enumerate(rows, start=1):
+        style = header if number == header_row else body
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(number, column)
-            cell.value = value
-            cell.data_type = "s"  # text, never a formula: a name that starts with "=" stays a name
-            cell.alignment = top
-            if number == header_row:
-                cell.font = _font(bold=True)
-                cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-
-
-def _font(bold: bool = False, color: str | None = None) -> Any:
-    """Calibri 11, Excel's default body font, named so that every cell uses it (an unnamed
-    font falls back to a serif in some spreadsheet programs)."""
-    from openpyxl.styles import Font
-
-    return Font(name="Calibri", size=11, bold=bold, color=color)
-
-
-def _colour_id_cell(cell: Any, persona: Persona) -> None:
-    from openpyxl.styles import PatternFill
-
-    cell.fill = PatternFill("solid", fgColor=persona.colour.hex)
-    cell.font = _font(bold=True, color=text_on(persona.colour.hex, "1A1A1A", "FFFFFF"))
+            if value or number == header_row:
+                cell = sheet.cell(number, column)
+                cell.value = value
+                cell.data_type = "s"
+                cell.style = style
 
 
 def _finish(sheet: Any, rows: list[tuple[str, ...]], header_row: int, frozen: str) -> None:

@@ -10,6 +10,9 @@ deck that does not build.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +56,27 @@ def import_personas(
     report: Report,
 ) -> ImportResult | None:
     """The deck that *sources* describe, or ``None`` when *report* has errors."""
+    with _collecting():
+        return _import(sources, output, title, sheet, report)
+
+
+@contextmanager
+def _collecting() -> Iterator[None]:
+    """Garbage collection on while importing, though the command line turns it off for builds:
+    the Markdown parser's syntax trees link children and parents, and without the collector
+    every file's tree would stay in memory (1000 persona files: 218 MB instead of 80 MB)."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()
+
+
+def _import(
+    sources: list[Path], output: Path, title: str | None, sheet: str | None, report: Report
+) -> ImportResult | None:
     from ..spec.deck import MAX_PERSONAS
     from .assemble import assemble
     from .convert import Converter
@@ -139,25 +163,23 @@ def _gather(paths: list[Path], sheet: str | None, report: Report) -> _Gathered:
             if text is None:
                 continue
             source = read_markdown(path, text, report)
-            gathered.records += source.records
-            if source.title:
-                gathered.titles.append(source.title)
+            records, title = source.records, source.title
         else:
             table = read_csv(path, report) if kind == "csv" else read_workbook(path, sheet, report)
-            gathered.records += table.records
-            if table.title:
-                gathered.titles.append(table.title)
+            records, title = table.records, table.title
             gathered.environments += [e for e in table.environments if e not in gathered.environments]
             gathered.grants += table.grants
             gathered.has_rbac = gathered.has_rbac or table.has_rbac
-        gathered.summaries.append(_summary(path, gathered.records))
+        gathered.records += records
+        if title:
+            gathered.titles.append(title)
+        gathered.summaries.append(_summary(path, records))
     return gathered
 
 
 def _summary(path: Path, records: list) -> str:
-    mine = [r for r in records if r.where.file == str(path)]
-    rows = sum(1 for r in mine if r.kind == "row")
-    cards = len(mine) - rows
+    rows = sum(1 for r in records if r.kind == "row")
+    cards = len(records) - rows
     parts = [f"{rows} table row{'s' if rows != 1 else ''}"] if rows else []
     parts += [f"{cards} card{'s' if cards != 1 else ''}"] if cards else []
     return f"{path.as_posix()} ({', '.join(parts) or 'no personas'})"

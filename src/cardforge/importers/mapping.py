@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..diagnostics import closest
 
@@ -152,6 +153,7 @@ def fold(label: str) -> str:
 _BY_ALIAS = {fold(alias): key for key, aliases in FIELDS.items() for alias in aliases}
 
 
+@lru_cache(maxsize=1024)
 def map_label(label: str, *, keywords: bool = True) -> Match | None:
     """The field *label* names: by alias, else by a close alias (typo), else (with *keywords*)
     by a key word it contains."""

@@ -37,15 +37,47 @@ LIST_KEYS = frozenset(
 def merge_drafts(drafts: list[Draft], report: Report) -> list[Draft]:
     """The personas the drafts describe, in order of first appearance."""
     _check_tables(drafts, report)
-    personas: list[Draft] = []
+    personas = _Personas()
     for draft in drafts:
         target = _match(personas, draft, report)
         if target is None:
-            personas.append(draft)
-        elif target is not draft:
+            personas.add(draft)
+        else:
+            had_id = target.id is not None
             _merge_into(target, draft, report)
-    _check_ids(personas, report)
-    return personas
+            if not had_id and target.id is not None:
+                personas.index_id(target)
+    _check_ids(personas.all, report)
+    return personas.all
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+class _Personas:
+    """The personas so far, looked up by id and by name (a deck may hold thousands)."""
+
+    def __init__(self) -> None:
+        self.all: list[Draft] = []
+        self._by_id: dict[str, list[Draft]] = {}
+        self._by_name: dict[str, list[Draft]] = {}
+
+    def add(self, draft: Draft) -> None:
+        self.all.append(draft)
+        self._by_name.setdefault(_folded(draft.name.value), []).append(draft)
+        if draft.id is not None:
+            self.index_id(draft)
+
+    def index_id(self, draft: Draft) -> None:
+        assert draft.id is not None
+        self._by_id.setdefault(draft.id.value.casefold(), []).append(draft)
+
+    def with_id(self, draft: Draft) -> list[Draft]:
+        return self._by_id.get(draft.id.value.casefold(), []) if draft.id else []
+
+    def named(self, draft: Draft) -> list[Draft]:
+        return self._by_name.get(_folded(draft.name.value), [])
 
 
 def _blocks(draft: Draft) -> set[str]:
@@ -96,14 +128,11 @@ def _same_table(first: Draft, second: Draft) -> bool:
     return bool(rows & {r.block for r in second.records if r.kind == "row"})
 
 
-def _match(personas: list[Draft], draft: Draft, report: Report) -> Draft | None:
+def _match(personas: _Personas, draft: Draft, report: Report) -> Draft | None:
+    """The persona *draft* describes too, if any; never one with a record of the same block."""
     blocks = _blocks(draft)
-    candidates = [p for p in personas if not (_blocks(p) & blocks)]
-    by_id = next(
-        (p for p in candidates if p.id and draft.id and p.id.value.casefold() == draft.id.value.casefold()),
-        None,
-    )
-    by_name = [p for p in candidates if same_name(p.name.value, draft.name.value)]
+    by_id = next((p for p in personas.with_id(draft) if not (_blocks(p) & blocks)), None)
+    by_name = [p for p in personas.named(draft) if not (_blocks(p) & blocks)]
     if by_id is not None and any(p is by_id for p in by_name):
         return by_id
     source = draft.records[0].describe()
@@ -132,9 +161,7 @@ def _match(personas: list[Draft], draft: Draft, report: Report) -> Draft | None:
     if by_name:
         target = by_name[0]
         if draft.id and target.id and draft.id.value.casefold() != target.id.value.casefold():
-            owner = next(
-                (p for p in personas if p.id and p.id.value.casefold() == draft.id.value.casefold()), None
-            )
+            owner = next(iter(personas.with_id(draft)), None)
             whose = f", which is {owner.label}'s id" if owner is not None else ""
             warn(
                 report,

@@ -317,17 +317,19 @@ def _cell_text(value: Any) -> str:
 
 def _read_rbac_sheet(sheet: Any, name: str, file: str, source: TableSource, report: Report) -> None:
     """An RBAC sheet as cardforge exports it: ``Environment | Dev``, then ID, Persona and a
-    column per service holding the role."""
+    column per service holding the role. Other sheets are left unread."""
+    first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    if len(first) < 2 or _cell_text(first[0]).casefold() != ENVIRONMENT_LABEL.casefold():
+        return
     rows = _sheet_rows(sheet, name, file, report)
-    if not rows or len(rows[0]) < 2 or rows[0][0].text.casefold() != ENVIRONMENT_LABEL.casefold():
+    if not rows or len(rows[0]) < 2:
         return
     environment = rows[0][1].text
     source.has_rbac = True
     if environment and environment not in source.environments:
         source.environments.append(environment)
-    if len(rows) < 2:
-        return
-    header = rows[1]
+    header = rows[1] if len(rows) > 1 else []
+    by_key = {(g.persona.casefold(), g.service.casefold()): g for g in source.grants}
     for row in rows[2:]:
         persona = row[0].text if row else ""
         if not persona:
@@ -336,14 +338,11 @@ def _read_rbac_sheet(sheet: Any, name: str, file: str, source: TableSource, repo
             role = cell.text
             if not role or role in ("-", "–", "—") or index >= len(header) or not header[index].text:
                 continue
-            _add_grant(source, persona, header[index].text, environment, role, cell.where)
-
-
-def _add_grant(
-    source: TableSource, persona: str, service: str, environment: str, role: str, where: Where
-) -> None:
-    for grant in source.grants:
-        if grant.persona.casefold() == persona.casefold() and grant.service.casefold() == service.casefold():
+            service = header[index].text
+            grant = by_key.get((persona.casefold(), service.casefold()))
+            if grant is None:
+                grant = by_key[(persona.casefold(), service.casefold())] = Grant(
+                    persona, service, {}, cell.where
+                )
+                source.grants.append(grant)
             grant.roles[environment] = role
-            return
-    source.grants.append(Grant(persona, service, {environment: role}, where))
