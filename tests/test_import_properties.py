@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 import cardforge
-from cardforge.diagnostics import Report
+from cardforge.diagnostics import CODES, Report
 from cardforge.importers import import_personas
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="cardforge-hypothesis-"))
@@ -80,7 +79,7 @@ def check(sources: list[Path], folder: Path) -> None:
     result = import_personas(sources, folder / "deck.yaml", report=report)
     for diagnostic in report.diagnostics:
         assert diagnostic.position.line >= 1 and diagnostic.position.column >= 1
-        assert diagnostic.code in {d for d in re.findall(r"CF\d{3}", str(diagnostic))}
+        assert diagnostic.code in CODES
     if result is None:
         assert report.errors
         return
