@@ -396,6 +396,8 @@ def import_command(
         raise _option_error(str(output), "the output would overwrite one of the sources")
     if output.exists() and not force:
         raise _option_error(str(output), "the file exists; choose another name or pass --force")
+    if sheet is not None and not any(s.suffix.lower() in (".xlsx", ".xlsm") for s in sources):
+        raise _option_error("--sheet", "--sheet chooses a worksheet, but no source is an .xlsx workbook")
     from .importers import import_personas
     from .writer.save import atomic_write
 
