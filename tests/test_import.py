@@ -431,3 +431,30 @@ def test_odd_names_survive_the_deck_writer(tmp_path):
         ("=1+1", "- dash"),
     ]
     assert deck.personas[0].notes == "line one\nline two"
+
+
+def test_an_overlong_line_is_refused_before_parsing(tmp_path, capsys):
+    source = tmp_path / "p.md"
+    source.write_text("| Persona |\n|---|\n| " + "[a](" * 20000 + " |\n", encoding="utf-8")
+    errors = _fails(capsys, tmp_path, [source])
+    assert [where(m) for m in errors] == [(3, 65537, "error")]
+    assert "line 3 is 80,004 characters long" in errors[0]["text"]
+
+
+def test_sheet_option_needs_a_workbook(tmp_path, capsys):
+    assert run(["import", str(AI_FACTORY), "-o", str(tmp_path / "d.yaml"), "--sheet", "Personas"]) == 1
+    assert "no source is an .xlsx workbook" in capsys.readouterr().err
+    assert not (tmp_path / "d.yaml").exists()
+
+
+def test_sources_of_several_kinds_in_one_deck(tmp_path):
+    extra = tmp_path / "more.csv"
+    extra.write_text(
+        "Persona,Team,People\nAI Data Engineer (P001),Data Ingestion Team,Ann Lee\nTester,QA,-\n"
+    )
+    text, report = imported([AI_FACTORY, extra], tmp_path, title="Everyone")
+    data = yaml.safe_load(text)
+    assert data["title"] == "Everyone"
+    assert data["personas"][0]["people"] == ["Ann Lee"]  # merged into P001 by id
+    assert data["personas"][-1] == {"id": "P012", "name": "Tester", "team": "QA", "people": []}
+    assert any(d.code == "CF555" and "given P012" in d.message for d in report.warnings)

@@ -142,7 +142,7 @@ def _expand(sources: list[Path], report: Report) -> list[Path]:
 
 def _gather(paths: list[Path], sheet: str | None, report: Report) -> _Gathered:
     from .markdown import read_markdown
-    from .sources import MAX_TEXT_BYTES, decode_text, read_capped
+    from .sources import MAX_TEXT_BYTES, check_lines, decode_text, read_capped
     from .tables import read_csv, read_workbook
 
     gathered = _Gathered()
@@ -160,7 +160,7 @@ def _gather(paths: list[Path], sheet: str | None, report: Report) -> _Gathered:
         if kind == "markdown":
             data = read_capped(path, MAX_TEXT_BYTES, report)
             text = decode_text(data, str(path), report, "UTF-8") if data is not None else None
-            if text is None:
+            if text is None or not check_lines(text, str(path), report):
                 continue
             source = read_markdown(path, text, report)
             records, title = source.records, source.title

@@ -24,8 +24,9 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ..diagnostics import Position, Report
 from .mapping import map_label
-from .records import Entry, Piece, Record, Where, warn
+from .records import Entry, Piece, Record, Where, fail, warn
 from .rows import (
+    MAX_COLUMNS,
     Cell,
     has_persona_column,
     mapped_count,
@@ -33,6 +34,7 @@ from .rows import (
     read_header,
     records_from_rows,
     report_header,
+    too_many_columns,
 )
 from .values import card_heading, plain, split_title
 
@@ -329,8 +331,11 @@ class _Reader:
             Cell(pieces(th.children[0]), self.where(head.map[0] if head.map else 0, column))
             for th, column in zip(head.children, self._padded_columns(head))
         ]
-        columns = read_header(header)
         table_where = self.where(node.map[0] if node.map else 0)
+        if len(header) > MAX_COLUMNS:
+            fail(self.report, table_where, too_many_columns(len(header)), "CF501")
+            return []
+        columns = read_header(header)
         if not has_persona_column(columns):
             if mapped_count(columns) >= 2:
                 no_persona_column(columns, table_where, self.report)
@@ -356,8 +361,8 @@ class _Reader:
         for index, td in enumerate(tr.children):
             column = columns[index] if index < len(columns) else None
             cells.append(Cell(pieces(td.children[0]), self.where(line, column)))
-        for column, text in raw[width:]:  # the parser drops cells beyond the header's
-            cells.append(Cell(inline_pieces(text), self.where(line, column)))
+        for column, text in raw[width:MAX_COLUMNS]:  # the parser drops cells beyond the header's
+            cells.append(Cell(inline_pieces(text) if text else (), self.where(line, column)))
         return cells
 
     def _padded_columns(self, row: SyntaxTreeNode) -> list[int | None]:

@@ -16,6 +16,11 @@ from .records import Entry, Piece, Record, Where, fail, warn
 from .values import plain
 
 MAX_COLUMNS = 200
+"""Columns read from one table; more is not a persona table."""
+
+
+def too_many_columns(count: int) -> str:
+    return f"the table has {count} columns; at most {MAX_COLUMNS} are read; delete the unused ones"
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from ..diagnostics import Position, Report
 
-MAX_TEXT_BYTES = 4 * 1024 * 1024
-"""Markdown and CSV: far above any persona table, below what would make a deck too large."""
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+"""Markdown and CSV: the size of the largest deck cardforge reads, far above any persona table."""
+MAX_LINE = 64 * 1024
+"""Characters on one line: a table row or card line is far shorter. The cap also bounds the
+Markdown parser's work on one line, which grows fast with pathological brackets."""
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 """A workbook's parts unpacked, checked from the zip directory before anything is inflated."""
@@ -94,6 +97,21 @@ def decode_text(data: bytes, file: str, report: Report, saved_as: str) -> str | 
             file, _byte_position(data, error.start), _not_utf8(_eight_bit_guess(data), saved_as), "CF503"
         )
         return None
+
+
+def check_lines(text: str, file: str, report: Report) -> bool:
+    """Refuse text with a line longer than :data:`MAX_LINE`, pointing at the first one."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE:
+            report.error(
+                file,
+                Position(number, MAX_LINE + 1),
+                f"line {number} is {len(line):,} characters long; at most {MAX_LINE:,} are read on one "
+                "line; break it up",
+                "CF501",
+            )
+            return False
+    return True
 
 
 def _not_utf8(found: str, saved_as: str) -> str:

@@ -24,18 +24,26 @@ from ..diagnostics import Position, Report, did_you_mean
 from .markdown import inline_pieces
 from .records import Piece, Record, Where, fail
 from .rows import (
+    MAX_COLUMNS,
     Cell,
     has_persona_column,
     no_persona_column,
     read_header,
     records_from_rows,
     report_header,
+    too_many_columns,
 )
-from .sources import MAX_TEXT_BYTES, MAX_UNPACKED_BYTES, MAX_WORKBOOK_BYTES, decode_text, read_capped
+from .sources import (
+    MAX_TEXT_BYTES,
+    MAX_UNPACKED_BYTES,
+    MAX_WORKBOOK_BYTES,
+    check_lines,
+    decode_text,
+    read_capped,
+)
 
 MAX_ROWS = 5001
 """A header and as many personas as a deck may have."""
-MAX_COLUMNS = 200
 ENVIRONMENT_LABEL = "Environment"
 """Cell A1 of an RBAC sheet (cardforge's XLSX export): ``Environment | Dev``."""
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -78,7 +86,7 @@ def read_csv(path: Path, report: Report) -> TableSource:
     file = str(path)
     data = read_capped(path, MAX_TEXT_BYTES, report)
     text = decode_text(data, file, report, "\u201cCSV UTF-8 (Comma delimited)\u201d") if data else None
-    if text is None:
+    if text is None or not check_lines(text, file, report):
         return TableSource()
     delimiter = _delimiter(text, path)
     rows = _csv_rows(text, delimiter, file, report)
@@ -117,7 +125,7 @@ def _csv_rows(text: str, delimiter: str, file: str, report: Report) -> list[list
                     report.error(file, Position(start, 1), _too_many_rows(), "CF501")
                     return None
                 if len(values) > MAX_COLUMNS:
-                    report.error(file, Position(start, 1), _too_many_columns(len(values)), "CF501")
+                    report.error(file, Position(start, 1), too_many_columns(len(values)), "CF501")
                     return None
                 rows.append(
                     [
@@ -152,10 +160,6 @@ def _field_positions(record: str, delimiter: str, first_line: int) -> list[Posit
 
 def _too_many_rows() -> str:
     return f"the table has more than {MAX_ROWS - 1:,} rows; a deck holds at most {MAX_ROWS - 1:,} personas"
-
-
-def _too_many_columns(count: int) -> str:
-    return f"the table has {count} columns; at most {MAX_COLUMNS} are read; delete the unused ones"
 
 
 # Workbooks
@@ -280,7 +284,7 @@ def _sheet_rows(sheet: Any, name: str, file: str, report: Report) -> list[list[C
             fail(
                 report,
                 where,
-                _too_many_rows() if len(rows) >= MAX_ROWS else _too_many_columns(len(texts)),
+                _too_many_rows() if len(rows) >= MAX_ROWS else too_many_columns(len(texts)),
                 "CF501",
             )
             return None
@@ -318,7 +322,7 @@ def _cell_text(value: Any) -> str:
 def _read_rbac_sheet(sheet: Any, name: str, file: str, source: TableSource, report: Report) -> None:
     """An RBAC sheet as cardforge exports it: ``Environment | Dev``, then ID, Persona and a
     column per service holding the role. Other sheets are left unread."""
-    first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    first: tuple[Any, ...] = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
     if len(first) < 2 or _cell_text(first[0]).casefold() != ENVIRONMENT_LABEL.casefold():
         return
     rows = _sheet_rows(sheet, name, file, report)
