@@ -458,3 +458,23 @@ def test_sources_of_several_kinds_in_one_deck(tmp_path):
     assert data["personas"][0]["people"] == ["Ann Lee"]  # merged into P001 by id
     assert data["personas"][-1] == {"id": "P012", "name": "Tester", "team": "QA", "people": []}
     assert any(d.code == "CF555" and "given P012" in d.message for d in report.warnings)
+
+
+def test_a_file_that_is_one_card_without_a_heading(tmp_path):
+    source = tmp_path / "card.md"
+    source.write_text(
+        "* **Name**: Build Agent (A7 | Pink)\n* **Processes**: DevOps\n* **Services**: [GitHub](https://github.com)\n",
+        encoding="utf-8",
+    )
+    text, report = imported([source], tmp_path)
+    assert report.ok
+    assert yaml.safe_load(text)["personas"] == [
+        {
+            "id": "A7",
+            "name": "Build Agent",
+            "colour": "Pink",
+            "kind": "agent",
+            "processes": ["DevOps"],
+            "services": [{"name": "GitHub", "url": "https://github.com"}],
+        }
+    ]

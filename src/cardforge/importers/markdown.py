@@ -81,7 +81,7 @@ def read_markdown(path: Path, text: str, report: Report) -> MarkdownSource:
     while index < len(sections):
         section = sections[index]
         end = index + 1
-        if section.heading is not None and reader.is_card(section):
+        if reader.is_card(section):
             while end < len(sections) and sections[end].level > section.level:
                 end += 1
             source.records.append(reader.card(section, sections[index + 1 : end]))
@@ -179,10 +179,6 @@ def _drop_colon(rest: tuple[Piece, ...]) -> tuple[Piece, ...]:
     return rest
 
 
-def _line_pieces(line: list[SyntaxTreeNode]) -> tuple[Piece, ...]:
-    return _pieces(line)
-
-
 class _Reader:
     def __init__(self, file: str, lines: list[str], report: Report):
         self.file = file
@@ -200,21 +196,25 @@ class _Reader:
     # Cards
 
     def is_card(self, section: _Section) -> bool:
-        assert section.heading is not None
-        text, prefixed = card_heading(plain(pieces(section.heading.children[0])))
-        if prefixed or split_title(text).id:
-            return True
+        """A card heading, or a heading (or the start of the file) followed by card lines."""
+        if section.heading is not None:
+            text, prefixed = card_heading(plain(pieces(section.heading.children[0])))
+            if prefixed or split_title(text).id:
+                return True
         labels = [entry.key for entry in self._body_entries(section.body) if entry.key]
+        if section.heading is None:
+            return "name" in labels
         return "name" in labels or "id" in labels or len(labels) >= CARD_FIELDS_WITHOUT_NAME
 
     def card(self, section: _Section, subsections: list[_Section]) -> Record:
-        assert section.heading is not None
-        heading_where = self.where(section.heading.map[0] if section.heading.map else 0)
-        heading, _ = card_heading(plain(pieces(section.heading.children[0])))
         entries = self._body_entries(section.body)
         for sub in subsections:
             entries += self._subsection(sub)
         block = f"{self.file} cards"
+        if section.heading is None:  # a file that is one card without a heading
+            return Record("card", entries[0].where, block, entries)
+        heading_where = self.where(section.heading.map[0] if section.heading.map else 0)
+        heading, _ = card_heading(plain(pieces(section.heading.children[0])))
         return Record("card", heading_where, block, entries, heading=heading)
 
     def _body_entries(self, body: list[SyntaxTreeNode]) -> list[Entry]:
@@ -245,9 +245,9 @@ class _Reader:
                 continue
             lines = _lines_of(paragraphs[0].children[0])
             labelled = _label(lines[0])
-            rest = tuple(p for line in lines[1:] for p in (Piece("\n", soft=True), *_line_pieces(line)))
+            rest = tuple(p for line in lines[1:] for p in (Piece("\n", soft=True), *_pieces(line)))
             if labelled is None:
-                entries.append(Entry("", where, _line_pieces(lines[0]) + rest, sub_items))
+                entries.append(Entry("", where, _pieces(lines[0]) + rest, sub_items))
             else:
                 entries.append(Entry(labelled[0], where, labelled[1] + rest, sub_items))
         return entries
@@ -271,15 +271,16 @@ class _Reader:
             labelled = _label(line)
             where = self.where(start + offset)
             if labelled is None:
-                entries.append(Entry("", where, _line_pieces(line)))
+                entries.append(Entry("", where, _pieces(line)))
             else:
                 entries.append(Entry(labelled[0], where, labelled[1]))
         return entries
 
     def _field_table(self, node: SyntaxTreeNode) -> list[Entry]:
         """A two-column field table (``| **Team** | AI Team |``); the header too when it is a field."""
-        if len(node.children[0].children[0].children) != 2:
-            return [self._loose_text(node)]
+        header = [plain(pieces(th.children[0])) for th in node.children[0].children[0].children]
+        if len(header) != 2 or all(map_label(label, keywords=False) for label in header):
+            return [self._loose_text(node)]  # a table of several personas, not one persona's fields
         entries = []
         for row in node.children[0].children + (node.children[1].children if len(node.children) > 1 else []):
             cells = [cell.children[0] for cell in row.children]
