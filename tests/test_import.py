@@ -387,7 +387,7 @@ def test_workbook_sheet_by_name_with_cells_named_in_warnings(tmp_path):
     shown = [str(d) for d in report.warnings]
     assert shown == [
         f"{source}:1:4: warning: 'Our personas'!D1: column `Skils` read as Skills; "
-        "rename it to `Skills` if that is wrong or to silence this [CF552]",
+        "rename it `Skills` to confirm, or after the field it holds [CF552]",
         f"{source}:1:5: warning: 'Our personas'!E1: column `Budget code` matches no persona field, so its "
         "values go to each persona's notes; name it after a persona field (ID, Persona, Colour, Kind, Category, "
         "Team, Primary interaction, Processes, Architecture, Scope, Services, Data access, ...) to map it [CF551]",

@@ -135,8 +135,8 @@ class Converter:
                 warn(
                     self.report,
                     by_key["name"].where,
-                    f"the heading names `{heading.name}` but the Name line `{title.name}`; "
-                    "used the Name line (correct the heading if that is wrong)",
+                    f"the heading names `{heading.name}` but the Name line `{title.name}`, so the Name "
+                    "line is used; correct whichever is wrong",
                     "CF553",
                 )
             if heading and title.name:
@@ -174,7 +174,8 @@ class Converter:
             warn(
                 self.report,
                 by_key["name"].where if "name" in by_key else record.where,
-                f"the name says id `{title.id}` but the ID column `{column}`; used `{column}`",
+                f"the name says id `{title.id}` but the ID column `{column}`, so `{column}` is used; "
+                "make the two agree",
                 "CF553",
             )
         if column:
@@ -292,13 +293,13 @@ class Converter:
         try:
             return _URL.validate_python(item.url)
         except ValidationError as error:
-            reason = error.errors()[0]["msg"].removeprefix("Value error, ")
+            reason = error.errors()[0]["msg"].removeprefix("Value error, ").partition("; ")[0]
             self._to_notes(
                 draft,
                 entry,
                 f"{item.text} <{item.url}>",
-                f"the link of `{item.text[:50]}` cannot be used ({reason}); the name is kept and the link "
-                "goes to the notes",
+                f"the link of `{item.text[:50]}` cannot be used ({reason}), so only the name is kept and "
+                "the link goes to the notes; give an https:// link",
                 label=label,
             )
             return None
@@ -314,7 +315,10 @@ class Converter:
             draft.fields["kind"] = Value("person", entry.where)
         else:
             self._to_notes(
-                draft, entry, text, f"kind `{text}` is neither person nor agent; it goes to the notes"
+                draft,
+                entry,
+                text,
+                f"kind `{text}` is neither person nor agent, so it goes to the notes; write person or agent",
             )
 
     def _categories(self, draft: Draft, entry: Entry) -> None:
@@ -327,11 +331,17 @@ class Converter:
                     draft,
                     entry,
                     item.text,
-                    f"category `{item.text}` is not one of {', '.join(CATEGORIES)}; it goes to the notes",
+                    f"category `{item.text}` is not one of {', '.join(CATEGORIES)}, so it goes to the notes; "
+                    "use one of those",
                 )
                 continue
             if near != folded:
-                warn(self.report, entry.where, f"category `{item.text}` read as `{near}`", "CF552")
+                warn(
+                    self.report,
+                    entry.where,
+                    f"category `{item.text}` read as `{near}`; write `{near}` to confirm",
+                    "CF552",
+                )
             found.append(near)
         if found:
             draft.fields["category"] = Value(_unique(found), entry.where)
@@ -373,7 +383,7 @@ class Converter:
             return
         near = closest(text, self.palette, cutoff=0.75)
         if near is not None:
-            warn(self.report, where, f"colour `{text}` read as `{near}`", "CF552")
+            warn(self.report, where, f"colour `{text}` read as `{near}`; write `{near}` to confirm", "CF552")
             draft.fields["colour"] = Value(near, where)
             return
         warn(

@@ -142,7 +142,7 @@ def _match(personas: _Personas, draft: Draft, report: Report) -> Draft | None:
             report,
             draft.id.where if draft.id else draft.name.where,
             f"{source} says `{draft.id.value if draft.id else ''}`, which is `{by_id.name.value}` "
-            f"(at {by_id.records[0].where.cite()}); merged with {target.label} by name; correct the id",
+            f"(at {by_id.records[0].where.cite()}), so it is merged with {target.label} by name; correct the id",
             "CF553",
         )
         draft.id = None
@@ -153,7 +153,8 @@ def _match(personas: _Personas, draft: Draft, report: Report) -> Draft | None:
                 report,
                 draft.name.where,
                 f"{source} calls {by_id.id.value if by_id.id else ''} `{draft.name.value}` but "
-                f"{by_id.records[0].describe()} `{by_id.name.value}`; kept `{by_id.name.value}`",
+                f"{by_id.records[0].describe()} `{by_id.name.value}`, so `{by_id.name.value}` is kept; "
+                "make the names agree",
                 "CF553",
             )
             return by_id
@@ -162,12 +163,13 @@ def _match(personas: _Personas, draft: Draft, report: Report) -> Draft | None:
         target = by_name[0]
         if draft.id and target.id and draft.id.value.casefold() != target.id.value.casefold():
             owner = next(iter(personas.with_id(draft)), None)
-            whose = f", which is {owner.label}'s id" if owner is not None else ""
+            whose = f" (the id of {owner.name.value})" if owner is not None else ""
             warn(
                 report,
                 draft.id.where,
-                f"{source} gives `{draft.name.value}` the id `{draft.id.value}`{whose}; "
-                f"{target.records[0].describe()} gives `{target.id.value}`; kept `{target.id.value}`",
+                f"{source} gives `{draft.name.value}` the id `{draft.id.value}`{whose} but "
+                f"{target.records[0].describe()} gives `{target.id.value}`, so `{target.id.value}` is kept; "
+                "correct the id",
                 "CF553",
             )
             draft.id = None
@@ -202,7 +204,7 @@ def _merge_into(target: Draft, incoming: Draft, report: Report) -> None:
                 report,
                 value.where,
                 f"{target.label}: {LABELS[key]} is `{value.value}` here but `{current.value}` at "
-                f"{current.where.cite()}; kept `{current.value}`",
+                f"{current.where.cite()}, so `{current.value}` is kept; make the sources agree",
                 "CF553",
             )
     target.notes += [note for note in incoming.notes if note[0] not in {n[0] for n in target.notes}]

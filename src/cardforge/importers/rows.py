@@ -72,8 +72,8 @@ def report_header(columns: list[Column], report: Report) -> None:
             warn(
                 report,
                 column.where,
-                f"column `{label}` read as {match.label}; rename it to `{match.label}` if that is wrong "
-                "or to silence this",
+                f"column `{label}` read as {match.label}; rename it `{match.label}` to confirm, or after "
+                "the field it holds",
                 "CF552",
             )
         elif match is None:
@@ -153,7 +153,7 @@ def _report_extra_cells(row: list[Cell], expected: int, report: Report) -> None:
     warn(
         report,
         extra[0].where,
-        f"this row has {expected + len(extra)} cells but the header {expected}; the extra text "
+        f"this row has {expected + len(extra)} cells but the header {expected}, so the extra text "
         f"`{extra[0].text[:40]}` goes to the notes; check the row for a missing or extra separator",
         "CF557",
     )
