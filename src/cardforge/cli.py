@@ -379,12 +379,12 @@ def import_command(
     title: Annotated[
         str | None,
         typer.Option(
-            "--title", help="The deck's title [default: the first Markdown heading or workbook title]."
+            "--title", help="The deck's title (default: the first Markdown heading or workbook title)."
         ),
     ] = None,
     sheet: Annotated[
         str | None,
-        typer.Option("--sheet", help="The workbook sheet with the persona table [default: the first]."),
+        typer.Option("--sheet", help="The workbook sheet with the persona table (default: the first)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
     quiet: QuietOption = False,

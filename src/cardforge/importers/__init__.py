@@ -29,6 +29,10 @@ SUFFIXES = {
 }
 
 
+MAX_LISTED = 4
+"""Sources named in the deck's header comment (a folder may hold a thousand)."""
+
+
 @dataclass
 class ImportResult:
     text: str
@@ -111,8 +115,11 @@ def _import(
     assembled = assemble(personas, gathered.environments, gathered.grants, gathered.has_rbac, report)
     if not report.ok:
         return None
+    shown = gathered.summaries[:MAX_LISTED]
+    if len(gathered.summaries) > MAX_LISTED:
+        shown.append(f"{len(gathered.summaries) - MAX_LISTED} more files")
     header = [
-        "Imported by `cardforge import` from " + "; ".join(gathered.summaries) + ".",
+        "Imported by `cardforge import` from " + "; ".join(shown) + ".",
         "What a source held that no field can hold is kept in the persona's notes; the import's",
         f"warnings say which. Check the deck, then build it with:  cardforge build {output.as_posix()}",
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,7 @@ class DeckText:
 
 
 def deck_yaml(deck: DeckText) -> str:
-    lines = [f"# {line}" if line else "#" for line in deck.header]
+    lines = [f"# {part}" for line in deck.header for part in textwrap.wrap(line, LINE - 12) or [""]]
     lines += ["cardforge: 1", f"title: {scalar(deck.title)}", ""]
     if deck.teams:
         lines += ["# Teams the personas name; add a description to each.", "teams:"]
