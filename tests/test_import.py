@@ -478,3 +478,22 @@ def test_a_file_that_is_one_card_without_a_heading(tmp_path):
             "services": [{"name": "GitHub", "url": "https://github.com"}],
         }
     ]
+
+
+def test_a_stray_cell_far_below_the_table(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    source = tmp_path / "sparse.xlsx"
+    book = Workbook()
+    book.active.append(["Persona", "Team"])
+    book.active.append(["Analyst", "BI"])
+    book.active["XFD1000000"] = "stray"
+    book.save(source)
+    text, report = imported([source], tmp_path)
+    assert yaml.safe_load(text)["personas"] == [{"id": "P001", "name": "Analyst", "team": "BI"}]
+    assert [(d.code, d.message) for d in report.warnings if d.code != "CF555"] == [
+        (
+            "CF559",
+            "Sheet!A1: the sheet reaches XFD1000000, so only rows up to 20,000 and columns up to GS are read",
+        )
+    ]

@@ -68,6 +68,7 @@ CODES: dict[str, str] = {
     "CF557": "A table row with more cells than its header (a shifted column); the extra text is kept in the "
     "notes.",
     "CF558": "A Markdown table that names no persona fields was not imported.",
+    "CF559": "A worksheet that records cells beyond 20,000 rows or 200 columns; the part beyond is not read.",
     # Warnings: the deck builds, but the author should know.
     "CF001": "A persona's team is close to a known team but not equal to it; it becomes a team of its own.",
     "CF002": "A persona's process is close to a known process but not equal to it; it becomes an ad-hoc "

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..diagnostics import Position, Report, did_you_mean
 from .markdown import inline_pieces
-from .records import Piece, Record, Where, fail
+from .records import Piece, Record, Where, fail, warn
 from .rows import (
     MAX_COLUMNS,
     Cell,
@@ -44,6 +44,8 @@ from .sources import (
 
 MAX_ROWS = 5001
 """A header and as many personas as a deck may have."""
+MAX_SCAN_ROWS = 20000
+"""Rows of a sheet looked at, blank ones included."""
 ENVIRONMENT_LABEL = "Environment"
 """Cell A1 of an RBAC sheet (cardforge's XLSX export): ``Environment | Dev``."""
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -272,19 +274,40 @@ def _read_book(book: Any, file: str, sheet: str | None, report: Report) -> Table
 
 
 def _sheet_rows(sheet: Any, name: str, file: str, report: Report) -> list[list[Cell]] | None:
+    """The sheet's non-blank rows as cells. The scan is bounded: a sheet whose recorded size
+    is a million rows by 16,384 columns (one stray cell far away) is not walked cell by cell."""
+    if not hasattr(sheet, "iter_rows"):
+        report.error(
+            file,
+            Position(1, 1),
+            f"the sheet `{name}` is a chart, not a table; name the persona sheet with --sheet",
+            "CF502",
+        )
+        return None
     rows: list[list[Cell]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    scan = sheet.iter_rows(max_row=MAX_SCAN_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True)
+    for number, values in enumerate(scan, start=1):
+        if values.count(None) == len(values):
+            continue  # a blank row, skipped without looking at each cell
         texts = [_cell_text(value) for value in values]
         while texts and not texts[-1]:
             texts.pop()
         if not texts:
             continue
-        if len(rows) >= MAX_ROWS or len(texts) > MAX_COLUMNS:
-            where = Where(file, Position(number, 1), cell_name(name, number, 1))
+        problem = None
+        if number > MAX_SCAN_ROWS:
+            problem = f"the sheet goes on past row {MAX_SCAN_ROWS:,}; delete the rows below the persona table"
+        elif len(rows) >= MAX_ROWS:
+            problem = _too_many_rows()
+        elif len(texts) > MAX_COLUMNS:
+            problem = (
+                f"the sheet has text right of column {MAX_COLUMNS}; at most {MAX_COLUMNS} columns are read"
+            )
+        if problem:
             fail(
                 report,
-                where,
-                _too_many_rows() if len(rows) >= MAX_ROWS else too_many_columns(len(texts)),
+                Where(file, Position(number, len(texts)), cell_name(name, number, len(texts))),
+                problem,
                 "CF501",
             )
             return None
@@ -296,7 +319,23 @@ def _sheet_rows(sheet: Any, name: str, file: str, report: Report) -> list[list[C
                 for column, text in enumerate(texts, start=1)
             ]
         )
+    _warn_unread_part(sheet, name, file, report)
     return rows
+
+
+def _warn_unread_part(sheet: Any, name: str, file: str, report: Report) -> None:
+    """Say so when the sheet records cells beyond what was read (often one stray cell)."""
+    from openpyxl.utils import get_column_letter
+
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_SCAN_ROWS or columns > MAX_COLUMNS + 1:
+        warn(
+            report,
+            Where(file, Position(1, 1), cell_name(name, 1, 1)),
+            f"the sheet reaches {get_column_letter(columns)}{rows}, so only rows up to {MAX_SCAN_ROWS:,} and "
+            f"columns up to {get_column_letter(MAX_COLUMNS + 1)} are read; delete what lies beyond the table",
+            "CF559",
+        )
 
 
 def cell_name(sheet: str, row: int, column: int) -> str:
