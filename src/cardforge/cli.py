@@ -364,6 +364,82 @@ def markdown(
     say(f"wrote {len(written)} files to {output}")
 
 
+@app.command(name="import")
+def import_command(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Markdown (.md: persona tables and cards), CSV or Excel (.xlsx) files, or folders of them.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The deck file to write (.yaml).", show_default=False)
+    ],
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title", help="The deck's title (default: the first Markdown heading or workbook title)."
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The workbook sheet with the persona table (default: the first)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Make a deck from personas in Markdown tables or cards, CSV or Excel; warnings say what to check."""
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise _option_error(str(output), "the output must be a .yaml file")
+    if output.exists() and any(output.resolve() == source.resolve() for source in sources):
+        raise _option_error(str(output), "the output would overwrite one of the sources")
+    if output.exists() and not force:
+        raise _option_error(str(output), "the file exists; choose another name or pass --force")
+    if sheet is not None and not any(s.suffix.lower() in (".xlsx", ".xlsm") for s in sources):
+        raise _option_error("--sheet", "--sheet chooses a worksheet, but no source is an .xlsx workbook")
+    from .importers import import_personas
+    from .writer.save import atomic_write
+
+    report = Report()
+    result = import_personas(sources, output, title=title, sheet=sheet, report=report)
+    if result is None:
+        raise _fail(report)
+    atomic_write(output, result.text.encode("utf-8"))
+    if not quiet:
+        print_diagnostics(report.sorted())
+        warnings = len(report.warnings)
+        say(
+            f"wrote {output} ({result.personas} persona{'s' if result.personas != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}); build it with: cardforge build {output}"
+        )
+
+
+@app.command()
+def export(
+    deck: DeckArgument,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Write an Excel workbook: the persona table, an RBAC sheet per environment and the gaps.",
+        ),
+    ] = None,
+    theme: ThemeOption = None,
+) -> None:
+    """Export DECK for review in other tools (Excel); `cardforge import` reads the workbook back."""
+    if xlsx is None:
+        raise _option_error("--xlsx", "say what to write, for example --xlsx personas.xlsx")
+    if xlsx.suffix.lower() != ".xlsx":
+        raise _option_error(str(xlsx), "the output must be a .xlsx file")
+    loaded = _load_or_fail(deck, theme, Report())
+    from .export.xlsx import write_xlsx
+
+    write_xlsx(loaded, xlsx)
+    environments = len(loaded.rbac.environments) if loaded.rbac else 0
+    say(f"wrote {xlsx} ({len(loaded.personas)} personas, {environments} RBAC sheets, gaps)")
+
+
 @app.command()
 def validate(
     decks: Annotated[list[Path], typer.Argument(help="One or more deck files (YAML).", show_default=False)],

@@ -43,6 +43,32 @@ CODES: dict[str, str] = {
     "TrueType or OpenType, a template without a title-only layout, or a loop of `extends:`.",
     "CF409": "A command-line value that cannot be used: the output file, an `--only` section or persona, "
     "a print option.",
+    # Import errors (`cardforge import`): nothing is written.
+    "CF501": "An import source cannot be read: missing, a folder, too large, empty, of an unknown kind, or "
+    "with more rows or columns than a deck can hold.",
+    "CF502": "A workbook that cannot be opened: not a workbook, password-protected, an old .xls file, "
+    "damaged, or without the sheet `--sheet` names.",
+    "CF503": "An import source that is not UTF-8 text; the message names the encoding it seems to be in.",
+    "CF504": "No personas where some are expected: a table without a persona column, a row or card "
+    "without a persona name, or sources with no persona table or card at all.",
+    "CF505": "A persona id (or, without ids, a name) used twice in one table or one file's cards, or an id "
+    "already used by a different persona.",
+    "CF506": "An imported value that a deck cannot hold: an invalid id, a name or notes too long, a grant "
+    "for an unknown persona, a deck over the size limit.",
+    # Import warnings: the deck is written, but the author should check.
+    "CF551": "A column or card field that names no persona field (or one already given); its text is kept "
+    "in the persona's notes.",
+    "CF552": "A label or value read by its closest match: a misspelt column, colour or category.",
+    "CF553": "Sources disagree about a persona (its id, name or a field); the first value is kept.",
+    "CF554": "A value the deck cannot hold where it stood (an unknown architecture or kind, a learning entry "
+    "without a link, a link with a bad scheme, a field this cardforge does not read yet); kept in "
+    "the notes.",
+    "CF555": "A persona without an id was given the next free one.",
+    "CF556": "A team name close to another team's but not equal to it: usually one team spelt two ways.",
+    "CF557": "A table row with more cells than its header (a shifted column); the extra text is kept in the "
+    "notes.",
+    "CF558": "A Markdown table that names no persona fields was not imported.",
+    "CF559": "A worksheet that records cells beyond 20,000 rows or 200 columns; the part beyond is not read.",
     # Warnings: the deck builds, but the author should know.
     "CF001": "A persona's team is close to a known team but not equal to it; it becomes a team of its own.",
     "CF002": "A persona's process is close to a known process but not equal to it; it becomes an ad-hoc "
