@@ -36,6 +36,7 @@ EXIT_CODES_HELP = (
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text is plain: "[default: ...]" must not be read as markup
     help="Turn a YAML persona spec into a PowerPoint deck of persona cards.",
     epilog=EXIT_CODES_HELP,
 )
