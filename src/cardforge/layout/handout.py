@@ -44,6 +44,7 @@ BODY_SIZES = (10, 9)
 LABEL_SIZE = 8
 HEADING_SIZE = 11
 TABLE_SIZE = 9
+URL_SIZE = 9
 NAME_SIZES = range(24, 15, -1)
 COLUMN_GAP = 8 * MM
 BAND_MM = 26
@@ -375,10 +376,13 @@ class HandoutPage:
         return pt(inner) + CELL_INSET[1] + CELL_INSET[3] + pt(2)
 
     def _tile_text(self, tile: LinkTile, width: int) -> list[Paragraph]:
+        """The link's title, then its URL broken into lines here (after a ``/`` where it can
+        be), so that no renderer has to guess where a word with no spaces may break."""
         theme = self.deck.theme
+        url = "\n".join(self.fonts.wrapped(tile.url, width, URL_SIZE))
         return [
             Paragraph((Run(tile.title),), self.size, colour=theme.text, bold=True),
-            Paragraph((Run(tile.url),), SMALL_SIZE + 1, colour=theme.muted, space_before=2),
+            Paragraph((Run(url),), URL_SIZE, colour=theme.muted, space_before=2),
         ]
 
     def _tile_text_w(self, tile: LinkTile) -> int:

@@ -14,7 +14,7 @@ Blank cards are the same form with writing lines instead of values, for groups t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Report
@@ -141,9 +141,9 @@ class CardFrame:
     def body_top(self) -> int:
         return self.band + round(self.padding * 0.7)
 
-    def strip_height(self, with_qr: bool) -> int:
-        """The bottom strip: the QR code with its caption, or just the footer lines."""
-        return self.qr if with_qr else 2 * pt(line_height(SMALL_SIZE)) + pt(2)
+    @property
+    def footer_height(self) -> int:
+        return pt(line_height(SMALL_SIZE)) + pt(2)
 
     def columns(self) -> int:
         return self.style.columns
@@ -171,7 +171,7 @@ def card_frame(card_size: str, width: int, height: int, fonts: Fonts) -> CardFra
     column_w = (width - 2 * padding - COLUMN_GAP * (style.columns - 1)) // style.columns
     widest_word = max(fonts.width_pt(word, LABEL_SIZE, "body", True) for word in _label_words())
     widest = max(fonts.width_pt(label, LABEL_SIZE, "body", True) for _, label, _ in BLANK_FIELDS)
-    label_w = max(pt(widest_word + 2), min(round(column_w * 0.27), pt(widest + 2)))
+    label_w = max(pt(widest_word + 4), min(round(column_w * 0.28), pt(widest + 6)))
     return CardFrame(style, width, height, padding, round(style.qr_mm * MM), label_w)
 
 
@@ -285,8 +285,7 @@ class PrintCards:
 
     def _body_height(self, persona: Persona) -> int:
         frame = self.frame
-        bottom = frame.height - frame.padding - frame.strip_height(self._with_qr(persona)) - pt(4)
-        return bottom - frame.body_top
+        return frame.height - frame.padding - self._strip_height(persona) - pt(4) - frame.body_top
 
     # measuring
 
@@ -297,7 +296,11 @@ class PrintCards:
         if entry.key == "goal" or frame.style.run_in:
             return value
         label = self.fonts.wrapped(entry.label, frame.label_w, LABEL_SIZE, bold=True)
-        return max(pt(len(label) * line_height(LABEL_SIZE)), value)
+        return max(pt(len(label) * line_height(LABEL_SIZE)) + self._label_nudge(size), value)
+
+    def _label_nudge(self, size: int) -> int:
+        """How far a label beside its value sits down, to share the value's first baseline."""
+        return pt((line_height(size) - line_height(LABEL_SIZE)) * 0.75)
 
     def _value_lines(self, entry: Entry, size: int) -> list[str]:
         """The value's lines as measured (with a run-in label, measured all bold: never short)."""
@@ -338,7 +341,22 @@ class PrintCards:
         while not self._fits(entries, persona, self.size):
             if not self._cut_once(entries):
                 break
+        self._give_back(entries, persona)
         return [e for e in entries if e.is_cut]
+
+    def _give_back(self, entries: list[Entry], persona: Persona) -> None:
+        """Return what later cuts made room for: a field dropped early may fit again once a
+        long list below it was shortened."""
+        changed = True
+        while changed:
+            changed = False
+            for entry in entries:
+                for undo, redo in _loosenings(entry):
+                    undo()
+                    if self._fits(entries, persona, self.size):
+                        changed = True
+                    else:
+                        redo()
 
     def _cut_once(self, entries: list[Entry]) -> bool:
         """One step, least loss first: long lists to three items, long texts to two lines,
@@ -511,60 +529,71 @@ class PrintCards:
         if run_in:
             runs.insert(0, Run(f"{entry.label} ", bold=True, colour=theme.muted))
         value = Paragraph(tuple(runs), self.size, colour=theme.text)
+        box = replace(box, h=box.h + pt(1))  # a point to spare, within the gap to the next field
         if entry.key == "goal" or run_in:
             return [_text(name, box, [value])]
         label = Paragraph((Run(entry.label),), LABEL_SIZE, colour=theme.muted, bold=True)
-        # a label beside its value sits on the value's first baseline
-        nudge = pt((line_height(self.size) - line_height(LABEL_SIZE)) * 0.75)
+        nudge = self._label_nudge(self.size)
         return [
             _text(f"{name}:label", Box(box.x, box.y + nudge, frame.label_w, box.h - nudge), [label]),
             _text(name, Box(box.x + frame.label_w + LABEL_GAP, box.y, frame.value_w(), box.h), [value]),
         ]
 
     def _strip(self, persona: Persona, card: Box, cut: bool) -> list[Element]:
-        """The bottom of the card: the QR code and its caption, the pointer and the footer."""
+        """The bottom of the card: the pointer and the footer, the QR code and its caption."""
         frame, theme, fonts = self.frame, self.deck.theme, self.fonts
         with_qr = self._with_qr(persona)
-        height = frame.strip_height(with_qr)
+        height = self._strip_height(persona)
         bottom = card.bottom - frame.padding
         left = card.x + frame.padding
         text_w = frame.content_w - (frame.qr + pt(6) if with_qr else 0)
         elements: list[Element] = []
-        target = qr_target(persona)
-        if with_qr and target is not None:
-            elements += self._qr(persona, target, Box(left, bottom - height, text_w, height))
         footer: list[Paragraph] = []
         if cut:
-            footer.append(
-                Paragraph((Run("More in the handout", italic=True),), SMALL_SIZE, colour=theme.muted)
-            )
+            footer.append(_small("More in the handout", theme.muted, italic=True))
         if self.qr_on_back and self.qr_fits(persona):
-            footer.append(
-                Paragraph((Run("QR code on the back", italic=True),), SMALL_SIZE, colour=theme.muted)
-            )
+            footer.append(_small("QR code on the back", theme.muted, italic=True))
         if self.deck.footer_text:
             text = ellipsize(self.deck.footer_text, text_w / EMU_PER_PT, SMALL_SIZE, fonts.body)
-            footer.append(Paragraph((Run(text),), SMALL_SIZE, colour=theme.muted))
+            footer.append(_small(text, theme.muted))
+        footer_h = pt(fonts.height_pt(footer, text_w)) + pt(1) if footer else 0
         if footer:
-            footer_h = pt(fonts.height_pt(footer, text_w)) + pt(1)
             box = Box(left, bottom - footer_h, text_w, footer_h)
             elements.append(_text(f"persona:{persona.id}:footer", box, footer, "b"))
+        target = qr_target(persona)
+        if with_qr and target is not None:
+            caption = Box(left, bottom - height, text_w, height - footer_h - pt(3))
+            elements += self._qr(
+                persona, target, caption, Box(left + text_w + pt(6), bottom - frame.qr, frame.qr, frame.qr)
+            )
         return elements
 
-    def _qr(self, persona: Persona, target: tuple[str, str], caption_area: Box) -> list[Element]:
-        """The code in the card's lower right corner, named to its left."""
-        frame, theme = self.frame, self.deck.theme
+    def _strip_height(self, persona: Persona) -> int:
+        """The QR code's height, or room for the footer's lines (pointer, QR on the back, footer)."""
+        if self._with_qr(persona):
+            return self.frame.qr
+        return (3 if self.qr_on_back else 2) * pt(line_height(SMALL_SIZE)) + pt(2)
+
+    def _qr(self, persona: Persona, target: tuple[str, str], caption_area: Box, box: Box) -> list[Element]:
+        """The code in the card's lower right corner, named to its left in the lines there are."""
+        theme, fonts = self.deck.theme, self.fonts
         url, about = target
-        box = Box(caption_area.right + pt(6), caption_area.bottom - frame.qr, frame.qr, frame.qr)
+        lines = int(caption_area.h / EMU_PER_PT // line_height(SMALL_SIZE)) - 1
+        shapes: list[Element] = list(
+            qr_shapes(f"persona:{persona.id}:qr", url, box, f"QR code: {about} ({url})")
+        )
+        if lines < 1:
+            return shapes
+        title = fonts.wrapped(about, caption_area.w, SMALL_SIZE)
+        if len(title) > lines:
+            title = title[:lines]
+            title[-1] = ellipsize(title[-1] + " …", caption_area.w / EMU_PER_PT, SMALL_SIZE, fonts.body)
         caption = [
-            Paragraph((Run("Scan for"),), SMALL_SIZE, colour=theme.muted, bold=True),
-            Paragraph((Run(about),), SMALL_SIZE, colour=theme.text),
+            _small("Scan for", theme.muted, bold=True),
+            _small(" ".join(title), theme.text),
         ]
-        caption_box = replace(caption_area, h=pt(self.fonts.height_pt(caption, caption_area.w)) + pt(1))
-        return [
-            *qr_shapes(f"persona:{persona.id}:qr", url, box, f"QR code: {about} ({url})"),
-            _text(f"persona:{persona.id}:qr caption", caption_box, caption),
-        ]
+        caption_box = replace(caption_area, h=pt(fonts.height_pt(caption, caption_area.w)) + pt(1))
+        return [*shapes, _text(f"persona:{persona.id}:qr caption", caption_box, caption)]
 
     # blank cards
 
@@ -577,7 +606,7 @@ class PrintCards:
         elements.append(Shape(f"{name}:band", band, fill=BLANK_BAND, description="Blank persona card"))
         elements += self._blank_header(name, band)
         top = card.y + frame.body_top
-        bottom = card.bottom - frame.padding - frame.strip_height(False) - pt(4)
+        bottom = card.bottom - frame.padding - frame.footer_height - pt(4)
         fields, pitch = self._blank_fields(bottom - top)
         columns = _balanced_columns(fields, frame.columns())
         for index, column in enumerate(columns):
@@ -591,7 +620,7 @@ class PrintCards:
         if self.deck.footer_text:
             text = ellipsize(self.deck.footer_text, frame.content_w / EMU_PER_PT, SMALL_SIZE, self.fonts.body)
             footer = [Paragraph((Run(text),), SMALL_SIZE, colour=theme.muted)]
-            height = frame.strip_height(False)
+            height = frame.footer_height
             box = Box(card.x + frame.padding, card.bottom - frame.padding - height, frame.content_w, height)
             elements.append(_text(f"{name}:footer", box, footer, "b"))
         return elements
@@ -681,6 +710,19 @@ class PrintCards:
         return elements, first + lines * pitch + frame.row_gap
 
 
+def _loosenings(entry: Entry) -> list[tuple[Callable[[], None], Callable[[], None]]]:
+    """The one-step undos of *entry*'s cut (with how to redo each), if it was cut."""
+    if entry.dropped:
+        return [(lambda: setattr(entry, "dropped", False), lambda: setattr(entry, "dropped", True))]
+    if entry.hidden:
+        shown = entry.shown
+        return [(lambda: setattr(entry, "shown", shown + 1), lambda: setattr(entry, "shown", shown))]
+    if entry.max_lines:
+        lines = entry.max_lines
+        return [(lambda: setattr(entry, "max_lines", 0), lambda: setattr(entry, "max_lines", lines))]
+    return []
+
+
 def _balanced_columns(fields: list[tuple[str, str, int]], count: int) -> list[list[tuple[str, str, int]]]:
     """*fields* in reading order over *count* columns, the break where the line counts are most even."""
     if count == 1:
@@ -698,6 +740,10 @@ def _balanced_columns(fields: list[tuple[str, str, int]], count: int) -> list[li
 def _writing_line(name: str, x: int, y: int, width: int) -> Shape:
     weight = pt(0.6)
     return Shape(name, Box(x, y - weight, width, weight), fill=WRITING_LINE, description="Writing line")
+
+
+def _small(text: str, colour: str, bold: bool = False, italic: bool = False) -> Paragraph:
+    return Paragraph((Run(text, italic=italic),), SMALL_SIZE, colour=colour, bold=bold)
 
 
 def _panel(name: str, box: Box, fill: str, background: str) -> Shape:

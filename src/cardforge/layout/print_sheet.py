@@ -362,17 +362,19 @@ def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts, with
         )
     target = qr_target(persona)
     if with_qr and target is not None:
-        elements += _back_qr(persona, target, box, id_box.y - frame.margin)
+        elements += _back_qr(
+            persona, target, Box(box.x, box.y + frame.margin, box.w, id_box.y - box.y - frame.margin)
+        )
     return elements
 
 
-def _back_qr(persona: Persona, target: tuple[str, str], box: Box, room: int) -> list[Element]:
-    """The QR code centred in the top third of a back, on its own white square."""
+def _back_qr(persona: Persona, target: tuple[str, str], room: Box) -> list[Element]:
+    """The QR code centred in the room above the back's ID, on its own white square."""
     url, about = target
-    side = min(room - box.h // 30, box.w // 2)
+    side = min(room.h - room.h // 10, room.w // 2)
     if side <= 0 or not qr_code(url).fits(side):
         return []
-    square = Box(box.x + (box.w - side) // 2, box.y + (box.h // 3 - side) // 2, side, side)
+    square = Box(room.x + (room.w - side) // 2, room.y + (room.h - side) // 2, side, side)
     return list(qr_shapes(f"persona:{persona.id}:back-qr", url, square, f"QR code: {about} ({url})"))
 
 
