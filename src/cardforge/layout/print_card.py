@@ -562,7 +562,7 @@ class PrintCards:
             elements.append(_text(f"persona:{persona.id}:footer", box, footer, "b"))
         target = qr_target(persona)
         if with_qr and target is not None:
-            caption = Box(left, bottom - height, text_w, height - footer_h - pt(3))
+            caption = Box(left, bottom - height, text_w, height - footer_h - pt(1))
             elements += self._qr(
                 persona, target, caption, Box(left + text_w + pt(6), bottom - frame.qr, frame.qr, frame.qr)
             )
@@ -606,7 +606,7 @@ class PrintCards:
         elements.append(Shape(f"{name}:band", band, fill=BLANK_BAND, description="Blank persona card"))
         elements += self._blank_header(name, band)
         top = card.y + frame.body_top
-        bottom = card.bottom - frame.padding - frame.footer_height - pt(4)
+        bottom = card.bottom - frame.padding - frame.footer_height - pt(8)
         fields, pitch = self._blank_fields(bottom - top)
         columns = _balanced_columns(fields, frame.columns())
         for index, column in enumerate(columns):
@@ -626,36 +626,31 @@ class PrintCards:
         return elements
 
     def _blank_header(self, name: str, band: Box) -> list[Element]:
-        frame, style, theme = self.frame, self.frame.style, self.deck.theme
+        """Writing lines for the name, and for the ID and colour where a card has its chip."""
+        frame, style = self.frame, self.frame.style
         chip_h = _chip_height(style)
-        chip_y = band.bottom - round(frame.padding * 0.7) - chip_h
+        chip_bottom = band.bottom - round(frame.padding * 0.7)
         left = band.x + frame.padding
-        label_h = pt(line_height(LABEL_SIZE))
-        name_line_y = chip_y - pt(6)
-        elements: list[Element] = [
-            _text(
-                f"{name}:name label",
-                Box(left, band.y + round(frame.padding * 0.6), frame.content_w, label_h),
-                [Paragraph((Run("Persona name"),), LABEL_SIZE, colour=theme.muted, bold=True)],
-            ),
-            _writing_line(f"{name}:name line", left, name_line_y, frame.content_w),
-        ]
         half = (frame.content_w - pt(8)) // 2
-        for offset, label in ((0, "ID"), (half + pt(8), "Colour")):
-            label_w = pt(self.fonts.width_pt(label, LABEL_SIZE, "body", True) + 4)
-            elements.append(
-                _text(
-                    f"{name}:{label.lower()} label",
-                    Box(left + offset, chip_y + chip_h - label_h, label_w, label_h),
-                    [Paragraph((Run(label),), LABEL_SIZE, colour=theme.muted, bold=True)],
-                )
-            )
-            elements.append(
-                _writing_line(
-                    f"{name}:{label.lower()} line", left + offset + label_w, chip_y + chip_h, half - label_w
-                )
-            )
+        rows = [
+            ("name", "Persona name", left, chip_bottom - chip_h - pt(4), frame.content_w),
+            ("id", "ID", left, chip_bottom, half),
+            ("colour", "Colour", left + half + pt(8), chip_bottom, half),
+        ]
+        elements: list[Element] = []
+        for key, label, x, y, width in rows:
+            elements += self._labelled_line(f"{name}:{key}", label, x, y, width)
         return elements
+
+    def _labelled_line(self, name: str, label: str, x: int, y: int, width: int) -> list[Element]:
+        """A label standing on a writing line that runs on after it."""
+        label_h = pt(line_height(LABEL_SIZE))
+        label_w = pt(self.fonts.width_pt(label, LABEL_SIZE, "body", True) + 4)
+        paragraph = Paragraph((Run(label),), LABEL_SIZE, colour=self.deck.theme.muted, bold=True)
+        return [
+            _text(f"{name} label", Box(x, y + pt(0.5) - label_h, label_w, label_h), [paragraph]),
+            _writing_line(f"{name} line", x + label_w, y, width - label_w),
+        ]
 
     def _blank_fields(self, height: int) -> tuple[list[tuple[str, str, int]], int]:
         """The fields that get writing lines at a comfortable pitch, and that pitch."""
