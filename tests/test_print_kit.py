@@ -518,7 +518,7 @@ def test_printed_text_is_8_pt_or_more_and_nothing_is_within_the_margin(printed, 
     pages = 0
     for page, items in _objects(printed[name]):
         pages += 1
-        edge = margin_mm * PT_PER_MM - 0.5
+        edge = margin_mm * PT_PER_MM - 0.1  # a tenth of a point for rounding in the PDF
         chars = [i for i in items if isinstance(i, LTChar) and i.get_text().strip()]
         assert chars
         assert min(round(c.size, 1) for c in chars) >= 8.0
@@ -529,20 +529,20 @@ def test_printed_text_is_8_pt_or_more_and_nothing_is_within_the_margin(printed, 
                 type(item).__name__,
                 item.bbox,
             )
-    assert pages >= 3
+    assert pages >= 2
 
 
 @needs_libreoffice
 @pytest.mark.slow
 @pytest.mark.parametrize("name, card_size", [("a6", "A6"), ("poker", "poker")])
 def test_printed_cards_are_their_size_and_in_their_place(printed, name, card_size):
-    from pdfminer.layout import LTRect
+    from pdfminer.layout import LTCurve
 
     sheet = plan_sheet(PrintOptions(card_size=card_size))
     card_fill = (0.949, 0.949, 0.949)  # the default theme's card colour, F2F2F2
     page, items = next(_objects(printed[name]))
     cards = sorted(
-        (i for i in items if isinstance(i, LTRect) and _close(i.non_stroking_color, card_fill)),
+        (i for i in items if isinstance(i, LTCurve) and _close(i.non_stroking_color, card_fill)),
         key=lambda r: (-r.y1, r.x0),
     )
     assert len(cards) == sheet.per_page

@@ -363,8 +363,9 @@ class HandoutPage:
         return pt(max(label, value)) + pt(1)
 
     def _table_widths(self, environments: int) -> list[int]:
-        service = round(self.column_w * (0.34 if environments <= 3 else 0.28))
-        rest = self.column_w - service
+        width = self.column_w - pt(1)  # LibreOffice draws table rules a fraction wider
+        service = round(width * (0.34 if environments <= 3 else 0.28))
+        rest = width - service
         each = rest // environments
         return [service] + [each] * (environments - 1) + [rest - each * (environments - 1)]
 

@@ -36,9 +36,11 @@ CARD_SIZES_MM = {
 }
 PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 MARK_MM = 4
-MIN_MARK_MM = 2
+MIN_MARK_MM = 1.5
 MARK_CLEARANCE_MM = 0.5
 """Marks stop this far short of a card (or its bleed), so a mark never shows on a cut card."""
+MARGIN_SLACK_MM = 0.2
+"""And this far short of the sheet margin, so that rounding in a PDF never puts one inside it."""
 HEADER_MM = 5
 """The sheet header's line and the space under it."""
 MARK_COLOUR = "000000"
@@ -113,7 +115,7 @@ def plan_sheet(options: PrintOptions) -> Sheet:
     paper_w, paper_h = (mm(v) for v in PAPER_MM[options.paper])
     bleed, margin = mm(options.bleed), mm(options.margin)
     gap = 0 if bleed else mm(options.gutter)
-    mark_room = mm(MARK_CLEARANCE_MM + MIN_MARK_MM) if options.crop_marks else 0
+    mark_room = mm(MARK_CLEARANCE_MM + MIN_MARK_MM + MARGIN_SLACK_MM) if options.crop_marks else 0
     best: tuple[tuple[int, bool, bool], Sheet] | None = None
     for (page_w, page_h), header, marks in product(
         ((paper_w, paper_h), (paper_h, paper_w)), (True, False), (True, False)
@@ -261,7 +263,7 @@ def crop_marks(sheet: Sheet, count: int, mirrored: bool = False) -> list[Shape]:
 
     def outside(name: str, start: int, end: int, at: int, vertical: bool) -> None:
         """A mark between *start* and *end* (the grid side first), if there is room."""
-        room = abs(end - start) - clearance
+        room = abs(end - start) - clearance - mm(MARGIN_SLACK_MM)
         if room < shortest:
             return
         length = min(longest, room)
