@@ -593,3 +593,79 @@ def test_printed_qr_codes_decode_to_their_links(printed, name, page, expected, t
     )
     png = next(tmp_path.glob("page*.png"))
     assert _decode(png) == sorted(urls)
+
+
+def _hostile_deck() -> str:
+    """Every text at its longest, lists at their largest, many environments, a long link."""
+    long = " ".join(["Words that keep going"] * 190)[:4000]
+    name = ("Extraordinarily Long Persona Name " * 6)[:200].strip()
+    services = ", ".join(f"Service number {i} with a long name" for i in range(400))
+    envs = [f"Environment {i}" for i in range(8)]
+    roles = ", ".join(f"'{env}': '{'Custom role ' * 300}'" for env in envs)
+    url = "https://example.org/" + "a" * 2000
+    return f"""\
+cardforge: 1
+title: '{name}'
+footer: '{name}'
+use_cases:
+  - id: UC1
+    name: Everything
+    stories:
+      - {{persona: {"X" * 40}, want: '{long}', so_that: '{long}'}}
+personas:
+  - id: {"X" * 40}
+    name: '{name}'
+    kind: agent
+    goal: '{long}'
+    scope: '{long}'
+    data_access: '{long}'
+    responsibilities: ['{long}', '{long}']
+    services: [{services}]
+    learn: [{{title: '{name}', url: '{url}'}}, {{title: Short, url: 'https://example.org/s'}}]
+    people: []
+rbac:
+  environments: [{", ".join(envs)}]
+  grants:
+    - {{persona: {"X" * 40}, service: '{name}', roles: {{{roles}}}}}
+"""
+
+
+@pytest.mark.parametrize("card_size", sorted(CARD_SIZES_MM))
+def test_a_deck_at_every_limit_prints_inside_its_cards_at_8_pt(card_size, write_deck, tmp_path):
+    deck = write_deck(_hostile_deck())
+    output = tmp_path / "cards.pptx"
+    argv = ["print", str(deck), "-o", str(output), "--card-size", card_size, "--backs", "--blank", "1"]
+    assert run([*argv, "--with-cards", "--quiet"]) == 0
+    assert structural_problems(output) == []
+    sheet = plan_sheet(PrintOptions(card_size=card_size))
+    for _, root in slide_xml(output):
+        assert min(_sizes(root)) >= 800
+        cards = [b for b in boxes(root) if b.name.endswith((":card", ":back"))]
+        for shape in boxes(root):
+            if shape.name.startswith(("persona:", "blank:")):
+                assert any(
+                    c.x <= shape.x
+                    and shape.x + shape.w <= c.x + c.w + 1
+                    and c.y <= shape.y
+                    and shape.y + shape.h <= c.y + c.h + 1
+                    for c in cards
+                ), shape.name
+            edge = round(5 * MM)
+            assert edge <= shape.x and shape.x + shape.w <= sheet.page_w - edge, shape.name
+
+
+def test_a_deck_at_every_limit_makes_a_handout_that_runs_on(write_deck, tmp_path):
+    deck = write_deck(_hostile_deck())
+    output = tmp_path / "handout.pptx"
+    assert run(["handout", str(deck), "-o", str(output), "--quiet"]) == 0
+    assert structural_problems(output) == []
+    pages = slide_xml(output)
+    assert len(pages) > 1
+    margin = 15 * MM
+    for _, root in pages:
+        assert min(_sizes(root)) >= 800
+        for b in boxes(root):
+            assert margin - 1 <= b.y and b.y + b.h <= 297 * MM - margin + 1, b.name
+    services = [b.text for _, root in pages for b in boxes(root) if re.search(r":services(:\d+)?$", b.name)]
+    text = re.sub(r"\s", "", "".join(services))
+    assert all(f"Servicenumber{i}withalongname" in text for i in range(400))

@@ -50,6 +50,11 @@ COLUMN_GAP = 8 * MM
 BAND_MM = 26
 QR_MM = 22
 LABEL_W = 24 * MM
+MAX_GOAL_LINES = 3
+MAX_UNIT_LINES = 20
+"""Longer texts flow on in pieces: a unit of the flow is never taller than half a column."""
+MAX_TABLE_ENVIRONMENTS = 5
+MAX_CELL_CHARACTERS = 80
 ROLE_FILLS = {3: "F4CCCC", 2: "FCE5CD", 1: "D9EAD3", 0: "EFEFEF"}
 """Light tints of the RBAC slides' rank colours: the role's text carries the meaning, the
 tint helps the eye, and a printer spends little ink on it."""
@@ -113,6 +118,8 @@ class HandoutPage:
         self.margin = MARGIN_MM * MM
         self.column_w = (width - 2 * self.margin - COLUMN_GAP) // 2
         self.size = BODY_SIZES[0]
+        self.shortened: dict[str, str] = {}
+        """Table cells too long to show whole, by where they are: the page's notes hold them."""
 
     def slides(self) -> list[Slide]:
         persona = self.persona
@@ -137,7 +144,8 @@ class HandoutPage:
             for index, column in enumerate(page):
                 x = self.margin + index * (self.column_w + COLUMN_GAP)
                 slide.elements += self._draw_column(column, x, top)
-            slide.notes = persona.notes or ""
+            notes = [persona.notes or ""] + [f"{where}: {text}" for where, text in self.shortened.items()]
+            slide.notes = "\n\n".join(n for n in notes if n)
             slides.append(slide)
         return slides
 
@@ -201,13 +209,18 @@ class HandoutPage:
         return elements
 
     def _goal(self, band: Box) -> Shape | None:
-        if not self.persona.goal:
+        """The goal under the header, when it is the sentence it should be (else it flows)."""
+        if not self._goal_on_top(band.w):
             return None
-        paragraph = Paragraph((Run(self.persona.goal, italic=True),), 12, colour=self.deck.theme.text)
+        paragraph = Paragraph((Run(self.persona.goal or "", italic=True),), 12, colour=self.deck.theme.text)
         height = pt(self.fonts.height_pt([paragraph], band.w)) + pt(2)
         return _text(
             f"persona:{self.persona.id}:goal", Box(band.x, band.bottom + 4 * MM, band.w, height), [paragraph]
         )
+
+    def _goal_on_top(self, width: int) -> bool:
+        goal = self.persona.goal
+        return bool(goal) and len(self.fonts.wrapped(goal or "", width, 12)) <= MAX_GOAL_LINES
 
     # the content, as units to flow
 
@@ -231,7 +244,11 @@ class HandoutPage:
         people = persona.people
         if people is not None and not people:
             people = ("Runs unattended",) if persona.is_agent else ("Nobody yet: a staffing gap",)
+        long_goal = (
+            [persona.goal] if persona.goal and not self._goal_on_top(self.width - 2 * self.margin) else []
+        )
         fields = [
+            ("goal", "Goal", long_goal),
             ("team", "Team", [team] if team else []),
             ("example_roles", "Example roles", list(persona.example_roles)),
             ("interacts_with", "Primary interaction", list(persona.interacts_with)),
@@ -248,10 +265,26 @@ class HandoutPage:
             if not values:
                 continue
             separator = " · " if key == "skills" else ", "
-            value = Paragraph((Run(separator.join(values)),), self.size, colour=self.deck.theme.text)
-            row = Row(f"persona:{persona.id}:{key}", label, value)
-            units.append(Unit(self._row_height(row) + pt(4), row))
+            value_w = self.column_w - LABEL_W - 3 * MM
+            for index, text in enumerate(self._chunks(separator.join(values), value_w)):
+                value = Paragraph((Run(text),), self.size, colour=self.deck.theme.text)
+                row = Row(
+                    f"persona:{persona.id}:{key}" + (f":{index + 1}" if index else ""),
+                    label if not index else "",
+                    value,
+                )
+                units.append(Unit(self._row_height(row) + pt(4), row))
         return units
+
+    def _chunks(self, text: str, width: int, bullet: bool = False) -> list[str]:
+        """*text* as one piece, or, when it would run past half a column, as pieces of at most
+        :data:`MAX_UNIT_LINES` lines broken where they were measured, so that it can flow on."""
+        lines = self.fonts.wrapped(text, width, self.size, bullet=bullet)
+        if len(lines) <= MAX_UNIT_LINES:
+            return [text]
+        return [
+            "\n".join(lines[start : start + MAX_UNIT_LINES]) for start in range(0, len(lines), MAX_UNIT_LINES)
+        ]
 
     def _heading(self, key: str, text: str) -> Unit:
         paragraph = Paragraph(
@@ -281,8 +314,20 @@ class HandoutPage:
         again = self._continued(heading)
         units = [heading]
         for index, paragraph in enumerate(paragraphs):
-            item = Text(f"persona:{self.persona.id}:{key}:{index + 1}", (paragraph,))
-            units.append(Unit(self._text_height(item) + pt(3), item, repeat=again))
+            pieces = self._chunks(paragraph.text, self.column_w, paragraph.bullet)
+            if len(pieces) > 1:  # a text that runs on: plain, in pieces
+                paragraphs_of = [
+                    Paragraph(
+                        (Run(piece),), paragraph.size, paragraph.colour, bullet=paragraph.bullet and not k
+                    )
+                    for k, piece in enumerate(pieces)
+                ]
+            else:
+                paragraphs_of = [paragraph]
+            for k, piece in enumerate(paragraphs_of):
+                name = f"persona:{self.persona.id}:{key}:{index + 1}" + (f":{k + 1}" if k else "")
+                item = Text(name, (piece,))
+                units.append(Unit(self._text_height(item) + pt(3), item, repeat=again))
         return units
 
     def _responsibilities(self) -> list[Unit]:
@@ -312,8 +357,26 @@ class HandoutPage:
         if not grants:
             return []
         environments = list(rbac.environments)
-        widths = self._table_widths(len(environments))
         theme = self.deck.theme
+        if len(environments) > MAX_TABLE_ENVIRONMENTS:  # too narrow as columns: a line per service
+            paragraphs = [
+                Paragraph(
+                    (
+                        Run(f"{grant.service}: ", bold=True),
+                        Run(
+                            "; ".join(
+                                f"{env} {grant.roles[env]}" for env in environments if env in grant.roles
+                            )
+                            or "–"
+                        ),
+                    ),
+                    self.size,
+                    colour=theme.text,
+                )
+                for grant in grants
+            ]
+            return self._listed("access", "Roles by environment", paragraphs)
+        widths = self._table_widths(len(environments))
         header_fill = theme.text
         header = tuple(
             _cell(text, header_fill, text_on(header_fill), bold=True) for text in ("Service", *environments)
@@ -323,9 +386,11 @@ class HandoutPage:
         units = [heading, header_unit]
         header_again = Unit(header_unit.height, header_unit.item, keep_with_next=True)
         for grant in grants:
+            self._keep_whole(grant.service, grant.service)
             cells = [_cell(grant.service, theme.background, theme.text)]
             for env in environments:
                 role = grant.roles.get(env)
+                self._keep_whole(f"{grant.service} in {env}", role)
                 cells.append(
                     _cell(role, ROLE_FILLS[rank(role)], theme.text)
                     if role
@@ -336,6 +401,10 @@ class HandoutPage:
                 Unit(self._cells_height(row, widths), TableRow(row, len(environments)), repeat=header_again)
             )
         return units
+
+    def _keep_whole(self, where: str, text: str | None) -> None:
+        if text and len(text) > MAX_CELL_CHARACTERS:
+            self.shortened[where] = text
 
     def _links(self) -> list[Unit]:
         persona = self.persona
@@ -430,10 +499,10 @@ class HandoutPage:
         label = Paragraph((Run(row.label),), LABEL_SIZE, colour=self.deck.theme.muted, bold=True)
         nudge = pt((line_height(self.size) - line_height(LABEL_SIZE)) * 0.75)
         value_x = x + LABEL_W + 3 * MM
-        return [
-            _text(f"{row.name}:label", Box(x, y + nudge, LABEL_W, height - nudge), [label]),
-            _text(row.name, Box(value_x, y, self.column_w - LABEL_W - 3 * MM, height), [row.value]),
-        ]
+        value = _text(row.name, Box(value_x, y, self.column_w - LABEL_W - 3 * MM, height), [row.value])
+        if not row.label:  # a value running on from the row before
+            return [value]
+        return [_text(f"{row.name}:label", Box(x, y + nudge, LABEL_W, height - nudge), [label]), value]
 
     def _draw_tile(self, tile: LinkTile, x: int, y: int) -> list[Element]:
         elements: list[Element] = []
@@ -463,6 +532,8 @@ class HandoutPage:
 
 
 def _cell(text: str, fill: str, colour: str, bold: bool = False) -> Cell:
+    if len(text) > MAX_CELL_CHARACTERS:  # a role is a few words; the page's notes keep it whole
+        text = text[: MAX_CELL_CHARACTERS - 1].rstrip() + "…"
     paragraph = Paragraph((Run(text),), TABLE_SIZE, colour=colour, bold=bold)
     return Cell(TextFrame((paragraph,), anchor="ctr", inset=CELL_INSET), fill)
 
