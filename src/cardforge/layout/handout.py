@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagnostics import Report
-from ..model import Deck, Persona
+from ..model import Deck, Grant, Persona, Story, UseCase
 from ..model.lint import rank
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
@@ -22,7 +22,7 @@ from .flow import Page, Unit, balanced
 from .fonts import Fonts
 from .print_card import MM, SMALL_SIZE
 from .print_sheet import PAPER_MM
-from .qr import qr_code, qr_shapes
+from .qr import qr_fits, qr_shapes
 from .shapes import (
     EMU_PER_PT,
     Box,
@@ -100,20 +100,50 @@ def handout_presentation(
     presentation = Presentation(
         width, height, title=f"{deck.title}: handout", author=deck.organisation or "", language=deck.language
     )
+    index = DeckIndex.of(deck)
     pages: list[Slide] = []
     for persona in personas:
-        pages += HandoutPage(deck, persona, width, height, fonts).slides()
+        pages += HandoutPage(deck, persona, width, height, fonts, index).slides()
     for number, slide in enumerate(pages, start=1):
         _footer(deck, slide, width, height, fonts, number, len(pages))
     presentation.slides.extend(pages)
     return presentation
 
 
+@dataclass(frozen=True)
+class DeckIndex:
+    """Each persona's grants and stories, gathered once: looking them up page by page would
+    cost personas times grants."""
+
+    grants: dict[str, list[Grant]]
+    stories: dict[str, list[tuple[UseCase, Story]]]
+
+    @classmethod
+    def of(cls, deck: Deck) -> DeckIndex:
+        grants: dict[str, list[Grant]] = {}
+        for grant in deck.rbac.grants if deck.rbac else ():
+            grants.setdefault(grant.persona.casefold(), []).append(grant)
+        stories: dict[str, list[tuple[UseCase, Story]]] = {}
+        for use_case in deck.use_cases:
+            for story in use_case.stories:
+                stories.setdefault(story.persona.casefold(), []).append((use_case, story))
+        return cls(grants, stories)
+
+
 class HandoutPage:
     """The page (or pages) of one persona."""
 
-    def __init__(self, deck: Deck, persona: Persona, width: int, height: int, fonts: Fonts):
+    def __init__(
+        self,
+        deck: Deck,
+        persona: Persona,
+        width: int,
+        height: int,
+        fonts: Fonts,
+        index: DeckIndex | None = None,
+    ):
         self.deck, self.persona, self.fonts = deck, persona, fonts
+        self.index = index or DeckIndex.of(deck)
         self.width, self.height = width, height
         self.margin = MARGIN_MM * MM
         self.column_w = (width - 2 * self.margin - COLUMN_GAP) // 2
@@ -340,20 +370,17 @@ class HandoutPage:
     def _stories(self) -> list[Unit]:
         theme = self.deck.theme
         paragraphs = []
-        for use_case in self.deck.use_cases:
-            for story in use_case.stories:
-                if story.persona.casefold() != self.persona.id.casefold():
-                    continue
-                source = Run(f"{use_case.id} {use_case.name}: ", bold=True, colour=theme.muted)
-                runs = (source, *story_runs(story, self.persona))
-                paragraphs.append(Paragraph(runs, self.size, colour=theme.text))
+        for use_case, story in self.index.stories.get(self.persona.id.casefold(), []):
+            source = Run(f"{use_case.id} {use_case.name}: ", bold=True, colour=theme.muted)
+            runs = (source, *story_runs(story, self.persona))
+            paragraphs.append(Paragraph(runs, self.size, colour=theme.text))
         return self._listed("stories", "User stories", paragraphs) if paragraphs else []
 
     def _access(self) -> list[Unit]:
         rbac = self.deck.rbac
         if rbac is None:
             return []
-        grants = [g for g in rbac.grants if g.persona == self.persona.id]
+        grants = self.index.grants.get(self.persona.id.casefold(), [])
         if not grants:
             return []
         environments = list(rbac.environments)
@@ -459,7 +486,7 @@ class HandoutPage:
         return self.column_w - (QR_MM * MM + 3 * MM if self._tile_qr(tile) else 0)
 
     def _tile_qr(self, tile: LinkTile) -> bool:
-        return qr_code(tile.url).fits(QR_MM * MM)
+        return qr_fits(tile.url, QR_MM * MM)
 
     def _tile_height(self, tile: LinkTile) -> int:
         width = self._tile_text_w(tile)

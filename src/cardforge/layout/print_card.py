@@ -23,7 +23,7 @@ from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
 from .chrome import fitted_title
 from .fonts import Fonts
-from .qr import qr_code, qr_shapes
+from .qr import qr_fits, qr_shapes
 from .shapes import EMU_PER_PT, Box, Element, Paragraph, Run, Shape, TextFrame, pt
 
 MM = 36000
@@ -275,7 +275,7 @@ class PrintCards:
 
     def qr_fits(self, persona: Persona) -> bool:
         target = qr_target(persona)
-        return target is not None and qr_code(target[0]).fits(self.frame.qr)
+        return target is not None and qr_fits(target[0], self.frame.qr)
 
     def _with_qr(self, persona: Persona) -> bool:
         return self.qr_on_front and self.qr_fits(persona)

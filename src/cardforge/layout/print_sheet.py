@@ -24,7 +24,7 @@ from ..theme.contrast import text_on
 from .chrome import Frame, fitted_title
 from .fonts import Fonts
 from .print_card import MM, SMALL_SIZE, PrintCards, qr_target
-from .qr import qr_code, qr_shapes
+from .qr import qr_fits, qr_shapes
 from .shapes import EMU_PER_PT, Box, Element, Paragraph, Presentation, Run, Shape, Slide, TextFrame, pt
 
 CARD_SIZES_MM = {
@@ -374,7 +374,7 @@ def _back_qr(persona: Persona, target: tuple[str, str], room: Box) -> list[Eleme
     """The QR code centred in the room above the back's ID, on its own white square."""
     url, about = target
     side = min(room.h - room.h // 10, room.w // 2)
-    if side <= 0 or not qr_code(url).fits(side):
+    if side <= 0 or not qr_fits(url, side):
         return []
     square = Box(room.x + (room.w - side) // 2, room.y + (room.h - side) // 2, side, side)
     return list(qr_shapes(f"persona:{persona.id}:back-qr", url, square, f"QR code: {about} ({url})"))
