@@ -669,3 +669,26 @@ def test_a_deck_at_every_limit_makes_a_handout_that_runs_on(write_deck, tmp_path
     services = [b.text for _, root in pages for b in boxes(root) if re.search(r":services(:\d+)?$", b.name)]
     text = re.sub(r"\s", "", "".join(services))
     assert all(f"Servicenumber{i}withalongname" in text for i in range(400))
+
+
+def test_same_deck_same_bytes(tmp_path):
+    outputs = []
+    for run_number in (1, 2):
+        cards, handout = tmp_path / f"cards{run_number}.pptx", tmp_path / f"handout{run_number}.pptx"
+        assert (
+            run(["print", str(MLOPS), "-o", str(cards), "--backs", "--blank", "1", "--with-cards", "-q"]) == 0
+        )
+        assert run(["handout", str(MLOPS), "-o", str(handout), "-q"]) == 0
+        outputs.append((cards.read_bytes(), handout.read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_a_name_too_long_for_the_header_is_cut_and_the_card_says_so(write_deck, tmp_path, capsys):
+    name = "Principal Platform Engineer for Regulated Data and Machine Learning Operations " * 2
+    deck = write_deck(f"cardforge: 1\ntitle: t\npersonas:\n  - {{id: P1, name: '{name.strip()}'}}\n")
+    output = tmp_path / "cards.pptx"
+    assert run(["print", str(deck), "-o", str(output), "--card-size", "poker"]) == 0
+    assert re.search(r"deck\.yaml:4:5: warning: P1 .*shortens the name.*\[CF202\]", capsys.readouterr().err)
+    texts = {b.name: b.text for b in boxes(slide_xml(output)[0][1])}
+    assert texts["persona:P1:name"].endswith("…")
+    assert "More in the handout" in texts["persona:P1:footer"]

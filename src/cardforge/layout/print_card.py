@@ -410,24 +410,17 @@ class PrintCards:
         cut = self.fit(entries, persona)
         area = Box(card.x + frame.padding, card.y + frame.body_top, frame.content_w, 0)
         elements += self._fields(persona, entries, area)
-        elements += self._strip(persona, card, bool(cut))
-        if cut:
-            _report_cut(report, deck, persona, self.card_size, cut)
-        if not whole:
-            _warn(
-                report,
-                deck,
-                persona,
-                f"{persona.id}: the name is too long for the {self.card_size} card's header and is cut; "
-                "shorten it or choose a larger --card-size",
-            )
+        elements += self._strip(persona, card, bool(cut) or not whole)
+        if cut or not whole:
+            _report_cut(report, deck, persona, self.card_size, cut, whole)
         target = qr_target(persona)
         if (self.qr_on_front or self.qr_on_back) and target is not None and not self.qr_fits(persona):
+            link = target[0] if len(target[0]) <= 60 else target[0][:59] + "…"
             _warn(
                 report,
                 deck,
                 persona,
-                f"{persona.id}: the link {target[0]} is too long for a QR code that scans on a "
+                f"{persona.id}: the link {link} is too long for a QR code that scans on a "
                 f"{self.card_size} card, so the card has none; give the persona a shorter `url`",
                 code="CF203",
             )
@@ -751,9 +744,11 @@ def _text(name: str, box: Box, paragraphs: list[Paragraph], anchor: str = "t") -
     return Shape(name, box, text=TextFrame(tuple(paragraphs), anchor=anchor), is_textbox=True)  # type: ignore[arg-type]
 
 
-def _report_cut(report: Report, deck: Deck, persona: Persona, card_size: str, cut: list[Entry]) -> None:
+def _report_cut(
+    report: Report, deck: Deck, persona: Persona, card_size: str, cut: list[Entry], name_whole: bool
+) -> None:
     dropped = [e.label for e in cut if e.dropped]
-    shortened = [e.label for e in cut if not e.dropped]
+    shortened = ([] if name_whole else ["the name"]) + [e.label for e in cut if not e.dropped]
     parts = []
     if dropped:
         parts.append("leaves off " + ", ".join(dropped))
@@ -763,13 +758,14 @@ def _report_cut(report: Report, deck: Deck, persona: Persona, card_size: str, cu
         report,
         deck,
         persona,
-        f"{persona.id} {persona.name}: the {card_size} card {' and '.join(parts)}; "
-        "the card points to the handout (`cardforge handout`), or choose a larger --card-size",
+        f"{persona.id} {persona.name}: the {card_size} card {' and '.join(parts)}, and says "
+        '"More in the handout"; print the handout with the cards (`cardforge handout`), '
+        "or choose a larger --card-size",
         code="CF202",
     )
 
 
-def _warn(report: Report, deck: Deck, persona: Persona, message: str, code: str = "CF201") -> None:
+def _warn(report: Report, deck: Deck, persona: Persona, message: str, code: str) -> None:
     position = deck.document.position(persona.path) if deck.document else None
     if position is not None:
         report.warning(deck.file, position, message, code)
