@@ -28,59 +28,82 @@ HALF_MM = MM // 2
 
 
 def a6_slots_mm() -> list[tuple[float, float, float, float]]:
+    """Two A6 cards on landscape A4 inside 5 mm margins: a 3 mm gutter, centred below the header."""
+    return [(42, 33.5, 105, 148), (150, 33.5, 105, 148)]
+
+
+def edge_to_edge_a6_slots_mm() -> list[tuple[float, float, float, float]]:
     return [(0, 0.5, 105, 148), (105, 0.5, 105, 148), (0, 148.5, 105, 148), (105, 148.5, 105, 148)]
 
 
-def test_four_a6_cards_fill_an_a4_page():
-    sheet = plan_sheet(PrintOptions(card_size="A6", paper="A4"))
-    assert (sheet.page_w, sheet.page_h) == (210 * MM, 297 * MM)
-    assert sheet.per_page == 4
-    for index, (x, y, w, h) in enumerate(a6_slots_mm()):
+def assert_slots(sheet, expected) -> None:
+    for index, (x, y, w, h) in enumerate(expected):
         slot = sheet.slot(index)
         for got, want in ((slot.x, x), (slot.y, y), (slot.w, w), (slot.h, h)):
-            assert abs(got - want * MM) <= HALF_MM
+            assert abs(got - want * MM) <= HALF_MM, (index, got / MM, want)
+
+
+def test_two_a6_cards_fit_an_a4_page_inside_the_printer_margin():
+    sheet = plan_sheet(PrintOptions(card_size="A6", paper="A4"))
+    assert (sheet.page_w, sheet.page_h) == (297 * MM, 210 * MM)
+    assert sheet.per_page == 2
+    assert_slots(sheet, a6_slots_mm())
+
+
+def test_four_a6_cards_fill_an_a4_page_without_margin_and_gutter():
+    sheet = plan_sheet(PrintOptions(card_size="A6", paper="A4", margin=0, gutter=0))
+    assert (sheet.page_w, sheet.page_h) == (210 * MM, 297 * MM)
+    assert sheet.per_page == 4
+    assert sheet.header is None  # no room for it above four cards
+    assert_slots(sheet, edge_to_edge_a6_slots_mm())
 
 
 @pytest.mark.parametrize(
-    "size, paper, count", [("A5", "A4", 2), ("poker", "A4", 9), ("bridge", "A4", 10), ("A6", "Letter", 2)]
+    "size, paper, count, edge_to_edge",
+    [("A5", "A4", 1, 2), ("poker", "A4", 9, 9), ("bridge", "A4", 9, 10), ("A6", "Letter", 2, 2)],
 )
-def test_other_sizes_fit_as_many_as_the_paper_allows(size, paper, count):
-    sheet = plan_sheet(PrintOptions(card_size=size, paper=paper))
-    assert sheet.per_page == count
-    for index in range(count):
-        slot = sheet.slot(index)
-        assert slot.x >= 0 and slot.right <= sheet.page_w and slot.y >= 0 and slot.bottom <= sheet.page_h
+def test_other_sizes_fit_as_many_as_the_paper_allows(size, paper, count, edge_to_edge):
+    for options, expected in (
+        (PrintOptions(card_size=size, paper=paper), count),
+        (PrintOptions(card_size=size, paper=paper, margin=0, gutter=0), edge_to_edge),
+    ):
+        sheet = plan_sheet(options)
+        assert sheet.per_page == expected
+        margin = round(options.margin * MM)
+        for index in range(expected):
+            slot = sheet.slot(index)
+            assert slot.x >= margin and slot.right <= sheet.page_w - margin
+            assert slot.y >= margin and slot.bottom <= sheet.page_h - margin
 
 
 def test_print_pptx_places_cards_marks_and_mirrored_backs(tmp_path):
     output = tmp_path / "cards.pptx"
     assert run(["print", str(MLOPS), "-o", str(output), "--backs", "--quiet"]) == 0
-    assert slide_size(output) == (210 * MM, 297 * MM)
+    assert slide_size(output) == (297 * MM, 210 * MM)
     pages = slide_xml(output)
-    assert len(pages) == 6  # 11 cards: three pages of fronts, each followed by its backs
+    assert len(pages) == 12  # 11 cards, two a sheet: six sheets of fronts, each followed by its backs
     assert structural_problems(output) == []
     front = boxes(pages[0][1])
     bands = sorted((b for b in front if b.name.endswith(":band")), key=lambda b: (b.y, b.x))
-    assert [b.name for b in bands] == [
-        "persona:P001:band",
-        "persona:P002:band",
-        "persona:P003:band",
-        "persona:P004:band",
-    ]
+    assert [b.name for b in bands] == ["persona:P001:band", "persona:P002:band"]
     for band, (x, y, w, _) in zip(bands, a6_slots_mm()):
         assert (
             abs(band.x - x * MM) <= HALF_MM
             and abs(band.y - y * MM) <= HALF_MM
             and abs(band.w - w * MM) <= HALF_MM
         )
-    for card in ("P001", "P002", "P003", "P004"):
-        panel = next(b for b in front if b.name == f"persona:{card}:panel")
-        slot = next(b for b in bands if b.name == f"persona:{card}:band")
-        assert slot.x <= panel.x and panel.x + panel.w <= slot.x + slot.w
+    for card, (x, y, w, h) in zip(("P001", "P002"), a6_slots_mm()):
+        outline = next(b for b in front if b.name == f"persona:{card}:card")
+        for got, want in ((outline.x, x), (outline.y, y), (outline.w, w), (outline.h, h)):
+            assert abs(got - want * MM) <= HALF_MM
+        inside = [b for b in front if b.name.startswith(f"persona:{card}:")]
+        for shape in inside:  # every part of the card within the card
+            assert outline.x <= shape.x and shape.x + shape.w <= outline.x + outline.w + 1, shape.name
+            assert outline.y <= shape.y and shape.y + shape.h <= outline.y + outline.h + 1, shape.name
     assert sum(1 for b in front if b.name.startswith("crop:")) >= 8
     backs = {b.name: b for b in boxes(pages[1][1]) if b.name.endswith(":back")}
-    assert abs(backs["persona:P001:back"].x - 105 * MM) <= HALF_MM  # mirrored: P001's back is on the right
-    assert abs(backs["persona:P002:back"].x) <= HALF_MM
+    assert abs(backs["persona:P001:back"].x - 150 * MM) <= HALF_MM  # mirrored: P001's back is on the right
+    assert abs(backs["persona:P002:back"].x - 42 * MM) <= HALF_MM
 
 
 def test_bleed_extends_the_colour_band_past_the_cut(tmp_path):
@@ -106,14 +129,15 @@ def test_print_pdf_pages_sizes_and_text_inside_cards(tmp_path):
     output = tmp_path / "cards.pdf"
     assert run(["print", str(MLOPS), "-o", str(output), "--quiet"]) == 0
     info = subprocess.run(["pdfinfo", str(output)], capture_output=True, text=True).stdout
-    assert re.search(r"Pages:\s+3\b", info)
+    assert re.search(r"Pages:\s+6\b", info)
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
-    assert abs(width - 595.28) < 1.5 and abs(height - 841.89) < 1.5  # A4 to 0.5 mm
+    assert abs(width - 841.89) < 1.5 and abs(height - 595.28) < 1.5  # landscape A4 to 0.5 mm
     bbox = subprocess.run(["pdftotext", "-bbox", str(output), "-"], capture_output=True, text=True).stdout
+    header = (0, 0, width, 10 / 25.4 * 72)  # the sheet header: inside the margin, above the cards
     slots = [
         (x / 25.4 * 72, y / 25.4 * 72, (x + w) / 25.4 * 72, (y + h) / 25.4 * 72)
         for x, y, w, h in a6_slots_mm()
-    ]
+    ] + [header]
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', bbox)
     assert len(words) > 100
     for x0, y0, x1, y1 in ((float(a), float(b), float(c), float(d)) for a, b, c, d in words):

@@ -46,14 +46,35 @@ def build(
     return BuildResult(Path(output), len(laid_out.presentation.slides), local.sorted(), laid_out.skipped)
 
 
-def build_print(deck: Deck, personas, options, output: str | Path, report: Report | None = None) -> int:
-    """Write print sheets of *personas*' cards to *output* (.pptx); returns the page count."""
+def build_print(
+    deck: Deck,
+    personas,
+    options,
+    output: str | Path,
+    report: Report | None = None,
+    blanks: int = 0,
+) -> int:
+    """Write print sheets of *personas*' cards, then *blanks* empty template cards, to *output*
+    (.pptx); returns the page count."""
     from .layout.fonts import Fonts
     from .layout.print_sheet import print_presentation
     from .writer import write_presentation
 
     report = report if report is not None else Report()
-    presentation = print_presentation(deck, personas, options, Fonts.from_theme(deck.theme), report)
+    presentation = print_presentation(deck, personas, options, Fonts.from_theme(deck.theme), report, blanks)
+    fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
+    write_presentation(presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout)
+    return len(presentation.slides)
+
+
+def build_handout(deck: Deck, personas, paper: str, output: str | Path, report: Report | None = None) -> int:
+    """Write a handout page for each of *personas* to *output* (.pptx); returns the page count."""
+    from .layout.fonts import Fonts
+    from .layout.handout import handout_presentation
+    from .writer import write_presentation
+
+    report = report if report is not None else Report()
+    presentation = handout_presentation(deck, personas, paper, Fonts.from_theme(deck.theme), report)
     fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
     write_presentation(presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout)
     return len(presentation.slides)

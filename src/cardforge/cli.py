@@ -243,6 +243,30 @@ def print_cards(
         bool | None, typer.Option("--backs/--no-backs", help="A back per card, mirrored for duplex printing.")
     ] = None,
     bleed: Annotated[float | None, typer.Option("--bleed", help="Bleed in millimetres (0 to 10).")] = None,
+    margin: Annotated[
+        float | None,
+        typer.Option("--margin", help="Millimetres left empty at each sheet edge (0 to 25) [default: 5]."),
+    ] = None,
+    gutter: Annotated[
+        float | None,
+        typer.Option("--gutter", help="Millimetres between cards without bleed (0 to 20) [default: 3]."),
+    ] = None,
+    qr: Annotated[
+        str | None,
+        typer.Option("--qr", help="learn: a QR code to the persona's url or first learn link; none."),
+    ] = None,
+    qr_on_back: Annotated[
+        bool | None,
+        typer.Option("--qr-on-back/--qr-on-front", help="With --backs, put the QR code on the back."),
+    ] = None,
+    blank: Annotated[
+        int,
+        typer.Option("--blank", help="Print this many empty template cards, to fill in by hand."),
+    ] = 0,
+    with_cards: Annotated[
+        bool,
+        typer.Option("--with-cards", help="With --blank, print the persona cards first (as --only does)."),
+    ] = False,
     theme: ThemeOption = None,
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Print only these personas' cards (repeatable ids).")
@@ -253,16 +277,78 @@ def print_cards(
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".pptx"):
         raise _option_error(str(output), "the output must be a .pdf or a .pptx file")
+    if not 0 <= blank <= MAX_BLANK_CARDS:
+        raise _option_error("--blank", f"{blank} blank cards cannot be printed; give 0 to {MAX_BLANK_CARDS}")
     report = Report()
     loaded = _load_or_fail(deck, theme, report)
-    given = {"card_size": card_size, "paper": paper, "crop_marks": crop_marks, "backs": backs, "bleed": bleed}
+    given = {
+        "card_size": card_size,
+        "paper": paper,
+        "crop_marks": crop_marks,
+        "backs": backs,
+        "bleed": bleed,
+        "margin": margin,
+        "gutter": gutter,
+        "qr": qr,
+        "qr_on_back": qr_on_back,
+    }
     options = _print_options(loaded.print_options, given)
-    personas = _chosen_personas(loaded, only)
+    personas = _chosen_personas(loaded, only) if (not blank or with_cards or only) else []
     from .api import build_print
+    from .layout.print_sheet import SheetError
 
     target = output if suffix == ".pptx" else output.with_name(f".{output.stem}.cards.pptx")
     try:
-        pages = build_print(loaded, personas, options, target, report)
+        pages = build_print(loaded, personas, options, target, report, blanks=blank)
+        if suffix == ".pdf":
+            _export_pdf(target, output, quiet=True)
+    except SheetError as error:
+        raise _option_error("--margin" if margin is not None else "--card-size", str(error)) from None
+    finally:
+        if suffix == ".pdf" and target.exists():
+            target.unlink()
+    if not quiet:
+        print_diagnostics(report.sorted())
+        what = f"{options.card_size} cards" if not blank else f"{options.card_size} cards, {blank} blank"
+        say(f"wrote {output} ({pages} pages, {what} on {options.paper})")
+
+
+MAX_BLANK_CARDS = 500
+"""Blank cards in one run: a workshop of any size; more is a mistake in the command."""
+
+
+@app.command()
+def handout(
+    deck: DeckArgument,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="handout.pdf (needs LibreOffice) or handout.pptx.", show_default=False
+        ),
+    ],
+    paper: Annotated[
+        str | None, typer.Option("--paper", help="A4 or Letter [default: the deck's print: paper, else A4].")
+    ] = None,
+    theme: ThemeOption = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Only these personas' pages (repeatable ids).")
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """A page per persona to hand out: the card's fields, responsibilities, user stories,
+    roles per environment and the learn links as QR codes with their URLs written out."""
+    suffix = output.suffix.lower()
+    if suffix not in (".pdf", ".pptx"):
+        raise _option_error(str(output), "the output must be a .pdf or a .pptx file")
+    report = Report()
+    loaded = _load_or_fail(deck, theme, report)
+    options = _print_options(loaded.print_options, {"paper": paper})
+    personas = _chosen_personas(loaded, only)
+    from .api import build_handout
+
+    target = output if suffix == ".pptx" else output.with_name(f".{output.stem}.handout.pptx")
+    try:
+        pages = build_handout(loaded, personas, options.paper, target, report)
         if suffix == ".pdf":
             _export_pdf(target, output, quiet=True)
     finally:
@@ -270,7 +356,7 @@ def print_cards(
             target.unlink()
     if not quiet:
         print_diagnostics(report.sorted())
-        say(f"wrote {output} ({pages} pages, {options.card_size} cards on {options.paper})")
+        say(f"wrote {output} ({pages} pages on {options.paper})")
 
 
 def _chosen_personas(deck: Any, only: list[str] | None) -> list[Any]:
@@ -302,10 +388,7 @@ def _print_options(base: Any, given: dict[str, Any]) -> Any:
     given = {key: value for key, value in given.items() if value is not None}
     if not given:
         return base
-    merged = {
-        **{key: getattr(base, key) for key in ("card_size", "paper", "crop_marks", "backs", "bleed")},
-        **given,
-    }
+    merged = {**{key: getattr(base, key) for key in PrintSpec.model_fields}, **given}
     try:
         spec = PrintSpec.model_validate(merged)
     except ValidationError as error:  # pydantic's message names the option and the allowed values

@@ -74,6 +74,8 @@ CODES: dict[str, str] = {
     "CF002": "A persona's process is close to a known process but not equal to it; it becomes an ad-hoc "
     "process.",
     "CF201": "Text was shortened to fit its box; the full text is in the speaker notes.",
+    "CF202": "Part of a persona does not fit the front of its printed card; the card points to the handout.",
+    "CF203": "A link too long for a QR code that scans at the printed card's size; the card has no code.",
     "CF301": "No metrics for a theme font: text is measured with a stand-in font and a safety margin.",
     "CF302": "A palette colour on which neither dark nor light text reaches 4.5:1 contrast.",
 }

@@ -1,26 +1,32 @@
 """Print sheets: persona cards at exact physical sizes, N-up on A4 or Letter.
 
-Each card is the card layout drawn on a frame of the card's size, then moved to its place
-on the page. Crop marks are short lines on the cut lines, at the page edges and between
-cards; with bleed, the card's colour band runs past the cut. Backs (persona colour, ID,
-team) follow each page of fronts, mirrored left to right for long-edge duplex printing.
+Office printers cannot print the last few millimetres of a sheet, so nothing is placed
+within the sheet margin (5 mm unless the deck or command line says otherwise): the cards,
+their crop marks and a small sheet header (deck title, sheet k of n) all sit inside it.
+Cards stand a gutter apart when there is no bleed, so a cut a little off the line does
+not leave a neighbour's colour on the edge; with bleed, the colour runs past the cut
+instead. Crop marks are short lines on the cut lines, outside every card: around the
+grid and in the gutters. Backs (persona colour, ID, name, team) follow each sheet of
+fronts, mirrored left to right for long-edge duplex printing.
+
+The cards themselves are print cards (:mod:`.print_card`), designed for paper.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import product
 
 from ..diagnostics import Report
 from ..model import Deck, Persona, PrintOptions
-from ..text.fit import ellipsize
+from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
-from .card import card_slide
 from .chrome import Frame, fitted_title
 from .fonts import Fonts
-from .shapes import EMU_PER_PT, Box, Element, Group, Paragraph, Presentation, Run, Shape, Slide, TextFrame, pt
+from .print_card import MM, SMALL_SIZE, PrintCards, qr_target
+from .qr import qr_fits, qr_shapes
+from .shapes import EMU_PER_PT, Box, Element, Paragraph, Presentation, Run, Shape, Slide, TextFrame, pt
 
-MM = 36000
 CARD_SIZES_MM = {
     "A6": (105, 148),
     "A5": (148, 210),
@@ -30,7 +36,20 @@ CARD_SIZES_MM = {
 }
 PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
 MARK_MM = 4
+MIN_MARK_MM = 1.5
+MARK_CLEARANCE_MM = 0.5
+"""Marks stop this far short of a card (or its bleed), so a mark never shows on a cut card."""
+MARGIN_SLACK_MM = 0.2
+"""And this far short of the sheet margin, so that rounding in a PDF never puts one inside it."""
+HEADER_MM = 5
+"""The sheet header's line and the space under it."""
 MARK_COLOUR = "000000"
+BLANK = None
+"""A blank template card's place in the run (where a persona would be)."""
+
+
+class SheetError(ValueError):
+    """The card does not fit the paper inside the margins."""
 
 
 @dataclass(frozen=True)
@@ -42,49 +61,110 @@ class Sheet:
     card_w: int
     card_h: int
     bleed: int
+    gap: int
+    """Between the bleed boxes of neighbouring cards: the gutter, or none with bleed."""
     columns: int
     rows: int
     left: int
     top: int
+    margin: int
+    header: Box | None
+    """The sheet header's line, when there is room for it above the cards."""
 
     @property
     def per_page(self) -> int:
         return self.columns * self.rows
+
+    @property
+    def pitch_x(self) -> int:
+        return self.card_w + 2 * self.bleed + self.gap
+
+    @property
+    def pitch_y(self) -> int:
+        return self.card_h + 2 * self.bleed + self.gap
 
     def slot(self, index: int, mirrored: bool = False) -> Box:
         """The trim box of card *index* on its page."""
         row, column = divmod(index % self.per_page, self.columns)
         if mirrored:
             column = self.columns - 1 - column
-        pitch_x, pitch_y = self.card_w + 2 * self.bleed, self.card_h + 2 * self.bleed
         return Box(
-            self.left + column * pitch_x + self.bleed,
-            self.top + row * pitch_y + self.bleed,
+            self.left + column * self.pitch_x + self.bleed,
+            self.top + row * self.pitch_y + self.bleed,
             self.card_w,
             self.card_h,
         )
 
+    @property
+    def content_top(self) -> int:
+        """The highest a mark may reach: under the header, else the margin."""
+        return self.header.bottom + round(1 * MM) if self.header else self.margin
+
+
+def mm(value: float) -> int:
+    return round(value * MM)
+
 
 def plan_sheet(options: PrintOptions) -> Sheet:
-    """The orientation and grid that fit the most cards of the chosen size on the paper."""
-    card_w, card_h = (round(v * MM) for v in CARD_SIZES_MM[options.card_size])
-    paper_w, paper_h = (round(v * MM) for v in PAPER_MM[options.paper])
-    bleed = round(options.bleed * MM)
-    best = None
-    for page_w, page_h in ((paper_w, paper_h), (paper_h, paper_w)):
-        columns = max(1, page_w // (card_w + 2 * bleed))
-        rows = max(1, page_h // (card_h + 2 * bleed))
-        if best is None or columns * rows > best.per_page:
-            left = (page_w - columns * (card_w + 2 * bleed)) // 2
-            top = (page_h - rows * (card_h + 2 * bleed)) // 2
-            best = Sheet(page_w, page_h, card_w, card_h, bleed, columns, rows, max(0, left), max(0, top))
-    assert best is not None  # both orientations were tried
-    return best
+    """The orientation and grid that fit the most cards inside the margins.
+
+    Among plans with as many cards, one with the sheet header and with room for crop
+    marks around the cards wins; then the paper's own orientation.
+    """
+    card_w, card_h = (mm(v) for v in CARD_SIZES_MM[options.card_size])
+    paper_w, paper_h = (mm(v) for v in PAPER_MM[options.paper])
+    bleed, margin = mm(options.bleed), mm(options.margin)
+    gap = 0 if bleed else mm(options.gutter)
+    mark_room = mm(MARK_CLEARANCE_MM + MIN_MARK_MM + MARGIN_SLACK_MM) if options.crop_marks else 0
+    best: tuple[tuple[int, bool, bool], Sheet] | None = None
+    for (page_w, page_h), header, marks in product(
+        ((paper_w, paper_h), (paper_h, paper_w)), (True, False), (True, False)
+    ):
+        room = mark_room if marks else 0
+        header_h = mm(HEADER_MM) if header else 0
+        usable_w = page_w - 2 * margin - 2 * room
+        usable_h = page_h - 2 * margin - header_h - 2 * room
+        columns = max(0, (usable_w + gap) // (card_w + 2 * bleed + gap))
+        rows = max(0, (usable_h + gap) // (card_h + 2 * bleed + gap))
+        if not columns * rows:
+            continue
+        grid_w = columns * (card_w + 2 * bleed) + (columns - 1) * gap
+        grid_h = rows * (card_h + 2 * bleed) + (rows - 1) * gap
+        region_top = margin + header_h
+        sheet = Sheet(
+            page_w,
+            page_h,
+            card_w,
+            card_h,
+            bleed,
+            gap,
+            columns,
+            rows,
+            (page_w - grid_w) // 2,
+            region_top + (page_h - margin - region_top - grid_h) // 2,
+            margin,
+            Box(margin, margin, page_w - 2 * margin, pt(line_height(SMALL_SIZE))) if header else None,
+        )
+        key = (columns * rows, header, marks)
+        if best is None or key > best[0]:
+            best = (key, sheet)
+    if best is None:
+        raise SheetError(
+            f"a {options.card_size} card does not fit on {options.paper} paper inside "
+            f"{options.margin:g} mm margins; use a smaller --margin or --card-size"
+        )
+    return best[1]
 
 
 def print_presentation(
-    deck: Deck, personas: list[Persona], options: PrintOptions, fonts: Fonts, report: Report
+    deck: Deck,
+    personas: list[Persona],
+    options: PrintOptions,
+    fonts: Fonts,
+    report: Report,
+    blanks: int = 0,
 ) -> Presentation:
+    """Sheets of *personas*' cards followed by *blanks* empty template cards."""
     sheet = plan_sheet(options)
     presentation = Presentation(
         sheet.page_w,
@@ -93,109 +173,146 @@ def print_presentation(
         author=deck.organisation or "",
         language=deck.language,
     )
-    frame = Frame.for_size(sheet.card_w, sheet.card_h)
-    for start in range(0, len(personas), sheet.per_page):
-        page = personas[start : start + sheet.per_page]
-        front = Slide(f"Cards {start // sheet.per_page + 1}")
+    qr = options.qr != "none"
+    on_back = qr and options.qr_on_back and options.backs
+    cards = PrintCards(
+        deck, options.card_size, sheet.card_w, sheet.card_h, fonts, qr and not on_back, on_back
+    )
+    cards.prepare(personas)
+    run: list[Persona | None] = [*personas, *([BLANK] * blanks)]
+    sheets = (len(run) + sheet.per_page - 1) // sheet.per_page
+    for number, start in enumerate(range(0, len(run), sheet.per_page), start=1):
+        page = run[start : start + sheet.per_page]
+        front = Slide(f"Cards {number}")
         for index, persona in enumerate(page):
             box = sheet.slot(index)
-            card = card_slide(deck, persona, fonts, report, frame)
+            if persona is None:
+                front.elements.extend(cards.blank(start + index + 1 - len(personas), box))
+                continue
             if sheet.bleed:
-                front.add(_bleed(persona, box, sheet.bleed, card))
-            front.elements.extend(_placed(card.elements, box, persona))
+                front.add(_bleed(persona, box, sheet.bleed, cards.frame.band))
+            front.elements.extend(cards.front(persona, box, report).elements)
         if options.crop_marks:
             front.elements.extend(crop_marks(sheet, len(page)))
+        front.elements.extend(sheet_header(deck, sheet, fonts, f"{options.card_size} cards", number, sheets))
         presentation.slides.append(front)
         if options.backs:
-            back = Slide(f"Backs {start // sheet.per_page + 1}")
+            back = Slide(f"Backs {number}")
             for index, persona in enumerate(page):
-                back.elements.extend(
-                    _back(deck, persona, sheet.slot(index, mirrored=True), sheet.bleed, fonts)
-                )
+                box = sheet.slot(index, mirrored=True)
+                if persona is None:
+                    back.elements.extend(
+                        _blank_back(deck, start + index + 1 - len(personas), box, sheet.bleed)
+                    )
+                else:
+                    back.elements.extend(_back(deck, persona, box, sheet.bleed, fonts, on_back))
             if options.crop_marks:
                 back.elements.extend(crop_marks(sheet, len(page), mirrored=True))
+            back.elements.extend(sheet_header(deck, sheet, fonts, "backs", number, sheets))
             presentation.slides.append(back)
     return presentation
 
 
-def _bleed(persona: Persona, box: Box, bleed: int, card: Slide) -> Shape:
-    band = next(e for e in card.elements if isinstance(e, Shape) and e.name.endswith(":band"))
+def sheet_header(deck: Deck, sheet: Sheet, fonts: Fonts, what: str, number: int, count: int) -> list[Shape]:
+    """The deck's title on the left, what the sheet holds and its number on the right."""
+    if sheet.header is None:
+        return []
+    box = sheet.header
+    right = f"{what} · sheet {number} of {count}"
+    right_w = pt(fonts.width_pt(right, SMALL_SIZE) + 4)
+    title = ellipsize(deck.title, (box.w - right_w - pt(12)) / EMU_PER_PT, SMALL_SIZE, fonts.body)
+    muted = deck.theme.muted
+    return [
+        Shape(
+            "sheet:title",
+            replace(box, w=box.w - right_w - pt(12)),
+            text=TextFrame((Paragraph((Run(title),), SMALL_SIZE, colour=muted),)),
+            is_textbox=True,
+        ),
+        Shape(
+            "sheet:number",
+            Box(box.right - right_w, box.y, right_w, box.h),
+            text=TextFrame((Paragraph((Run(right),), SMALL_SIZE, colour=muted, align="r"),)),
+            is_textbox=True,
+        ),
+    ]
+
+
+def _bleed(persona: Persona, box: Box, bleed: int, band_height: int) -> Shape:
     return Shape(
         f"persona:{persona.id}:bleed",
-        Box(box.x - bleed, box.y - bleed, box.w + 2 * bleed, band.box.h + bleed),
+        Box(box.x - bleed, box.y - bleed, box.w + 2 * bleed, band_height + bleed),
         fill=persona.colour.hex,
     )
 
 
-def _placed(elements: Iterable[Element], box: Box, persona: Persona) -> list[Element]:
-    """Card elements moved onto the page; the card's title is plain text there."""
-    placed = []
-    for element in elements:
-        moved = _move(element, box.x, box.y)
-        if isinstance(moved, Shape) and moved.is_title:
-            moved = replace(moved, name=f"persona:{persona.id}:title", is_title=False, is_textbox=True)
-        placed.append(moved)
-    return placed
-
-
-def _move(element: Element, dx: int, dy: int) -> Element:
-    shifted = replace(element.box, x=element.box.x + dx, y=element.box.y + dy)
-    if isinstance(element, Group):
-        return replace(element, box=shifted, elements=tuple(_move(e, dx, dy) for e in element.elements))
-    return replace(element, box=shifted)
-
-
 def crop_marks(sheet: Sheet, count: int, mirrored: bool = False) -> list[Shape]:
-    """Hairlines on every cut line, in the page margin outside the cards.
+    """Hairlines on every cut line, outside the cards and inside the sheet margin.
 
-    Where cards fill the paper edge to edge (A6 on A4) there is no margin: the marks then
-    run a few millimetres in from the page edge, along the cut line itself.
+    Around the grid, each mark runs from just outside the cards' bleed towards the margin;
+    in a gutter wide enough, short marks between neighbours show the cuts after the first.
     """
     boxes = [sheet.slot(i, mirrored) for i in range(count)]
-    # a cut along the paper's own edge needs no mark
-    xs = sorted(x for x in {b.x for b in boxes} | {b.right for b in boxes} if 0 < x < sheet.page_w)
-    ys = sorted(y for y in {b.y for b in boxes} | {b.bottom for b in boxes} if 0 < y < sheet.page_h)
-    first_y = min(b.y for b in boxes) - sheet.bleed
-    last_y = max(b.bottom for b in boxes) + sheet.bleed
-    first_x = min(b.x for b in boxes) - sheet.bleed
-    last_x = max(b.right for b in boxes) + sheet.bleed
+    bleed = sheet.bleed
+    clearance, longest, shortest = mm(MARK_CLEARANCE_MM), mm(MARK_MM), mm(MIN_MARK_MM)
+    first_x = min(b.x for b in boxes) - bleed
+    last_x = max(b.right for b in boxes) + bleed
+    first_y = min(b.y for b in boxes) - bleed
+    last_y = max(b.bottom for b in boxes) + bleed
     marks: list[Shape] = []
-    for x in xs:
-        for name, (start, length) in (("top", _before(first_y)), ("bottom", _after(last_y, sheet.page_h))):
-            marks.append(_line(f"crop:x{x}:{name}", x, start, length, vertical=True))
-    for y in ys:
-        for name, (start, length) in (("left", _before(first_x)), ("right", _after(last_x, sheet.page_w))):
-            marks.append(_line(f"crop:y{y}:{name}", start, y, length, vertical=False))
+
+    def outside(name: str, start: int, end: int, at: int, vertical: bool) -> None:
+        """A mark between *start* and *end* (the grid side first), if there is room."""
+        room = abs(end - start) - clearance - mm(MARGIN_SLACK_MM)
+        if room < shortest:
+            return
+        length = min(longest, room)
+        step = 1 if end > start else -1
+        near = start + step * clearance
+        far = near + step * length
+        start_at = min(near, far)
+        marks.append(
+            _line(name, at, start_at, length, True) if vertical else _line(name, start_at, at, length, False)
+        )
+
+    for x in sorted({b.x for b in boxes} | {b.right for b in boxes}):
+        outside(f"crop:x{x}:top", first_y, sheet.content_top, x, True)
+        outside(f"crop:x{x}:bottom", last_y, sheet.page_h - sheet.margin, x, True)
+    for y in sorted({b.y for b in boxes} | {b.bottom for b in boxes}):
+        outside(f"crop:y{y}:left", first_x, sheet.margin, y, False)
+        outside(f"crop:y{y}:right", last_x, sheet.page_w - sheet.margin, y, False)
+    if sheet.gap - 2 * clearance >= shortest:
+        marks += _gutter_marks(boxes, sheet)
     return marks
 
 
-def _before(edge: int) -> tuple[int, int]:
-    """Start and length of a mark in the margin before *edge* (or inward from the page edge)."""
-    gap, mark = MM // 2, MARK_MM * MM
-    if edge >= 2 * MM + gap:
-        start = max(0, edge - gap - mark)
-        return start, edge - gap - start
-    return 0, mark
-
-
-def _after(edge: int, page: int) -> tuple[int, int]:
-    gap, mark = MM // 2, MARK_MM * MM
-    if page - edge >= 2 * MM + gap:
-        start = edge + gap
-        return start, min(mark, page - start)
-    return page - mark, mark
+def _gutter_marks(boxes: list[Box], sheet: Sheet) -> list[Shape]:
+    """Marks in the gutters: on each cut line, between two cards that face each other."""
+    clearance = mm(MARK_CLEARANCE_MM)
+    length = sheet.gap - 2 * clearance
+    marks = []
+    for upper in boxes:
+        for lower in boxes:
+            if lower.x == upper.x and lower.y == upper.bottom + sheet.gap:
+                for x in (upper.x, upper.right):
+                    marks.append(
+                        _line(f"crop:x{x}:y{upper.bottom}", x, upper.bottom + clearance, length, True)
+                    )
+            if lower.y == upper.y and lower.x == upper.right + sheet.gap:
+                for y in (upper.y, upper.bottom):
+                    marks.append(
+                        _line(f"crop:y{y}:x{upper.right}", upper.right + clearance, y, length, False)
+                    )
+    return marks
 
 
 def _line(name: str, x: int, y: int, length: int, vertical: bool) -> Shape:
     weight = pt(0.25)
-    if vertical:
-        box = Box(max(0, x - weight // 2), y, weight, length)
-    else:
-        box = Box(x, max(0, y - weight // 2), length, weight)
+    box = Box(x - weight // 2, y, weight, length) if vertical else Box(x, y - weight // 2, length, weight)
     return Shape(name, box, fill=MARK_COLOUR, description="Crop mark")
 
 
-def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts) -> list[Element]:
+def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts, with_qr: bool) -> list[Element]:
     fill = persona.colour.hex
     colour = text_on(fill, deck.theme.text, "FFFFFF")
     frame = Frame.for_size(box.w, box.h)
@@ -245,4 +362,31 @@ def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts) -> l
                 is_textbox=True,
             )
         )
+    target = qr_target(persona)
+    if with_qr and target is not None:
+        elements += _back_qr(
+            persona, target, Box(box.x, box.y + frame.margin, box.w, id_box.y - box.y - frame.margin)
+        )
     return elements
+
+
+def _back_qr(persona: Persona, target: tuple[str, str], room: Box) -> list[Element]:
+    """The QR code centred in the room above the back's ID, on its own white square."""
+    url, about = target
+    side = min(room.h - room.h // 10, room.w // 2)
+    if side <= 0 or not qr_fits(url, side):
+        return []
+    square = Box(room.x + (room.w - side) // 2, room.y + (room.h - side) // 2, side, side)
+    return list(qr_shapes(f"persona:{persona.id}:back-qr", url, square, f"QR code: {about} ({url})"))
+
+
+def _blank_back(deck: Deck, number: int, box: Box, bleed: int) -> list[Element]:
+    """The back of a blank card: light grey, to colour in or label by hand."""
+    return [
+        Shape(
+            f"blank:{number}:back",
+            Box(box.x - bleed, box.y - bleed, box.w + 2 * bleed, box.h + 2 * bleed),
+            fill="E7E6E6",
+            description="Back of a blank persona card",
+        )
+    ]

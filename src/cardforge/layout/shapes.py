@@ -99,6 +99,16 @@ class TextFrame:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """A custom geometry: closed polygons on a grid *width* x *height* units, scaled to the
+    shape's box and filled as one shape (a QR code's dark modules, traced)."""
+
+    width: int
+    height: int
+    polygons: tuple[tuple[tuple[int, int], ...], ...]
+
+
+@dataclass(frozen=True)
 class Shape:
     """A preset geometry (rectangle, rounded rectangle, triangle...), maybe holding text."""
 
@@ -117,6 +127,8 @@ class Shape:
     """The first adjust value of the preset (corner radius of a rounded rectangle, ...)."""
     dash: str | None = None
     """A preset line dash (``dash``, ``sysDot``...) for outlines that mean "not in use"."""
+    outline: Outline | None = None
+    """Drawn instead of the preset *geometry* when given."""
 
 
 @dataclass(frozen=True)

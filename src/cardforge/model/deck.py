@@ -57,6 +57,8 @@ class Persona:
     goal: str | None = None
     responsibilities: tuple[str, ...] = ()
     example_roles: tuple[str, ...] = ()
+    url: str | None = None
+    """The persona's own page, if the deck gives one."""
     path: PathKey = ()
     """Where the persona stands in the deck file, for positioned warnings."""
 
@@ -177,6 +179,14 @@ class PrintOptions:
     crop_marks: bool = True
     backs: bool = False
     bleed: float = 0.0
+    margin: float = 5.0
+    """Millimetres left empty at every sheet edge: office printers cannot print there."""
+    gutter: float = 3.0
+    """Millimetres between neighbouring cards when there is no bleed."""
+    qr: str = "learn"
+    """``learn``: a QR code to the persona's page or first learn link; ``none``."""
+    qr_on_back: bool = False
+    """Draw the QR code on the card's back instead of its front (when backs are printed)."""
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _persona(path: PathKey, spec: PersonaSpec, colour: Colour) -> Persona:
         goal=spec.goal,
         responsibilities=tuple(spec.responsibilities),
         example_roles=tuple(spec.example_roles),
+        url=spec.url,
         path=path,
     )
 

@@ -89,6 +89,7 @@ class PersonaSpec(Strict):
     goal: Text | None = None
     responsibilities: TextList = []
     example_roles: NameList = []
+    url: Url | None = Field(None, description="The persona's own page; its printed card's QR code opens it.")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -180,6 +181,14 @@ class PrintSpec(Strict):
     crop_marks: bool = True
     backs: bool = False
     bleed: Annotated[float, Field(ge=0, le=10, description="Bleed in millimetres.")] = 0.0
+    margin: Annotated[
+        float, Field(ge=0, le=25, description="Millimetres at each sheet edge left empty for the printer.")
+    ] = 5.0
+    gutter: Annotated[
+        float, Field(ge=0, le=20, description="Millimetres between cards when there is no bleed.")
+    ] = 3.0
+    qr: Annotated[Literal["learn", "none"], BeforeValidator(lower)] = "learn"
+    qr_on_back: bool = False
 
 
 class LintSpec(Strict):

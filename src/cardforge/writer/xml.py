@@ -14,7 +14,19 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ..layout.shapes import Box, Cell, Connector, Group, Paragraph, Picture, Run, Shape, Table, TextFrame
+from ..layout.shapes import (
+    Box,
+    Cell,
+    Connector,
+    Group,
+    Outline,
+    Paragraph,
+    Picture,
+    Run,
+    Shape,
+    Table,
+    TextFrame,
+)
 from ..text.fit import line_height
 
 NS = {
@@ -114,8 +126,11 @@ class ElementWriter:
             out.append("<p:cNvSpPr/><p:nvPr/>")
         out.append("</p:nvSpPr><p:spPr>")
         out.append(_xfrm(shape.box))
-        adjust = f'<a:gd name="adj" fmla="val {shape.adjust}"/>' if shape.adjust is not None else ""
-        out.append(f'<a:prstGeom prst="{shape.geometry}"><a:avLst>{adjust}</a:avLst></a:prstGeom>')
+        if shape.outline is not None:
+            out.append(_custom_geometry(shape.outline))
+        else:
+            adjust = f'<a:gd name="adj" fmla="val {shape.adjust}"/>' if shape.adjust is not None else ""
+            out.append(f'<a:prstGeom prst="{shape.geometry}"><a:avLst>{adjust}</a:avLst></a:prstGeom>')
         out.append(_fill(shape.fill))
         out.append(_line(shape.line, shape.line_width, shape.dash))
         out.append("</p:spPr>")
@@ -294,6 +309,21 @@ def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False) -> str:
     flips = (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
     size = f'cx="{max(0, int(box.w))}" cy="{max(0, int(box.h))}"'
     return f'<a:xfrm{flips}><a:off x="{int(box.x)}" y="{int(box.y)}"/><a:ext {size}/></a:xfrm>'
+
+
+def _custom_geometry(outline: Outline) -> str:
+    """``a:custGeom`` with one path of closed polygons (no guides: the points are fixed)."""
+    parts = [
+        f'<a:custGeom><a:avLst/><a:gdLst/><a:ahLst/><a:cxnLst/><a:rect l="0" t="0" r="r" b="b"/>'
+        f'<a:pathLst><a:path w="{outline.width}" h="{outline.height}">'
+    ]
+    for polygon in outline.polygons:
+        (x, y), rest = polygon[0], polygon[1:]
+        parts.append(f'<a:moveTo><a:pt x="{x}" y="{y}"/></a:moveTo>')
+        parts.extend(f'<a:lnTo><a:pt x="{x}" y="{y}"/></a:lnTo>' for x, y in rest)
+        parts.append("<a:close/>")
+    parts.append("</a:path></a:pathLst></a:custGeom>")
+    return "".join(parts)
 
 
 def _fill(colour: str | None) -> str:
