@@ -135,6 +135,10 @@ class Connector:
     colour: str = "0070C0"
     width: int = pt(1.5)
     arrow: bool = True
+    adjusts: tuple[int, ...] = ()
+    """Adjust values of an elbow preset (``adj1``, ``adj2``...), in 100 000ths of the box."""
+    rotation: int = 0
+    """Clockwise, in 60 000ths of a degree (quarter turns for elbow connectors)."""
 
 
 @dataclass(frozen=True)

@@ -140,8 +140,8 @@ class ElementWriter:
             f"<p:cxnSp><p:nvCxnSpPr>{self._c_nv_pr(connector.name)}<p:cNvCxnSpPr>"
             f'<a:stCxn id="{self.ids[connector.start]}" idx="{connector.start_site}"/>'
             f'<a:endCxn id="{self.ids[connector.end]}" idx="{connector.end_site}"/></p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr>'
-            f"<p:spPr>{_xfrm(connector.box, connector.flip_h, connector.flip_v)}"
-            f'<a:prstGeom prst="{connector.geometry}"><a:avLst/></a:prstGeom><a:noFill/>'
+            f"<p:spPr>{_xfrm(connector.box, connector.flip_h, connector.flip_v, connector.rotation)}"
+            f'<a:prstGeom prst="{connector.geometry}">{_adjust_list(connector.adjusts)}</a:prstGeom><a:noFill/>'
             f'<a:ln w="{connector.width}"><a:solidFill><a:srgbClr val="{connector.colour}"/></a:solidFill><a:round/>{arrow}</a:ln>'
             "</p:spPr></p:cxnSp>"
         )
@@ -284,9 +284,17 @@ class ElementWriter:
         return f'<a:hlinkClick r:id="{rel_id}"{action}/>'
 
 
-def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False) -> str:
-    flips = (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
+def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False, rotation: int = 0) -> str:
+    flips = (f' rot="{rotation}"' if rotation else "") + (' flipH="1"' if flip_h else "")
+    flips += ' flipV="1"' if flip_v else ""
     return f'<a:xfrm{flips}><a:off x="{int(box.x)}" y="{int(box.y)}"/><a:ext cx="{max(0, int(box.w))}" cy="{max(0, int(box.h))}"/></a:xfrm>'
+
+
+def _adjust_list(adjusts: tuple[int, ...]) -> str:
+    if not adjusts:
+        return "<a:avLst/>"
+    guides = "".join(f'<a:gd name="adj{i}" fmla="val {value}"/>' for i, value in enumerate(adjusts, start=1))
+    return f"<a:avLst>{guides}</a:avLst>"
 
 
 def _fill(colour: str | None) -> str:
