@@ -117,6 +117,21 @@ class Shape:
     """The first adjust value of the preset (corner radius of a rounded rectangle, ...)."""
     dash: str | None = None
     """A preset line dash (``dash``, ``sysDot``...) for outlines that mean "not in use"."""
+    sites: tuple[Site, ...] = ()
+    """Connection sites beyond the four of a rectangle (a rounded rectangle only): with
+    them, the shape is written as a rounded rectangle of its own geometry that has them."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A connection site at a fraction of a shape's width and height, facing *angle*."""
+
+    x: int
+    """From the left, in 100 000ths of the width."""
+    y: int
+    """From the top, in 100 000ths of the height."""
+    angle: int
+    """The direction a connector leaves in: 0 right, 90 down, 180 left, 270 up (degrees)."""
 
 
 @dataclass(frozen=True)
