@@ -3,7 +3,7 @@
 An elbow connector in DrawingML is a preset path in the connector's own box, from its top-left
 corner to its bottom-right one, always leaving along +x: ``bentConnector2`` turns once,
 ``bentConnector3`` twice (where is its first adjust value), ``bentConnector4`` three times
-(its two adjust values). Rotating the box by quarter turns and flipping it gives every other
+(its two adjust values), ``bentConnector5`` four times (three). Rotating the box by quarter turns and flipping it gives every other
 direction. :func:`elbow` finds, for an orthogonal route, the preset, box, rotation, flips and
 adjust values that draw exactly that route, so that the file shows the routed line and
 PowerPoint keeps an editable elbow connector glued at both ends.
@@ -26,7 +26,13 @@ _TOLERANCE = 2
 """EMU an end may differ from the wanted one (boxes centred on half an EMU)."""
 _BEND_TOLERANCE = 64
 """EMU a bend may differ from the wanted one: adjust values are whole 100 000ths of the box."""
-_PRESETS = {0: "bentConnector3", 1: "bentConnector2", 2: "bentConnector3", 3: "bentConnector4"}
+_PRESETS = {
+    0: "bentConnector3",
+    1: "bentConnector2",
+    2: "bentConnector3",
+    3: "bentConnector4",
+    4: "bentConnector5",
+}
 
 
 def site_point(box: Box, site: int) -> Point:
@@ -100,21 +106,40 @@ def _collinear(a: Point, b: Point, c: Point) -> bool:
 def elbow(points: list[Point]) -> Elbow | None:
     """The elbow connector that draws the orthogonal route *points*; None if no preset can.
 
-    A route with more than three bends cannot be drawn by these presets, nor one whose ends
+    A route with more than four bends cannot be drawn by these presets, nor one whose ends
     line up where the preset needs a width or height to place a bend in (a U of equal legs).
     """
     route = simplify(points)
     bends = len(route) - 2
     if bends < 0 or bends not in _PRESETS:
         return None
-    start, end = route[0], route[-1]
-    for rotation in (0, 1, 2, 3):
-        for flip_h in (False, True):
-            for flip_v in (False, True):
-                found = _fit(route, bends, rotation, flip_h, flip_v, start, end)
-                if found is not None:
-                    return found
+    for candidate in (route, *_nudged(route)):
+        for rotation in (0, 1, 2, 3):
+            for flip_h in (False, True):
+                for flip_v in (False, True):
+                    found = _fit(candidate, bends, rotation, flip_h, flip_v, candidate[0], candidate[-1])
+                    if found is not None:
+                        return found
     return None
+
+
+NUDGE = 127
+"""EMU (a hundredth of a point) an end may move so that a preset can draw a route whose ends
+line up: a U of equal legs has no width for its adjust value to be a fraction of."""
+
+
+def _nudged(route: list[Point]) -> list[list[Point]]:
+    """*route* with its end moved a hair along x or along y (the last corner with it when
+    the last leg runs across that axis), in both directions."""
+    variants = []
+    for axis in (0, 1):
+        for sign in (1, -1):
+            moved = [list(p) for p in route]
+            moved[-1][axis] += sign * NUDGE
+            if route[-2][axis] == route[-1][axis] and len(route) > 2:  # the last leg runs across
+                moved[-2][axis] += sign * NUDGE
+            variants.append([(p[0], p[1]) for p in moved])
+    return variants
 
 
 def _fit(route, bends, rotation, flip_h, flip_v, start, end) -> Elbow | None:
@@ -133,7 +158,10 @@ def _fit(route, bends, rotation, flip_h, flip_v, start, end) -> Elbow | None:
     drawn = [frame.to_slide(p) for p in preset_path(_PRESETS[bends], w, h, adjusts)]
     if len(simplify([(round(x), round(y)) for x, y in drawn])) != len(route):
         return None
-    if not all(_near(a, b, _BEND_TOLERANCE) for a, b in zip(simplify([(round(x), round(y)) for x, y in drawn]), route)):
+    if not all(
+        _near(a, b, _BEND_TOLERANCE)
+        for a, b in zip(simplify([(round(x), round(y)) for x, y in drawn]), route)
+    ):
         return None
     return Elbow(_PRESETS[bends], Box(left, top, w, h), rotation * QUARTER, flip_h, flip_v, adjusts)
 
@@ -151,7 +179,9 @@ def _adjusts(local: list[tuple[float, float]], bends: int, w: int, h: int) -> tu
         return (round(x1 * 100000 / w),)
     if h == 0:
         return None
-    return (round(x1 * 100000 / w), round(local[2][1] * 100000 / h))
+    if bends == 3:
+        return (round(x1 * 100000 / w), round(local[2][1] * 100000 / h))
+    return (round(x1 * 100000 / w), round(local[2][1] * 100000 / h), round(local[3][0] * 100000 / w))
 
 
 def preset_path(geometry: str, w: float, h: float, adjusts: tuple[int, ...]) -> list[tuple[float, float]]:

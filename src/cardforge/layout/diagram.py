@@ -22,15 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Architecture, Component, Deck, Layer, Persona
+from ..model.deck import Flow
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import darken_to_contrast, text_on
 from .chrome import text_box
-from .connectors import BOTTOM, LEFT, RIGHT, TOP, Point, routed, straight
+from .flows import CLEARANCE_PT, Flows, FlowSpec, draw_flows
 from .fonts import Fonts
-from .routing import EAST, NORTH, SOUTH, WEST, Port, Router
 from .shapes import EMU_PER_PT, Box, Element, Group, Paragraph, Run, Shape, Site, TextFrame, pt
 
-ZONE_GAP_PT = 18
+ZONE_GAP_PT = 20
 ZONE_INSET_PT = 6
 LABEL_TOP_PT = 4
 NAME_TOP_PT = 4
@@ -46,35 +46,8 @@ BADGE_H_PT = 18
 LEGEND_ROW_PT = 22
 LABEL_SIZES = range(12, TEXT_PT - 1, -1)
 SIZES = range(12, TEXT_PT - 1, -1)
-MAX_LABEL_PT = 90
 MIN_BODY_PT = 120
 """Below this height left for the zones, a page has too many personas for its legend."""
-
-CLEARANCE_PT = 6
-"""How far a flow keeps from a component, name, label or badge."""
-LANE_PT = 6
-"""The least distance between two flows running side by side."""
-BEND_COST_PT = 30
-CROSS_COST_PT = 12
-
-# Connection sites of a component: the four of a rounded rectangle (centres of top, left,
-# bottom, right), then a quarter and three quarters along each side.
-_SITES = (
-    Site(50000, 0, 270),
-    Site(0, 50000, 180),
-    Site(50000, 100000, 90),
-    Site(100000, 50000, 0),
-    Site(25000, 0, 270),
-    Site(75000, 0, 270),
-    Site(0, 25000, 180),
-    Site(0, 75000, 180),
-    Site(25000, 100000, 90),
-    Site(75000, 100000, 90),
-    Site(100000, 25000, 0),
-    Site(100000, 75000, 0),
-)
-_HEADINGS = {270: NORTH, 180: WEST, 90: SOUTH, 0: EAST}
-OFF_CENTRE_COST_PT = 4
 
 
 @dataclass
@@ -132,9 +105,9 @@ def fits(usage: Usage, page: Page, area: Box, fonts: Fonts) -> bool:
     body = _body(usage, page, area)
     if body.h < pt(MIN_BODY_PT):
         return False
-    zones = _zones(usage.architecture.direction, page.layers, body)
     badge = _badge_size(page, fonts)
-    return all(
+    zones = _zones(usage, page, body, fonts, badge)
+    return zones is not None and all(
         _placement(layer, zone, usage, page, fonts, badge) is not None
         for layer, zone in zip(page.layers, zones)
     )
@@ -144,11 +117,13 @@ def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawi
     """The shapes of *page* in *area*; a page that does not fit is clipped to its zones."""
     theme = deck.theme
     body = _body(usage, page, area)
-    zones = _zones(usage.architecture.direction, page.layers, body)
     badge = _badge_size(page, fonts)
+    zones = _zones(usage, page, body, fonts, badge) or _even_zones(
+        usage.architecture.direction, page.layers, body
+    )
     boxes: dict[str, Box] = {}
+    placements: dict[str, _Placement] = {}
     layers: list[Element] = []
-    components: list[Element] = []
     obstacles: list[Box] = []
     for layer, zone in zip(page.layers, zones):
         label, label_box = _layer_label(layer, zone, fonts, theme.text)
@@ -167,10 +142,17 @@ def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawi
         )
         for component, box in zip(layer.components, placement.boxes):
             boxes[component.id] = box
+            placements[component.id] = placement
             obstacles.append(box)
-            components.append(_component(component, box, placement, usage, page, fonts, deck))
-    lines, labels, notes = _flows(usage.architecture, boxes, obstacles, body, deck, fonts)
-    drawing = Drawing(layers + lines + components + labels, notes)
+    flows, notes = _flows(usage.architecture, boxes, obstacles, body, deck, fonts)
+    components: list[Element] = [
+        _component(
+            component, boxes[component.id], placements[component.id], usage, page, fonts, deck, flows.sites
+        )
+        for layer in page.layers
+        for component in layer.components
+    ]
+    drawing = Drawing([*layers, *flows.lines, *components, *flows.labels], notes)
     missing_h = _missing_height(usage, page)
     legend_box = Box(
         area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(len(page.personas), area)
@@ -220,7 +202,57 @@ def _layer_label(layer: Layer, zone: Box, fonts: Fonts, colour: str) -> tuple[Sh
     return text_box(f"layer:{layer.name}:label", box, [paragraph], anchor="ctr"), box
 
 
-def _zones(direction: str, layers: list, body: Box) -> list[Box]:
+def _zones(usage: Usage, page: Page, body: Box, fonts: Fonts, badge) -> list[Box] | None:
+    """Zones side by side, as even as they can be while each is wide enough for its
+    components, names and badges at 10 pt; None when the page is too narrow for them."""
+    direction = usage.architecture.direction
+    if direction == "vertical":
+        return _even_zones(direction, page.layers, body)
+    count = len(page.layers)
+    gap = pt(ZONE_GAP_PT)
+    room = body.w - gap * (count - 1)
+    needed = [_least_width(layer, body, usage, page, fonts, badge) for layer in page.layers]
+    if any(n is None for n in needed) or sum(n for n in needed if n is not None) > room:
+        return None
+    widths = _fill(room, [n for n in needed if n is not None])
+    zones, x = [], body.x
+    for width in widths:
+        zones.append(Box(x, body.y, width, body.h))
+        x += width + gap
+    return zones
+
+
+def _least_width(layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts, badge) -> int | None:
+    """The narrowest zone (to a point) in which *layer* fits at 10 pt; None if none does."""
+    low, high = pt(60), body.w
+    if _place(layer, Box(body.x, body.y, high, body.h), usage, page, fonts, SIZES[-1], badge) is None:
+        return None
+    while high - low > pt(2):
+        middle = (low + high) // 2
+        zone = Box(body.x, body.y, middle, body.h)
+        if _place(layer, zone, usage, page, fonts, SIZES[-1], badge) is None:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _fill(room: int, needed: list[int]) -> list[int]:
+    """Widths summing to *room*, each at least its need, as equal as that allows."""
+    widths = list(needed)
+    free = sorted(range(len(needed)), key=lambda i: needed[i])
+    while free:
+        share = (room - sum(widths[i] for i in range(len(widths)) if i not in free)) // len(free)
+        if needed[free[-1]] > share:  # the neediest keeps its need; share the rest again
+            free.pop()
+            continue
+        for i in free:
+            widths[i] = share
+        break
+    return widths
+
+
+def _even_zones(direction: str, layers: list, body: Box) -> list[Box]:
     count = len(layers)
     gap = pt(ZONE_GAP_PT)
     if direction == "vertical":
@@ -323,7 +355,14 @@ def _height(
 
 
 def _component(
-    component: Component, box: Box, placement: _Placement, usage: Usage, page: Page, fonts: Fonts, deck: Deck
+    component: Component,
+    box: Box,
+    placement: _Placement,
+    usage: Usage,
+    page: Page,
+    fonts: Fonts,
+    deck: Deck,
+    sites: dict[str, list[Site]],
 ) -> Group:
     theme = deck.theme
     users = usage.users.get(component.id, [])
@@ -346,7 +385,7 @@ def _component(
             dash=None if used else "dash",
             adjust=12000,
             description=component.name + ("" if used else " (no persona has access)"),
-            sites=_SITES,
+            sites=tuple(sites.get(component.id, ())),
         ),
         text_box(
             f"component:{component.id}:name",
@@ -392,15 +431,6 @@ def _chip(persona: Persona, box: Box, name: str) -> Shape:
 # --- Flows ------------------------------------------------------------------------------
 
 
-def _ports(component_id: str, box: Box) -> list[Port]:
-    ports = []
-    for index, site in enumerate(_SITES):
-        point = (box.x + box.w * site.x // 100000, box.y + box.h * site.y // 100000)
-        cost = 0 if index < 4 else pt(OFF_CENTRE_COST_PT)
-        ports.append(Port(f"component:{component_id}", index, point, _HEADINGS[site.angle], cost))
-    return ports
-
-
 def _flows(
     architecture: Architecture,
     boxes: dict[str, Box],
@@ -408,66 +438,31 @@ def _flows(
     body: Box,
     deck: Deck,
     fonts: Fonts,
-) -> tuple[list[Element], list[Element], list[str]]:
-    """Routed connectors (drawn over the zones, under the components) and their number
-    labels (on top), in the architecture's flow order; and a note naming the flows."""
+) -> tuple[Flows, list[str]]:
+    """The flows between components on this page, in the architecture's order, and a note
+    naming them (with the architecture's description) for the speaker."""
     colour = darken_to_contrast(deck.theme.accent, deck.theme.card, 3.0)
     shown = [
         f for f in architecture.flows if f.source in boxes and f.target in boxes and f.source != f.target
     ]
-    ends = {end for flow in shown for end in (flow.source, flow.target)}
-    ports = {cid: _ports(cid, boxes[cid]) for cid in sorted(ends)}
-    router = Router(
-        obstacles,
-        [port for cid in sorted(ports) for port in ports[cid]],
-        body,
-        pt(CLEARANCE_PT),
-        pt(LANE_PT),
-        pt(BEND_COST_PT),
-        pt(CROSS_COST_PT),
+    names = {c.id: c.name for c in architecture.components()}
+    specs = [
+        FlowSpec(
+            f"flow:{f.source}->{f.target}",
+            f.source,
+            f.target,
+            f.label,
+            f"{names[f.source]} to {names[f.target]}",
+        )
+        for f in shown
+    ]
+    shape_names = {cid: f"component:{cid}" for cid in boxes}
+    return draw_flows(specs, boxes, shape_names, obstacles, body, colour, fonts), _flow_note(
+        architecture, shown
     )
-    lines: list[Element] = []
-    labels: list[Element] = []
-    taken: list[Box] = []
-    paths: list[list[Point]] = []
-    for flow in shown:
-        name = f"flow:{flow.source}->{flow.target}"
-        route = router.route(ports[flow.source], ports[flow.target])
-        connector = None
-        if route is not None:
-            connector = routed(
-                name,
-                (route.start.shape, route.start.site),
-                (route.end.shape, route.end.site),
-                route.points,
-                colour,
-                pt(1.75),
-            )
-        if connector is None or route is None:  # no free track: a straight line says at least which
-            source, target = boxes[flow.source], boxes[flow.target]
-            sites = _straight_sites(source, target)
-            connector = straight(
-                name,
-                (f"component:{flow.source}", source, sites[0]),
-                (f"component:{flow.target}", target, sites[1]),
-                colour,
-                pt(1.75),
-            )
-            points = [_site(source, sites[0]), _site(target, sites[1])]
-        else:
-            points = route.points
-        lines.append(connector)
-        if flow.label:
-            label = _flow_label(f"{name}:label", flow.label, points, obstacles + taken, paths, colour, fonts)
-            labels.append(label)
-            grown = _grow(label.box, pt(2))
-            taken.append(grown)
-            router.block(_grow(label.box, pt(CLEARANCE_PT)))
-        paths.append(points)
-    return lines, labels, _flow_note(architecture, shown)
 
 
-def _flow_note(architecture: Architecture, shown) -> list[str]:
+def _flow_note(architecture: Architecture, shown: list[Flow]) -> list[str]:
     if not shown:
         return []
     names = {c.id: c.name for c in architecture.components()}
@@ -477,86 +472,6 @@ def _flow_note(architecture: Architecture, shown) -> list[str]:
     ]
     note = "Flows: " + "; ".join(parts) + "."
     return [architecture.description + " " + note if architecture.description else note]
-
-
-def _site(box: Box, site: int) -> Point:
-    return {
-        TOP: (box.x + box.w // 2, box.y),
-        LEFT: (box.x, box.y + box.h // 2),
-        BOTTOM: (box.x + box.w // 2, box.bottom),
-        RIGHT: (box.right, box.y + box.h // 2),
-    }[site]
-
-
-def _straight_sites(source: Box, target: Box) -> tuple[int, int]:
-    if source.right <= target.x:
-        return RIGHT, LEFT
-    if target.right <= source.x:
-        return LEFT, RIGHT
-    return (BOTTOM, TOP) if source.y < target.y else (TOP, BOTTOM)
-
-
-def _grow(box: Box, by: int) -> Box:
-    return Box(box.x - by, box.y - by, box.w + 2 * by, box.h + 2 * by)
-
-
-def _touches(box: Box, a: Point, b: Point) -> bool:
-    """Whether the axis-parallel segment a-b passes through *box*."""
-    low_x, high_x = sorted((a[0], b[0]))
-    low_y, high_y = sorted((a[1], b[1]))
-    return low_x < box.right and box.x < high_x + 1 and low_y < box.bottom and box.y < high_y + 1
-
-
-def _flow_label(
-    name: str,
-    text: str,
-    points: list[Point],
-    obstacles: list[Box],
-    others: list[list[Point]],
-    colour: str,
-    fonts: Fonts,
-) -> Shape:
-    """The flow's number on its own line, as near its start as it covers nothing: no
-    component, name, badge, layer name, other label or other flow."""
-    full = text
-    text = ellipsize(text, MAX_LABEL_PT - 8, TEXT_PT, fonts.body, True)  # labels are meant to be numbers
-    width = max(pt(18), pt(fonts.width_pt(text, TEXT_PT, "body", True) + 9))
-    height = pt(18)
-    box = _label_spot(points, width, height, obstacles, others)
-    paragraph = Paragraph((Run(text),), TEXT_PT, colour=text_on(colour), bold=True, align="ctr")
-    return Shape(
-        name,
-        box,
-        geometry="ellipse" if len(text) <= 2 else "roundRect",
-        fill=colour,
-        text=TextFrame((paragraph,), anchor="ctr"),
-        description=f"Flow {full}",
-    )
-
-
-def _label_spot(points: list[Point], width: int, height: int, obstacles: list[Box], others) -> Box:
-    step = pt(2)
-    margin = pt(2)
-    fallback: Box | None = None
-    for a, b in zip(points, points[1:]):
-        length = abs(b[0] - a[0]) + abs(b[1] - a[1])
-        along = (width if a[1] == b[1] else height) // 2 + margin
-        for distance in range(along, length - along + 1, step):
-            t = distance / length
-            x, y = round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t)
-            box = Box(x - width // 2, y - height // 2, width, height)
-            clear = _grow(box, margin)
-            if any(clear.overlaps(o) for o in obstacles):
-                continue
-            if fallback is None:
-                fallback = box
-            if any(_touches(clear, p, q) for path in others for p, q in zip(path, path[1:])):
-                continue
-            return box
-    if fallback is not None:
-        return fallback
-    a, b = max(zip(points, points[1:]), key=lambda s: abs(s[1][0] - s[0][0]) + abs(s[1][1] - s[0][1]))
-    return Box((a[0] + b[0]) // 2 - width // 2, (a[1] + b[1]) // 2 - height // 2, width, height)
 
 
 # --- Legend and missing services ---------------------------------------------------------

@@ -1,17 +1,21 @@
 """Orthogonal connector routing around boxes, one connector after another.
 
-The router builds an orthogonal visibility grid, as libavoid does: lines through every
-obstacle's outline (grown by a clearance) and through every port, plus evenly spaced lanes
-in the free channels between them, so that connectors sharing a gutter can run side by
-side. A connector is the cheapest path on that grid from one of its start ports to one of
-its end ports, by A* over (node, heading, bends), where a path costs its length (more along
-lines that hug an obstacle than along a channel's middle), a penalty per bend and one per
-crossing of an earlier connector. A routed connector then owns its grid edges, its ports
-and the nodes where it turns: later connectors may cross it at right angles, never run on
-it, turn on it or share its ports, so no two connectors overlap. Boxes added after a route
-(its number label) become obstacles for the routes that follow.
+The router builds an orthogonal visibility grid, as libavoid does: lines along every
+obstacle's outline grown by a clearance, through the middle of every side a connector may
+use and of the stretch where two such sides face each other (so that facing boxes can be
+joined by a straight line), and evenly spaced lanes in the free channels between them, so
+that connectors sharing a gutter run side by side. A connector is the cheapest path on that
+grid from a side of one box to a side of another, by A* over (node, heading, bends), where a
+path costs its length (more along lines that hug an obstacle than along a channel's middle,
+a little more the further its ends are from the middle of their sides), a penalty per bend
+and one per crossing of an earlier connector.
 
-Routes have at most three bends, the most an elbow connector preset draws. Everything is
+A routed connector then owns its grid edges and the nodes where it turns or ends: later
+connectors may cross it at right angles, never run along it or turn on it, and keep a lane's
+width from where it meets a box, so no two connectors overlap and every arrowhead shows.
+Boxes added after a route (its number label) become obstacles for the routes that follow.
+
+Routes have at most four bends, the most an elbow connector preset draws. Everything is
 integer EMU and every choice is ordered, so the same input gives the same routes.
 """
 
@@ -28,30 +32,33 @@ from .shapes import Box
 
 EAST, SOUTH, WEST, NORTH = 0, 1, 2, 3
 STEPS = ((1, 0), (0, 1), (-1, 0), (0, -1))
-MAX_BENDS = 3
+MAX_BENDS = 4
+EDGE_WEIGHT = 1.15
+"""Cost factor along a line that hugs an obstacle (a clearance from its outline)."""
+LANE_WEIGHT = 1.04
+"""Cost factor along a lane off the middle of its channel."""
+OFF_CENTRE_WEIGHT = 0.5
+"""Cost per EMU an end lies from the middle of its side."""
 
 
 @dataclass(frozen=True)
-class Port:
-    """A connection site: where a connector may start or end, and which way it faces."""
+class Side:
+    """One side of a box that a connector may start or end on, facing *heading*."""
 
     shape: str
-    site: int
-    point: Point
+    box: Box
     heading: int
-    """The direction a connector leaves the shape in (EAST, SOUTH, WEST or NORTH)."""
-    cost: int = 0
-    """Added to a route that uses this port (off-centre sites cost a little)."""
+    """The direction a connector leaves the box in (EAST, SOUTH, WEST or NORTH)."""
 
 
 @dataclass
 class Route:
     points: list[Point]
-    """From the start port to the end port, one point per corner."""
-    start: Port
-    end: Port
+    """From the start on the first box's outline to the end on the second's, one per corner."""
+    start: Side
+    end: Side
     grid: list[Point] = field(default_factory=list, repr=False)
-    """Every grid node the route visits, from stub end to stub end."""
+    """Every grid node the route visits, from the first node off the box to the last."""
 
 
 @dataclass
@@ -62,17 +69,24 @@ class _Lines:
     weights: list[float]
 
 
+def sides_of(shape: str, box: Box) -> list[Side]:
+    return [Side(shape, box, heading) for heading in (EAST, SOUTH, WEST, NORTH)]
+
+
 @dataclass
 class Router:
-    """Routes connectors one after another among *obstacles*, within *bounds*."""
+    """Routes connectors between *pairs* of boxes, one after another, among *obstacles*
+    (which include the boxes themselves), within *bounds*."""
 
     obstacles: list[Box]
-    ports: list[Port]
+    pairs: list[tuple[Box, Box]]
     bounds: Box
     clearance: int
     lane: int
     bend_cost: int
     cross_cost: int
+    corner: int
+    """The least distance from a connector's end to a corner of its box."""
     _xs: _Lines = field(init=False)
     _ys: _Lines = field(init=False)
     _blocked: bytearray = field(init=False)
@@ -82,21 +96,27 @@ class Router:
     """Nodes where a routed connector turns, starts or ends: no later route touches them."""
     _passes: bytearray = field(init=False)
     """Nodes a routed connector runs straight through: later routes may only cross there."""
-    _used_ports: set[tuple[str, int]] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         grown = [self._grow(box) for box in self.obstacles]
-        stubs = [self._stub(p) for p in self.ports]
+        favoured_x: list[int] = []
+        favoured_y: list[int] = []
+        for a, b in self.pairs:
+            for box in (a, b):  # a side's middle and quarters: room for ends a lane apart
+                favoured_x += [box.x + box.w * k // 4 for k in (1, 2, 3)]
+                favoured_y += [box.y + box.h * k // 4 for k in (1, 2, 3)]
+            favoured_y += _facing(a.y, a.bottom, b.y, b.bottom)
+            favoured_x += _facing(a.x, a.right, b.x, b.right)
         self._xs = _lines(
             [x for box in grown for x in (box.x, box.right)],
-            [s[0] for s in stubs],
+            favoured_x,
             self.bounds.x,
             self.bounds.right,
             self.lane,
         )
         self._ys = _lines(
             [y for box in grown for y in (box.y, box.bottom)],
-            [s[1] for s in stubs],
+            favoured_y,
             self.bounds.y,
             self.bounds.bottom,
             self.lane,
@@ -114,13 +134,9 @@ class Router:
         c = self.clearance
         return Box(box.x - c, box.y - c, box.w + 2 * c, box.h + 2 * c)
 
-    def _stub(self, port: Port) -> Point:
-        """Where a connector leaving *port* first meets the grid: a clearance away."""
-        dx, dy = STEPS[port.heading]
-        return port.point[0] + dx * self.clearance, port.point[1] + dy * self.clearance
-
-    def block(self, box: Box) -> None:
-        """Make the inside of *box* (already grown as wanted) unreachable for later routes."""
+    def block(self, box: Box, by: int = 1) -> None:
+        """Make the inside of *box* (already grown as wanted) unreachable for later routes;
+        ``by=-1`` takes back one such block."""
         xs, ys = self._xs.values, self._ys.values
         ny = len(ys)
         i_inside = range(bisect_right(xs, box.x), bisect_left(xs, box.right))
@@ -129,101 +145,120 @@ class Router:
         j_spans = range(max(0, bisect_right(ys, box.y) - 1), min(ny - 1, bisect_left(ys, box.bottom)))
         for i in i_inside:
             for j in j_inside:
-                self._blocked[i * ny + j] = 1
+                self._blocked[i * ny + j] += by
         for i in i_spans:  # horizontal edge (i, j) -> (i + 1, j)
             for j in j_inside:
-                self._h_blocked[i * ny + j] = 1
+                self._h_blocked[i * ny + j] += by
         for i in i_inside:  # vertical edge (i, j) -> (i, j + 1)
             for j in j_spans:
-                self._v_blocked[i * ny + j] = 1
+                self._v_blocked[i * ny + j] += by
 
-    def route(self, starts: list[Port], ends: list[Port]) -> Route | None:
-        """The cheapest route from a free port in *starts* to a free port in *ends*; it is
-        committed (later routes keep off it). None when no free route exists."""
-        starts = [p for p in starts if (p.shape, p.site) not in self._used_ports]
-        ends = [p for p in ends if (p.shape, p.site) not in self._used_ports]
-        rejected: set[tuple[Port, Port]] = set()
+    def route(self, starts: list[Side], ends: list[Side]) -> Route | None:
+        """The cheapest route from a side in *starts* to a side in *ends*, committed so that
+        later routes keep off it; None when no free route exists."""
+        rejected: set[tuple[Point, Point]] = set()
         for _attempt in range(4):
-            found = self._search(starts, ends, rejected)
-            if found is None:
+            route = self._search(starts, ends, rejected)
+            if route is None:
                 return None
-            route = found
             if elbow(route.points) is not None:
-                self._commit(route)
+                self.commit(route)
                 return route
-            rejected.add((route.start, route.end))  # a U of equal legs: no preset draws it
+            rejected.add((route.points[0], route.points[-1]))  # a U of equal legs: no preset draws it
         return None
 
-    def _node(self, point: Point) -> int | None:
+    def _ends(self, side: Side) -> list[tuple[int, Point, int]]:
+        """Grid nodes a clearance off *side*, with the point on the side each leads to and
+        the cost of ending there."""
+        box, c = side.box, self.clearance
         xs, ys = self._xs.values, self._ys.values
-        i, j = bisect_left(xs, point[0]), bisect_left(ys, point[1])
-        if i < len(xs) and j < len(ys) and xs[i] == point[0] and ys[j] == point[1]:
-            return i * len(ys) + j
-        return None
+        ny = len(ys)
+        found = []
+        if side.heading in (EAST, WEST):
+            x = box.right + c if side.heading == EAST else box.x - c
+            i = bisect_left(xs, x)
+            if i == len(xs) or xs[i] != x:
+                return []
+            middle = box.y + box.h // 2
+            corner = min(self.corner, box.h // 5)
+            low, high = box.y + corner, box.bottom - corner
+            for j in range(bisect_left(ys, low), bisect_right(ys, high)):
+                node = i * ny + j
+                if not self._blocked_node(node) and not self._blocked[node]:
+                    on_box = (box.right if side.heading == EAST else box.x, ys[j])
+                    found.append((node, on_box, round(abs(ys[j] - middle) * OFF_CENTRE_WEIGHT)))
+        else:
+            y = box.bottom + c if side.heading == SOUTH else box.y - c
+            j = bisect_left(ys, y)
+            if j == len(ys) or ys[j] != y:
+                return []
+            middle = box.x + box.w // 2
+            corner = min(self.corner, box.w // 5)
+            low, high = box.x + corner, box.right - corner
+            for i in range(bisect_left(xs, low), bisect_right(xs, high)):
+                node = i * ny + j
+                if not self._blocked_node(node):
+                    on_box = (xs[i], box.bottom if side.heading == SOUTH else box.y)
+                    found.append((node, on_box, round(abs(xs[i] - middle) * OFF_CENTRE_WEIGHT)))
+        return found
 
-    def _search(self, starts: list[Port], ends: list[Port], rejected) -> Route | None:
-        xs, ys = self._xs, self._ys
-        ny = len(ys.values)
-        goals: dict[int, list[Port]] = {}
-        for port in ends:
-            node = self._node(self._stub(port))
-            if node is not None and not self._blocked_node(node):
-                goals.setdefault(node, []).append(port)
+    def _search(self, starts: list[Side], ends: list[Side], rejected) -> Route | None:
+        xs, ys = self._xs.values, self._ys.values
+        ny = len(ys)
+        goals: dict[int, list[tuple[Side, Point, int]]] = {}
+        for side in ends:
+            for node, on_box, cost in self._ends(side):
+                goals.setdefault(node, []).append((side, on_box, cost))
         if not goals:
             return None
-        goal_points = [(xs.values[n // ny], ys.values[n % ny]) for n in goals]
+        goal_points = [(xs[n // ny], ys[n % ny]) for n in goals]
         heap: list[tuple[float, float, int, int, int, int]] = []
         came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {}
         best: dict[tuple[int, int, int], float] = {}
-        origin: dict[tuple[int, int, int], Port] = {}
+        origin: dict[tuple[int, int, int], tuple[Side, Point]] = {}
         counter = itertools.count()
-        for port in starts:
-            node = self._node(self._stub(port))
-            if node is None or self._blocked_node(node):
-                continue
-            state = (node, port.heading, 0)
-            cost = float(port.cost + self.clearance)
-            if cost < best.get(state, float("inf")):
-                best[state], came[state], origin[state] = cost, None, port
-                point = (xs.values[node // ny], ys.values[node % ny])
-                heapq.heappush(heap, (cost + _distance(point, goal_points), cost, next(counter), *state))
-        finished: list[tuple[float, tuple[int, int, int], Port]] = []
+        for side in starts:
+            for node, on_box, cost in self._ends(side):
+                state = (node, side.heading, 0)
+                total = float(cost + self.clearance)
+                if total < best.get(state, float("inf")):
+                    best[state], came[state], origin[state] = total, None, (side, on_box)
+                    point = (xs[node // ny], ys[node % ny])
+                    heapq.heappush(
+                        heap, (total + _distance(point, goal_points), total, next(counter), *state)
+                    )
+        finished: tuple[float, tuple[int, int, int], Side, Point] | None = None
         while heap:
             estimate, cost, _, node, heading, bends = heapq.heappop(heap)
             state = (node, heading, bends)
             if cost > best.get(state, float("inf")):
                 continue
-            if finished and estimate >= finished[0][0]:
+            if finished is not None and estimate >= finished[0]:
                 break
-            for port in goals.get(node, ()):
-                inward = (port.heading + 2) % 4
-                if heading != inward and self._passes[node]:
-                    continue  # turning into the port on an earlier route would join the two
-                turns = bends + (heading != inward)
-                total = cost + port.cost + self.clearance + self.bend_cost * (heading != inward)
-                start = self._first_port(state, came, origin)
-                if turns <= MAX_BENDS and (start, port) not in rejected and start.shape != port.shape:
-                    if not finished or total < finished[0][0]:
-                        finished = [(total, state, port)]
+            for side, on_box, end_cost in goals.get(node, ()):
+                inward = (side.heading + 2) % 4
+                turning = heading != inward
+                if (turning and self._passes[node]) or bends + turning > MAX_BENDS:
+                    continue  # turning into the box on an earlier route would join the two
+                start_side, start_point = origin[_first(state, came)]
+                if start_side.shape == side.shape or (start_point, on_box) in rejected:
+                    continue
+                total = cost + end_cost + self.clearance + self.bend_cost * turning
+                if finished is None or total < finished[0]:
+                    finished = (total, state, side, on_box)
             self._expand(state, cost, heap, best, came, goal_points, counter)
-        if not finished:
+        if finished is None:
             return None
-        _, state, end = finished[0]
-        start = self._first_port(state, came, origin)
+        _, state, end_side, end_point = finished
+        start_side, start_point = origin[_first(state, came)]
         nodes = []
         current: tuple[int, int, int] | None = state
         while current is not None:
             nodes.append(current[0])
             current = came[current]
         nodes.reverse()
-        grid = [(xs.values[n // ny], ys.values[n % ny]) for n in nodes]
-        return Route(_straighten([start.point, *grid, end.point]), start, end, grid)
-
-    @staticmethod
-    def _first_port(state, came, origin) -> Port:
-        while came[state] is not None:
-            state = came[state]
-        return origin[state]
+        grid = [(xs[n // ny], ys[n % ny]) for n in nodes]
+        return Route(_straighten([start_point, *grid, end_point]), start_side, end_side, grid)
 
     def _blocked_node(self, node: int) -> bool:
         return bool(self._blocked[node] or self._turns[node])
@@ -245,13 +280,11 @@ class Router:
             if not (0 <= ni < len(xs.values) and 0 <= nj < ny):
                 continue
             if dx:
-                edge = min(i, ni) * ny + j
-                if self._h_blocked[edge]:
+                if self._h_blocked[min(i, ni) * ny + j]:
                     continue
                 length = abs(xs.values[ni] - xs.values[i]) * ys.weights[j]
             else:
-                edge = i * ny + min(j, nj)
-                if self._v_blocked[edge]:
+                if self._v_blocked[i * ny + min(j, nj)]:
                     continue
                 length = abs(ys.values[nj] - ys.values[j]) * xs.weights[i]
             target = ni * ny + nj
@@ -270,16 +303,36 @@ class Router:
                     heap, (new_cost + _distance(point, goal_points), new_cost, next(counter), *new_state)
                 )
 
-    def _commit(self, route: Route) -> None:
-        """Later routes keep off *route*: its edges, its turns and its ports."""
-        self._used_ports.add((route.start.shape, route.start.site))
-        self._used_ports.add((route.end.shape, route.end.site))
+    def commit(self, route: Route) -> None:
+        """Later routes keep off *route*: its edges, its turns, its ends and a lane either side
+        of where it meets each box."""
         for a, b in pairwise(route.grid):
             self._mark_segment(a, b)
-        corners = set(route.points) | {route.grid[0], route.grid[-1]}
+        corners = set(route.points)
         for point in route.grid:
             if point in corners:
-                self._turns[self._node(point) or 0] = 1  # every corner and both stub ends
+                self._turns[self._node(point)] = 1
+        for point, side in ((route.grid[0], route.start), (route.grid[-1], route.end)):
+            self._turns[self._node(point)] = 1
+            self._keep_clear(point, side.heading)
+
+    def _node(self, point: Point) -> int:
+        return bisect_left(self._xs.values, point[0]) * len(self._ys.values) + bisect_left(
+            self._ys.values, point[1]
+        )
+
+    def _keep_clear(self, point: Point, heading: int) -> None:
+        """No other connector ends within a lane of *point* along the same side."""
+        xs, ys = self._xs.values, self._ys.values
+        ny = len(ys)
+        if heading in (EAST, WEST):
+            i = bisect_left(xs, point[0])
+            for j in range(bisect_right(ys, point[1] - self.lane), bisect_left(ys, point[1] + self.lane)):
+                self._turns[i * ny + j] = 1
+        else:
+            j = bisect_left(ys, point[1])
+            for i in range(bisect_right(xs, point[0] - self.lane), bisect_left(xs, point[0] + self.lane)):
+                self._turns[i * ny + j] = 1
 
     def _mark_segment(self, a: Point, b: Point) -> None:
         xs, ys = self._xs.values, self._ys.values
@@ -288,16 +341,28 @@ class Router:
             j = bisect_left(ys, a[1])
             low, high = sorted((bisect_left(xs, a[0]), bisect_left(xs, b[0])))
             for i in range(low, high):
-                self._h_blocked[i * ny + j] = 1
+                self._h_blocked[i * ny + j] |= 128  # a route's own edge: never taken back
             for i in range(low + 1, high):
                 self._passes[i * ny + j] = 1
         else:
             i = bisect_left(xs, a[0])
             low, high = sorted((bisect_left(ys, a[1]), bisect_left(ys, b[1])))
             for j in range(low, high):
-                self._v_blocked[i * ny + j] = 1
+                self._v_blocked[i * ny + j] |= 128
             for j in range(low + 1, high):
                 self._passes[i * ny + j] = 1
+
+
+def _first(state, came):
+    while came[state] is not None:
+        state = came[state]
+    return state
+
+
+def _facing(a_low: int, a_high: int, b_low: int, b_high: int) -> list[int]:
+    """The middle of the stretch two boxes share along an axis, if they share one."""
+    low, high = max(a_low, b_low), min(a_high, b_high)
+    return [(low + high) // 2] if low < high else []
 
 
 def _distance(point: Point, goals: list[Point]) -> float:
@@ -319,18 +384,13 @@ def _straighten(points: list[Point]) -> list[Point]:
     return kept
 
 
-EDGE_WEIGHT = 1.15
-"""Cost factor along a line that hugs an obstacle (a clearance from its outline)."""
-LANE_WEIGHT = 1.04
-"""Cost factor along a lane off the middle of its channel."""
-
-
-def _lines(outlines: list[int], ports: list[int], low: int, high: int, lane: int) -> _Lines:
-    """Grid lines: grown obstacle *outlines* and *ports* within [low, high], the bounds, and
-    lanes spaced at least *lane* apart in each free gap, an odd number so one is centred."""
-    values = sorted({v for v in outlines + ports if low <= v <= high} | {low, high})
+def _lines(outlines: list[int], favoured: list[int], low: int, high: int, lane: int) -> _Lines:
+    """Grid lines: grown obstacle *outlines* and *favoured* lines (middles of sides) within
+    [low, high], the bounds, and lanes spaced at least *lane* apart in each free gap, an odd
+    number so that one runs down the middle."""
+    values = sorted({v for v in outlines + favoured if low <= v <= high} | {low, high})
     weights = dict.fromkeys(values, EDGE_WEIGHT)
-    weights.update({v: 1.0 for v in ports if low <= v <= high})
+    weights.update(dict.fromkeys((v for v in favoured if low <= v <= high), 1.0))
     for a, b in pairwise(values):
         count = (b - a) // lane - 1
         if count <= 0:
@@ -340,6 +400,6 @@ def _lines(outlines: list[int], ports: list[int], low: int, high: int, lane: int
         middle = count // 2
         for k in range(count):
             value = a + (b - a) * (k + 1) // (count + 1)
-            weights[value] = 1.0 if k == middle else LANE_WEIGHT
+            weights.setdefault(value, 1.0 if k == middle else LANE_WEIGHT)
     ordered = sorted(weights)
     return _Lines(ordered, [weights[v] for v in ordered])
