@@ -31,6 +31,7 @@ from .fonts import Fonts
 from .shapes import EMU_PER_PT, Box, Element, Group, Paragraph, Run, Shape, Site, TextFrame, pt
 
 ZONE_GAP_PT = 20
+MAX_ZONE_GAP_PT = 36
 ZONE_INSET_PT = 6
 LABEL_TOP_PT = 4
 NAME_TOP_PT = 4
@@ -211,10 +212,16 @@ def _zones(usage: Usage, page: Page, body: Box, fonts: Fonts, badge) -> list[Box
     count = len(page.layers)
     gap = pt(ZONE_GAP_PT)
     room = body.w - gap * (count - 1)
-    needed = [_least_width(layer, body, usage, page, fonts, badge) for layer in page.layers]
-    if any(n is None for n in needed) or sum(n for n in needed if n is not None) > room:
+    found = [_least_width(layer, body, usage, page, fonts, badge) for layer in page.layers]
+    needed = [n for n in found if n is not None]
+    if len(needed) < count or sum(needed) > room:
         return None
-    widths = _fill(room, [n for n in needed if n is not None])
+    if count > 1:  # wider gutters where zones have room to spare: flows and numbers need them
+        spare = (room - sum(needed)) // (count - 1)
+        extra = min(pt(MAX_ZONE_GAP_PT - ZONE_GAP_PT), spare // 4)
+        gap += extra
+        room -= extra * (count - 1)
+    widths = _fill(room, needed)
     zones, x = [], body.x
     for width in widths:
         zones.append(Box(x, body.y, width, body.h))

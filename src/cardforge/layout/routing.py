@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -203,105 +204,112 @@ class Router:
         return found
 
     def _search(self, starts: list[Side], ends: list[Side], rejected) -> Route | None:
+        """A* over states (node, heading, bends), packed into one int for speed."""
         xs, ys = self._xs.values, self._ys.values
-        ny = len(ys)
+        x_weights, y_weights = self._xs.weights, self._ys.weights
+        nx, ny = len(xs), len(ys)
+        levels = MAX_BENDS + 1
         goals: dict[int, list[tuple[Side, Point, int]]] = {}
         for side in ends:
             for node, on_box, cost in self._ends(side):
                 goals.setdefault(node, []).append((side, on_box, cost))
         if not goals:
             return None
-        goal_points = [(xs[n // ny], ys[n % ny]) for n in goals]
-        heap: list[tuple[float, float, int, int, int, int]] = []
-        came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {}
-        best: dict[tuple[int, int, int], float] = {}
-        origin: dict[tuple[int, int, int], tuple[Side, Point]] = {}
+        target = self._grow(ends[0].box)  # every end lies on it: distance to it never overestimates
+        tx0, ty0, tx1, ty1 = target.x, target.y, target.right, target.bottom
+        heap: list[tuple[float, float, int, int]] = []
+        came: dict[int, int] = {}
+        best: dict[int, float] = {}
+        origin: dict[int, tuple[Side, Point]] = {}
         counter = itertools.count()
         for side in starts:
             for node, on_box, cost in self._ends(side):
-                state = (node, side.heading, 0)
+                state = (node * 4 + side.heading) * levels
                 total = float(cost + self.clearance)
-                if total < best.get(state, float("inf")):
-                    best[state], came[state], origin[state] = total, None, (side, on_box)
-                    point = (xs[node // ny], ys[node % ny])
-                    heapq.heappush(
-                        heap, (total + _distance(point, goal_points), total, next(counter), *state)
+                if total < best.get(state, math.inf):
+                    best[state], came[state], origin[state] = total, -1, (side, on_box)
+                    x, y = xs[node // ny], ys[node % ny]
+                    h = (tx0 - x if x < tx0 else x - tx1 if x > tx1 else 0) + (
+                        ty0 - y if y < ty0 else y - ty1 if y > ty1 else 0
                     )
-        finished: tuple[float, tuple[int, int, int], Side, Point] | None = None
+                    heapq.heappush(heap, (total + h, total, next(counter), state))
+        blocked, turns, passes = self._blocked, self._turns, self._passes
+        h_blocked, v_blocked = self._h_blocked, self._v_blocked
+        bend_cost, cross_cost = self.bend_cost, self.cross_cost
+        finished: tuple[float, int, Side, Point] | None = None
         while heap:
-            estimate, cost, _, node, heading, bends = heapq.heappop(heap)
-            state = (node, heading, bends)
-            if cost > best.get(state, float("inf")):
+            estimate, cost, _, state = heapq.heappop(heap)
+            if cost > best.get(state, math.inf):
                 continue
             if finished is not None and estimate >= finished[0]:
                 break
+            rest, bends = divmod(state, levels)
+            node, heading = divmod(rest, 4)
             for side, on_box, end_cost in goals.get(node, ()):
                 inward = (side.heading + 2) % 4
                 turning = heading != inward
-                if (turning and self._passes[node]) or bends + turning > MAX_BENDS:
+                if (turning and passes[node]) or bends + turning > MAX_BENDS:
                     continue  # turning into the box on an earlier route would join the two
                 start_side, start_point = origin[_first(state, came)]
                 if start_side.shape == side.shape or (start_point, on_box) in rejected:
                     continue
-                total = cost + end_cost + self.clearance + self.bend_cost * turning
+                total = cost + end_cost + self.clearance + bend_cost * turning
                 if finished is None or total < finished[0]:
                     finished = (total, state, side, on_box)
-            self._expand(state, cost, heap, best, came, goal_points, counter)
+            i, j = divmod(node, ny)
+            passing = passes[node]
+            for new_heading in range(4):
+                if new_heading == (heading + 2) % 4:
+                    continue
+                turning = new_heading != heading
+                if turning and (bends >= MAX_BENDS or passing):
+                    continue
+                if new_heading == EAST:
+                    if i + 1 >= nx or h_blocked[node]:
+                        continue
+                    to = node + ny
+                    length = (xs[i + 1] - xs[i]) * y_weights[j]
+                elif new_heading == WEST:
+                    if i == 0 or h_blocked[node - ny]:
+                        continue
+                    to = node - ny
+                    length = (xs[i] - xs[i - 1]) * y_weights[j]
+                elif new_heading == SOUTH:
+                    if j + 1 >= ny or v_blocked[node]:
+                        continue
+                    to = node + 1
+                    length = (ys[j + 1] - ys[j]) * x_weights[i]
+                else:
+                    if j == 0 or v_blocked[node - 1]:
+                        continue
+                    to = node - 1
+                    length = (ys[j] - ys[j - 1]) * x_weights[i]
+                if blocked[to] or turns[to]:
+                    continue
+                new_cost = cost + length + (bend_cost if turning else 0) + (cross_cost if passes[to] else 0)
+                new_state = (to * 4 + new_heading) * levels + bends + turning
+                if new_cost < best.get(new_state, math.inf):
+                    best[new_state] = new_cost
+                    came[new_state] = state
+                    x, y = xs[to // ny], ys[to % ny]
+                    h = (tx0 - x if x < tx0 else x - tx1 if x > tx1 else 0) + (
+                        ty0 - y if y < ty0 else y - ty1 if y > ty1 else 0
+                    )
+                    heapq.heappush(heap, (new_cost + h, new_cost, next(counter), new_state))
         if finished is None:
             return None
         _, state, end_side, end_point = finished
         start_side, start_point = origin[_first(state, came)]
         nodes = []
-        current: tuple[int, int, int] | None = state
-        while current is not None:
-            nodes.append(current[0])
-            current = came[current]
+        while state != -1:
+            nodes.append(state // levels // 4)
+            state = came[state]
         nodes.reverse()
         grid = [(xs[n // ny], ys[n % ny]) for n in nodes]
         return Route(_straighten([start_point, *grid, end_point]), start_side, end_side, grid)
 
     def _blocked_node(self, node: int) -> bool:
         return bool(self._blocked[node] or self._turns[node])
-
-    def _expand(self, state, cost, heap, best, came, goal_points, counter) -> None:
-        node, heading, bends = state
-        xs, ys = self._xs, self._ys
-        ny = len(ys.values)
-        i, j = divmod(node, ny)
-        passing = self._passes[node]
-        for new_heading in range(4):
-            if new_heading == (heading + 2) % 4:
-                continue
-            turning = new_heading != heading
-            if turning and (bends >= MAX_BENDS or passing):
-                continue
-            dx, dy = STEPS[new_heading]
-            ni, nj = i + dx, j + dy
-            if not (0 <= ni < len(xs.values) and 0 <= nj < ny):
-                continue
-            if dx:
-                if self._h_blocked[min(i, ni) * ny + j]:
-                    continue
-                length = abs(xs.values[ni] - xs.values[i]) * ys.weights[j]
-            else:
-                if self._v_blocked[i * ny + min(j, nj)]:
-                    continue
-                length = abs(ys.values[nj] - ys.values[j]) * xs.weights[i]
-            target = ni * ny + nj
-            if self._blocked_node(target):
-                continue
-            step = (
-                length + (self.bend_cost if turning else 0) + (self.cross_cost if self._passes[target] else 0)
-            )
-            new_state = (target, new_heading, bends + turning)
-            new_cost = cost + step
-            if new_cost < best.get(new_state, float("inf")):
-                best[new_state] = new_cost
-                came[new_state] = state
-                point = (xs.values[ni], ys.values[nj])
-                heapq.heappush(
-                    heap, (new_cost + _distance(point, goal_points), new_cost, next(counter), *new_state)
-                )
 
     def commit(self, route: Route) -> None:
         """Later routes keep off *route*: its edges, its turns, its ends and a lane either side
@@ -353,8 +361,8 @@ class Router:
                 self._passes[i * ny + j] = 1
 
 
-def _first(state, came):
-    while came[state] is not None:
+def _first(state: int, came: dict[int, int]) -> int:
+    while came[state] != -1:
         state = came[state]
     return state
 
@@ -363,10 +371,6 @@ def _facing(a_low: int, a_high: int, b_low: int, b_high: int) -> list[int]:
     """The middle of the stretch two boxes share along an axis, if they share one."""
     low, high = max(a_low, b_low), min(a_high, b_high)
     return [(low + high) // 2] if low < high else []
-
-
-def _distance(point: Point, goals: list[Point]) -> float:
-    return min(abs(point[0] - g[0]) + abs(point[1] - g[1]) for g in goals)
 
 
 def _straighten(points: list[Point]) -> list[Point]:
