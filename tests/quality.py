@@ -396,10 +396,11 @@ def drawn_twice(deck: BuiltDeck) -> list[str]:
             continue
         texts: dict[str, str] = {}
         links: dict[str, str] = {}
+        connectors = {i.name for i in drawn(root) if etree.QName(i.element).localname == "cxnSp"}
         for item in drawn(root):
             ph = item.element.find(".//p:nvPr/p:ph", NS)
-            if ph is not None:
-                continue
+            if ph is not None or item.name.removesuffix(":label") in connectors:
+                continue  # the title, and numbers on arrows, are no team or persona
             key = " ".join(item.text.split()).casefold()
             if key:
                 if key in texts:

@@ -52,6 +52,12 @@ class FlowSpec:
     target: str
     label: str | None = None
     description: str = ""
+    colour: str | None = None
+    """The line's colour; None for the diagram's."""
+    through: tuple[Box, ...] = ()
+    """Obstacles this flow may cross: the panels its ends stand in."""
+    width: float = LINE_PT
+    arrow: bool = True
 
 
 @dataclass
@@ -83,9 +89,10 @@ def draw_flows(
             _move_others(index, context)
     result = Flows()
     for index, flow in enumerate(flows):
-        result.lines.append(_connector(flow, routes[index], boxes, shape_names, colour, result.sites))
+        line_colour = flow.colour or colour
+        result.lines.append(_connector(flow, routes[index], boxes, shape_names, line_colour, result.sites))
         if index in placed:
-            result.labels.append(_label_shape(flow, texts[index][0], placed[index], colour))
+            result.labels.append(_label_shape(flow, texts[index][0], placed[index], line_colour))
     return result
 
 
@@ -107,7 +114,11 @@ _Routed = tuple[Route | None, list[Point]]
 
 def _route(router: Router, flow: FlowSpec, boxes: dict[str, Box], names: dict[str, str]) -> _Routed:
     source, target = boxes[flow.source], boxes[flow.target]
+    for box in flow.through:
+        router.open(box)
     route = router.route(sides_of(names[flow.source], source), sides_of(names[flow.target], target))
+    for box in flow.through:
+        router.close(box)
     if route is None:
         sites = _straight_sites(source, target)
         return None, [site_point(source, sites[0]), site_point(target, sites[1])]
@@ -249,7 +260,13 @@ def _connector(
             sites.setdefault(flow.target, list(STANDARD_SITES)), target, points[-1], route.end.heading
         )
         connector = routed(
-            flow.name, (names[flow.source], start), (names[flow.target], end), points, colour, pt(LINE_PT)
+            flow.name,
+            (names[flow.source], start),
+            (names[flow.target], end),
+            points,
+            colour,
+            pt(flow.width),
+            flow.arrow,
         )
         if connector is not None:
             return connector
@@ -259,7 +276,8 @@ def _connector(
         (names[flow.source], source, ends[0]),
         (names[flow.target], target, ends[1]),
         colour,
-        pt(LINE_PT),
+        pt(flow.width),
+        flow.arrow,
     )
 
 

@@ -154,6 +154,14 @@ class Router:
             for j in j_spans:
                 self._v_blocked[i * ny + j] += by
 
+    def open(self, obstacle: Box) -> None:
+        """Let the routes that follow cross *obstacle* (one of those the router was given)."""
+        self.block(self._grow(obstacle), -1)
+
+    def close(self, obstacle: Box) -> None:
+        """Block *obstacle* again after :meth:`open`."""
+        self.block(self._grow(obstacle))
+
     def route(self, starts: list[Side], ends: list[Side]) -> Route | None:
         """The cheapest route from a side in *starts* to a side in *ends*, committed so that
         later routes keep off it; None when no free route exists."""
