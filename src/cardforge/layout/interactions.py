@@ -9,8 +9,8 @@ columns by longest path, columns ordered by the barycentre of their neighbours t
 fewer arrows, then spread over the content area.
 
 Up to MAX_ON_ONE_SLIDE personas share one slide. A larger deck first gets an overview, its
-teams as nodes and a line per pair of teams as thick as the persona interactions between
-them are many, then one slide per team: its personas (those with the same partners in one
+teams as nodes, each joined to the teams its personas work with most by a line as thick
+as the persona interactions between them are many, then one slide per team: its personas (those with the same partners in one
 box of persona chips when the team is large) and the teams and personas they work with.
 """
 
@@ -39,7 +39,11 @@ MEMBER_GAP_PT = 8
 CHIP_H_PT = 18
 CHIP_GAP_PT = 4
 SIZES = (12, 11, 10)
+ROOMY = ((56, 20), (48, 16), (40, 14), (34, 12), (30, 10), (26, 8))
+"""Least persona box heights and gaps, tried from the roomiest, so the graph fills the slide."""
 LEGEND_PT = 20
+TIES_PER_TEAM = 2
+"""On the overview, each team is joined to the teams its personas work with most."""
 CHIPS_WHEN_MORE_THAN = 12
 """A team's personas with the same partners share one box of chips when the team has more."""
 
@@ -52,6 +56,8 @@ class _Member:
     personas: list[Persona]
     box: Box | None = None
     size: int = 12
+    least: int = pt(26)
+    """The least height of the box: more where the slide has room."""
 
 
 @dataclass
@@ -61,6 +67,8 @@ class _Band:
     caption: str = ""
     """Under the name: how many personas (on the overview)."""
     box: Box | None = None
+    gap: int = pt(8)
+    """Between its members."""
 
     @property
     def key(self) -> str:
@@ -191,9 +199,13 @@ def _team_graph(deck: Deck) -> _Graph:
                 weights[pair] += 1
     colour = darken_to_contrast(deck.theme.accent, deck.theme.background)
     heaviest = max(weights.values(), default=1)
+    shown: set[tuple[str, str]] = set()
+    for team in bands:  # each team's strongest ties: all of them would be a thicket
+        ties = sorted((pair for pair in weights if team in pair), key=lambda pair: (-weights[pair], pair))
+        shown.update(ties[:TIES_PER_TEAM])
     edges = [
-        _Edge(f"team:{a}", f"team:{b}", colour, width=1.25 + 3.25 * count / heaviest)
-        for (a, b), count in sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+        _Edge(f"team:{a}", f"team:{b}", colour, width=1.25 + 3.25 * weights[(a, b)] / heaviest)
+        for (a, b) in sorted(shown, key=lambda pair: (-weights[pair], pair))
     ]
     notes = [
         "Persona interactions between teams: "
@@ -330,14 +342,21 @@ def _member_height(member: _Member, width: int, fonts: Fonts) -> int:
     if len(member.personas) > 1:
         rows = -(-len(member.personas) // _chips_per_row(member, width, fonts))
         return rows * pt(CHIP_H_PT + CHIP_GAP_PT) + pt(CHIP_GAP_PT)
-    text = _member_text(member)
-    for size in SIZES:
-        if len(fonts.wrapped(text, width - pt(12), size)) == 1:
-            member.size = size
-            return round(line_height(size) * EMU_PER_PT) + pt(10)
-    member.size = SIZES[-1]
-    lines = len(fonts.wrapped(text, width - pt(12), SIZES[-1]))
-    return round(lines * line_height(SIZES[-1]) * EMU_PER_PT) + pt(10)
+    lines = len(fonts.wrapped(_member_text(member), width - pt(12), member.size))
+    return max(member.least, round(lines * line_height(member.size) * EMU_PER_PT) + pt(10))
+
+
+def _size_members(graph: _Graph, width: int, fonts: Fonts) -> None:
+    """One text size for every persona on the slide: the largest at which each name takes
+    at most two lines (words whole)."""
+    inner = width - 2 * pt(INSET_PT) - pt(12)
+    singles = [m for band in graph.bands for m in band.members if len(m.personas) == 1]
+    size = next(
+        (s for s in SIZES if all(len(fonts.wrapped(_member_text(m), inner, s)) <= 2 for m in singles)),
+        SIZES[-1],
+    )
+    for member in singles:
+        member.size = size
 
 
 def _chip_w(member: _Member, fonts: Fonts) -> int:
@@ -348,7 +367,7 @@ def _chip_w(member: _Member, fonts: Fonts) -> int:
 def _band_height(band: _Band, width: int, fonts: Fonts) -> int:
     inner = width - 2 * pt(INSET_PT)
     header = pt(HEADER_PT) + (pt(14) if band.caption else 0)
-    members = sum(_member_height(m, inner, fonts) + pt(MEMBER_GAP_PT) for m in band.members)
+    members = sum(_member_height(m, inner, fonts) + band.gap for m in band.members)
     return header + members + pt(INSET_PT if band.members else 4)
 
 
@@ -370,8 +389,16 @@ def _place(graph: _Graph, body: Box, fonts: Fonts) -> bool:
         count = len(columns)
         gap = pt(COLUMN_GAP_PT)
         width = (body.w - gap * (count - 1)) // count
-        heights = [[_band_height(b, width, fonts) for b in column] for column in columns]
-        tall = [sum(h) + pt(BAND_GAP_PT) * (len(h) - 1) for h in heights]
+        _size_members(graph, width, fonts)
+        for least, between_members in ROOMY:
+            for band in graph.bands:
+                band.gap = pt(between_members)
+                for member in band.members:
+                    member.least = pt(least)
+            heights = [[_band_height(b, width, fonts) for b in column] for column in columns]
+            tall = [sum(h) + pt(BAND_GAP_PT) * (len(h) - 1) for h in heights]
+            if max(tall) <= body.h * 0.9:
+                break
         if max(tall) <= body.h:
             break
         if count >= MAX_COLUMNS + 1 or all(len(c) == 1 for c in columns):
@@ -383,7 +410,7 @@ def _place(graph: _Graph, body: Box, fonts: Fonts) -> bool:
     for c, column in enumerate(columns):
         x = body.x + c * (width + gap)
         spare = body.h - tall[c]
-        between = min(pt(60), spare // (len(column) + 1))
+        between = min(pt(90), spare // (len(column) + 1))
         y = body.y + (spare - between * (len(column) - 1)) // 2
         for band, height in zip(column, heights[c]):
             band.box = Box(x, y, width, height)
@@ -399,7 +426,7 @@ def _place_members(band: _Band, fonts: Fonts) -> None:
     for member in band.members:
         height = _member_height(member, inner, fonts)
         member.box = Box(band.box.x + pt(INSET_PT), y, inner, height)
-        y += height + pt(MEMBER_GAP_PT)
+        y += height + band.gap
 
 
 # --- Shapes --------------------------------------------------------------------------------
@@ -551,7 +578,10 @@ def _chips_shapes(member: _Member, theme, sites, fonts: Fonts) -> list[Element]:
 
 def _legend(deck: Deck, slide: Slide, area: Box, overview: bool) -> None:
     if overview:
-        text = "A line joins two teams whose personas work together: the thicker, the more of them."
+        text = (
+            "Each team is joined to the two teams its personas work with most; the thicker the line, "
+            "the more persona interactions. Every count is in the notes."
+        )
     else:
         text = "Arrows run from a persona to the team or persona it works with, in the persona's colour."
     box = Box(area.x, area.bottom - pt(LEGEND_PT) + pt(4), area.w, pt(LEGEND_PT) - pt(4))
