@@ -1,9 +1,10 @@
 """Architecture slides: which personas use which components, over as many pages as it takes.
 
-A diagram stays on one slide up to MAX_COMPONENTS components and MAX_PERSONAS personas.
-Beyond that it is split: into groups of consecutive layers when that keeps each group's
-personas within the limit, and otherwise into pages of personas, each showing the whole
-group with the badges of the personas it can hold. A group that does not fit even without
+A diagram stays on one slide up to MAX_COMPONENTS components and MAX_PERSONAS personas,
+as long as its names and badges fit at 10 pt. Beyond that it is split: into groups of
+consecutive layers when that keeps each group's personas within the limit and its badges
+on the slide (fewer layers give each zone more room), and only then into pages of personas,
+each showing the whole group with the badges of the personas it can hold. A group that does not fit even without
 badges is split by layers, and a single layer by its components. Every persona keeps a
 badge on every component it uses; the speaker notes say what each page shows.
 """
@@ -95,10 +96,22 @@ def _split_note(architecture: Architecture, page: Page, count: int) -> str:
 def _pages(usage: Usage, focus: Persona | None, area: Box, fonts: Fonts) -> list[Page]:
     pages: list[Page] = []
     for group in _layer_groups(usage):
-        for layers in _bare_fitting(usage, group, focus, area, fonts):
-            users = [p for p in usage.personas_on(layers) if focus is None or p is focus]
-            pages += _persona_pages(usage, layers, users, focus, area, fonts)
+        for bare in _bare_fitting(usage, group, focus, area, fonts):
+            for layers in _badged_fitting(usage, bare, focus, area, fonts):
+                users = [p for p in usage.personas_on(layers) if focus is None or p is focus]
+                pages += _persona_pages(usage, layers, users, focus, area, fonts)
     return pages
+
+
+def _badged_fitting(usage: Usage, layers: list[Layer], focus, area: Box, fonts: Fonts) -> list[list[Layer]]:
+    """*layers* split in halves until each part fits with the badges of all its personas:
+    fewer layers on a slide give each more room, so that personas are paged only when a
+    single layer cannot hold all their badges."""
+    users = [p for p in usage.personas_on(layers) if focus is None or p is focus]
+    if len(layers) == 1 or fits(usage, Page(layers, users[:MAX_PERSONAS], focus), area, fonts):
+        return [layers]
+    halves = [layers[: len(layers) // 2], layers[len(layers) // 2 :]]
+    return [part for half in halves for part in _badged_fitting(usage, half, focus, area, fonts)]
 
 
 def _layer_groups(usage: Usage) -> list[list[Layer]]:

@@ -35,16 +35,17 @@ MAX_ZONE_GAP_PT = 36
 ZONE_INSET_PT = 6
 LABEL_TOP_PT = 4
 NAME_TOP_PT = 4
-BADGE_GAP_PT = 5
+BADGE_GAP_PT = 4
 BADGE_SPACING_PT = 3
-COMPONENT_GAP_PT = 14
+COMPONENT_GAP_PT = 12
 """The least room between two components: enough for a flow to pass between them."""
 EXTRA_GAP_PT = 16
 """The most spare room added to each gap between components."""
 TEXT_PT = 10
 """The size of badges, legend chips and flow numbers: nothing on a slide is smaller."""
 BADGE_H_PT = 18
-LEGEND_ROW_PT = 22
+LEGEND_ROW_PT = 20
+LEGEND_CELL_PT = 160
 LABEL_SIZES = range(12, TEXT_PT - 1, -1)
 SIZES = range(12, TEXT_PT - 1, -1)
 MIN_BODY_PT = 120
@@ -485,14 +486,14 @@ def _flow_note(architecture: Architecture, shown: list[Flow]) -> list[str]:
 
 
 def _legend_height(count: int, area: Box) -> int:
-    per_row = max(1, area.w // pt(180))
+    per_row = max(1, area.w // pt(LEGEND_CELL_PT))
     rows = max(1, (count + per_row - 1) // per_row) if count else 1
     return rows * pt(LEGEND_ROW_PT) + pt(4)
 
 
 def _legend(deck: Deck, page: Page, box: Box, fonts: Fonts) -> list[Element]:
     theme = deck.theme
-    per_row = max(1, box.w // pt(180))
+    per_row = max(1, box.w // pt(LEGEND_CELL_PT))
     cell_w = box.w // per_row
     if not page.personas:
         focus = page.focus
