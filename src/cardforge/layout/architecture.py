@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..diagnostics import Report
 from ..model import Architecture, Component, Deck, Layer, Persona
 from .chrome import numbered, overview_frame
-from .diagram import Page, Usage, draw, fits
+from .diagram import Page, Room, Usage, draw, fits
 from .fonts import Fonts
 from .shapes import Box, Slide
 
@@ -70,18 +70,47 @@ def _usage(deck: Deck, architecture: Architecture) -> Usage:
 def _diagram_slides(deck: Deck, usage: Usage, fonts: Fonts, focus: Persona | None = None) -> list[Slide]:
     architecture = usage.architecture
     _, area, _ = overview_frame(deck, fonts, architecture.title, "Architecture")  # the same on every page
-    pages = _pages(usage, focus, area, fonts)
+    pages = _same_room(usage, _pages(usage, focus, area, fonts), area, fonts)
     title = architecture.title + (f": {focus.id} {focus.name}" if focus else "")
     slides = []
+    routes: dict = {}
     for index, page in enumerate(pages, start=1):
         slide, _, notes = overview_frame(deck, fonts, numbered(title, index, len(pages)), "Architecture")
         if len(pages) > 1:
             notes.append(_split_note(architecture, page, len(pages)))
-        drawing = draw(deck, usage, page, area, fonts)
+        drawing = draw(deck, usage, page, area, fonts, routes)
         slide.elements.extend(drawing.elements)
         slide.notes = "\n".join(notes + drawing.notes)
         slides.append(slide)
     return slides
+
+
+def _same_room(usage: Usage, pages: list[Page], area: Box, fonts: Fonts) -> list[Page]:
+    """Pages that show the same layers to different personas, given the room of the fullest
+    of them, so that components and flows stay put from one page to the next (when that
+    room fits: otherwise each page keeps its own)."""
+    result: list[Page] = []
+    start = 0
+    while start < len(pages):
+        end = start
+        while end + 1 < len(pages) and pages[end + 1].layers is pages[start].layers:
+            end += 1
+        run = pages[start : end + 1]
+        if len(run) > 1:
+            components = [c for layer in run[0].layers for c in layer.components]
+            room = Room(
+                {
+                    c.id: max(sum(1 for p in page.personas if usage.uses(c, p)) for page in run)
+                    for c in components
+                },
+                max(len(page.personas) for page in run),
+                tuple(p.id for page in run for p in page.personas),
+            )
+            if fits(usage, Page(run[0].layers, [], run[0].focus, room), area, fonts):
+                run = [Page(page.layers, page.personas, page.focus, room) for page in run]
+        result += run
+        start = end + 1
+    return result
 
 
 def _split_note(architecture: Architecture, page: Page, count: int) -> str:

@@ -77,6 +77,17 @@ class Usage:
         return [p for p in self.personas if p.id in ids]
 
 
+@dataclass(frozen=True)
+class Room:
+    """Room a page keeps for more than it shows, so that every page of a diagram whose
+    personas are paged has the same layout (and the same routes): badges per component,
+    legend entries, and the persona ids badges must be wide enough for."""
+
+    badges: dict[str, int]
+    legend: int
+    ids: tuple[str, ...]
+
+
 @dataclass
 class Page:
     """What one slide of a diagram shows: some layers, with the badges of some personas."""
@@ -85,6 +96,18 @@ class Page:
     personas: list[Persona]
     focus: Persona | None = None
     """In a per-persona view, the persona whose view it is: other components are dashed."""
+    room: Room | None = None
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def badges_on(self, component: Component, usage: Usage) -> int:
+        """How many badges *component* needs room for on this page."""
+        count = self._counts.get(component.id)
+        if count is None:
+            count = sum(1 for p in self.personas if usage.uses(component, p))
+            if self.room is not None:
+                count = max(count, self.room.badges.get(component.id, 0))
+            self._counts[component.id] = count
+        return count
 
 
 @dataclass
@@ -115,7 +138,9 @@ def fits(usage: Usage, page: Page, area: Box, fonts: Fonts) -> bool:
     )
 
 
-def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawing:
+def draw(
+    deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts, routes: dict | None = None
+) -> Drawing:
     """The shapes of *page* in *area*; a page that does not fit is clipped to its zones."""
     theme = deck.theme
     body = _body(usage, page, area)
@@ -146,7 +171,13 @@ def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawi
             boxes[component.id] = box
             placements[component.id] = placement
             obstacles.append(box)
-    flows, notes = _flows(usage.architecture, boxes, obstacles, body, deck, fonts)
+    key = (tuple(boxes.items()), body)  # pages with the same layout share their routes
+    found = routes.get(key) if routes is not None else None
+    if found is None:
+        found = _flows(usage.architecture, boxes, obstacles, body, deck, fonts)
+        if routes is not None:
+            routes[key] = found
+    flows, notes = found
     components: list[Element] = [
         _component(
             component, boxes[component.id], placements[component.id], usage, page, fonts, deck, flows.sites
@@ -157,7 +188,7 @@ def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawi
     drawing = Drawing([*layers, *flows.lines, *components, *flows.labels], notes)
     missing_h = _missing_height(usage, page)
     legend_box = Box(
-        area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(len(page.personas), area)
+        area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(_legend_count(page), area)
     )
     drawing.elements += _legend(deck, page, legend_box, fonts)
     if missing_h:
@@ -169,8 +200,12 @@ def draw(deck: Deck, usage: Usage, page: Page, area: Box, fonts: Fonts) -> Drawi
 
 def _body(usage: Usage, page: Page, area: Box) -> Box:
     """The part of *area* for the zones: above the missing-services line and the legend."""
-    below = _legend_height(len(page.personas), area) + _missing_height(usage, page) + pt(8)
+    below = _legend_height(_legend_count(page), area) + _missing_height(usage, page) + pt(8)
     return Box(area.x, area.y, area.w, max(0, area.h - below))
+
+
+def _legend_count(page: Page) -> int:
+    return max(len(page.personas), page.room.legend if page.room else 0)
 
 
 def _missing_height(usage: Usage, page: Page) -> int:
@@ -230,8 +265,22 @@ def _zones(usage: Usage, page: Page, body: Box, fonts: Fonts, badge) -> list[Box
     return zones
 
 
+_LEAST_WIDTHS: dict[tuple, int | None] = {}
+
+
 def _least_width(layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts, badge) -> int | None:
-    """The narrowest zone (to a point) in which *layer* fits at 10 pt; None if none does."""
+    """The narrowest zone (to a point) in which *layer* fits at 10 pt; None if none does.
+    Pagination asks for the same layers and badges many times: answers are remembered."""
+    counts = tuple(page.badges_on(c, usage) for c in layer.components)
+    key = (fonts, usage.architecture.direction, layer, counts, body.w, body.h, badge)
+    if key not in _LEAST_WIDTHS:
+        if len(_LEAST_WIDTHS) > 100_000:
+            _LEAST_WIDTHS.clear()
+        _LEAST_WIDTHS[key] = _search_least_width(layer, body, usage, page, fonts, badge)
+    return _LEAST_WIDTHS[key]
+
+
+def _search_least_width(layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts, badge) -> int | None:
     low, high = pt(60), body.w
     if _place(layer, Box(body.x, body.y, high, body.h), usage, page, fonts, SIZES[-1], badge) is None:
         return None
@@ -272,7 +321,8 @@ def _even_zones(direction: str, layers: list, body: Box) -> list[Box]:
 
 def _badge_size(page: Page, fonts: Fonts) -> tuple[int, int]:
     """One badge size for the page: the widest persona id at 10 pt, with room either side."""
-    widest = max((fonts.width_pt(p.id, TEXT_PT, "body", True) for p in page.personas), default=0)
+    ids = [p.id for p in page.personas] + list(page.room.ids if page.room else ())
+    widest = max((fonts.width_pt(i, TEXT_PT, "body", True) for i in ids), default=0)
     return pt(max(30, widest + 10)), pt(BADGE_H_PT)
 
 
@@ -357,7 +407,7 @@ def _height(
     fonts: Fonts,
 ) -> int:
     per_row = _badges_per_row(width, badge)
-    rows = (len(_badged(component, usage, page)) + per_row - 1) // per_row
+    rows = (page.badges_on(component, usage) + per_row - 1) // per_row
     text_h = round(_name_lines(component, width, size, fonts) * line_height(size) * EMU_PER_PT)
     return pt(NAME_TOP_PT + BADGE_GAP_PT + 3) + text_h + rows * (badge[1] + pt(BADGE_SPACING_PT))
 

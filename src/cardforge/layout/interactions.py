@@ -127,9 +127,18 @@ def _teams(deck: Deck) -> list[tuple[str, list[Persona]]]:
     return result + ([("No team", loners)] if loners else [])
 
 
+_LABELS: dict[int, tuple[Deck, dict[str, Persona]]] = {}
+
+
 def _targets(deck: Deck, persona: Persona) -> list[tuple[str, Persona | None]]:
     """What *persona* interacts with: (team name, None) or (team of the persona, persona)."""
-    by_label = {f"{p.name} ({p.id})": p for p in deck.personas}
+    known = _LABELS.get(id(deck))
+    if known is None or known[0] is not deck:
+        known = _LABELS[id(deck)] = (deck, {f"{p.name} ({p.id})": p for p in deck.personas})
+        if len(_LABELS) > 8:
+            _LABELS.clear()
+            _LABELS[id(deck)] = known
+    by_label = known[1]
     found = []
     for name in persona.interacts_with:
         other = by_label.get(name)
@@ -189,12 +198,14 @@ def _team_graph(deck: Deck) -> _Graph:
         count = len(members)
         bands[team] = _Band(team, caption=f"{count} persona{'s' if count != 1 else ''}")
     weights: dict[tuple[str, str], int] = defaultdict(int)
+    order = {name: i for i, name in enumerate(bands)}
     for persona in deck.personas:
         for team, _other in _targets(deck, persona):
             source = persona.team or "No team"
             if team != source:
-                bands.setdefault(team, _Band(team, caption="outside the deck"))
-                order = {name: i for i, name in enumerate(bands)}
+                if team not in bands:
+                    bands[team] = _Band(team, caption="outside the deck")
+                    order[team] = len(order)
                 pair = (source, team) if order[source] < order[team] else (team, source)
                 weights[pair] += 1
     colour = darken_to_contrast(deck.theme.accent, deck.theme.background)
@@ -462,7 +473,7 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
             arrow=not graph.grid,
             through=tuple(dict.fromkeys(owner[k] for k in (edge.source, edge.target) if k in owner)),
         )
-        for edge in graph.edges
+        for edge in _busiest_first(graph.edges)
         if edge.source in boxes and edge.target in boxes
     ]
     drawn = draw_flows(flows, boxes, {key: key for key in boxes}, obstacles, body, theme.accent, fonts)
@@ -474,6 +485,15 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
     _legend(deck, slide, area, overview)
     slide.notes = "\n".join(notes + graph.notes)
     return slide
+
+
+def _busiest_first(edges: list[_Edge]) -> list[_Edge]:
+    """Edges of the personas with most partners first: a hub routed last would find every
+    way out taken by the arrows around it."""
+    counts: dict[str, int] = defaultdict(int)
+    for edge in edges:
+        counts[edge.source] += 1
+    return sorted(edges, key=lambda edge: -counts[edge.source])  # stable: deck order otherwise
 
 
 def _header_box(band: _Band) -> Box:

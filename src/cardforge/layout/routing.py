@@ -39,6 +39,13 @@ EDGE_WEIGHT = 1.15
 LANE_WEIGHT = 1.04
 """Cost factor along a lane off the middle of its channel."""
 OFF_CENTRE_WEIGHT = 0.5
+GREED = 1.5
+"""How much more than its cost a route's distance to go counts: a little greed finds nearly
+as good a route much sooner (weighted A*)."""
+MAX_STEPS = 40_000
+"""States one search may expand: past that it keeps the best route found, if any."""
+MAX_LANES = 3
+"""Lanes in one gap between grid lines: more would only slow the search."""
 """Cost per EMU an end lies from the middle of its side."""
 
 
@@ -245,7 +252,9 @@ class Router:
         h_blocked, v_blocked = self._h_blocked, self._v_blocked
         bend_cost, cross_cost = self.bend_cost, self.cross_cost
         finished: tuple[float, int, Side, Point] | None = None
-        while heap:
+        budget = MAX_STEPS
+        while heap and budget:
+            budget -= 1
             estimate, cost, _, state = heapq.heappop(heap)
             if cost > best.get(state, math.inf):
                 continue
@@ -295,7 +304,12 @@ class Router:
                 if blocked[to] or turns[to]:
                     continue
                 new_cost = cost + length + (bend_cost if turning else 0) + (cross_cost if passes[to] else 0)
-                new_state = (to * 4 + new_heading) * levels + bends + turning
+                base = (to * 4 + new_heading) * levels
+                new_bends = bends + turning
+                # Dominated: reached the same node and heading as cheaply with no more bends.
+                if any(best.get(base + b, math.inf) <= new_cost for b in range(new_bends + 1)):
+                    continue
+                new_state = base + new_bends
                 if new_cost < best.get(new_state, math.inf):
                     best[new_state] = new_cost
                     came[new_state] = state
@@ -303,7 +317,8 @@ class Router:
                     h = (tx0 - x if x < tx0 else x - tx1 if x > tx1 else 0) + (
                         ty0 - y if y < ty0 else y - ty1 if y > ty1 else 0
                     )
-                    heapq.heappush(heap, (new_cost + h, new_cost, next(counter), new_state))
+                    h += bend_cost * _turns_needed(x, y, new_heading, tx0, ty0, tx1, ty1)
+                    heapq.heappush(heap, (new_cost + GREED * h, new_cost, next(counter), new_state))
         if finished is None:
             return None
         _, state, end_side, end_point = finished
@@ -381,6 +396,23 @@ def _facing(a_low: int, a_high: int, b_low: int, b_high: int) -> list[int]:
     return [(low + high) // 2] if low < high else []
 
 
+def _turns_needed(x: int, y: int, heading: int, x0: int, y0: int, x1: int, y1: int) -> int:
+    """The fewest turns from (x, y) heading *heading* to the outline of the box (x0, y0) to
+    (x1, y1): none if it lies straight ahead, two if wholly behind, else one. Never more than
+    a route needs, so that A* stays exact."""
+    if heading == EAST:
+        ahead, behind, level = x <= x1, x >= x1, y0 <= y <= y1
+    elif heading == WEST:
+        ahead, behind, level = x >= x0, x <= x0, y0 <= y <= y1
+    elif heading == SOUTH:
+        ahead, behind, level = y <= y1, y >= y1, x0 <= x <= x1
+    else:
+        ahead, behind, level = y >= y0, y <= y0, x0 <= x <= x1
+    if level and ahead:
+        return 0
+    return 2 if behind and not level else 1
+
+
 def _straighten(points: list[Point]) -> list[Point]:
     """*points* with the corners that do not turn taken out."""
     kept: list[Point] = []
@@ -404,7 +436,7 @@ def _lines(outlines: list[int], favoured: list[int], low: int, high: int, lane: 
     weights = dict.fromkeys(values, EDGE_WEIGHT)
     weights.update(dict.fromkeys((v for v in favoured if low <= v <= high), 1.0))
     for a, b in pairwise(values):
-        count = (b - a) // lane - 1
+        count = min(MAX_LANES, (b - a) // lane - 1)
         if count <= 0:
             continue
         if count % 2 == 0:
