@@ -4,8 +4,9 @@ A diagram stays on one slide up to MAX_COMPONENTS components and MAX_PERSONAS pe
 as long as its names and badges fit at 10 pt. Beyond that it is split: into groups of
 consecutive layers when that keeps each group's personas within the limit and its badges
 on the slide (fewer layers give each zone more room), and only then into pages of personas,
-each showing the whole group with the badges of the personas it can hold. A group that does not fit even without
-badges is split by layers, and a single layer by its components. Every persona keeps a
+each showing the whole group with the badges of the personas it can hold (every page of a
+group laid out alike, so that nothing moves from one to the next). A group that does not
+fit even without badges is split by layers, and a single layer by its components. Every persona keeps a
 badge on every component it uses; the speaker notes say what each page shows.
 """
 
@@ -105,6 +106,7 @@ def _same_room(usage: Usage, pages: list[Page], area: Box, fonts: Fonts) -> list
                 },
                 max(len(page.personas) for page in run),
                 tuple(p.id for page in run for p in page.personas),
+                tuple(p.name for page in run for p in page.personas),
             )
             if fits(usage, Page(run[0].layers, [], run[0].focus, room), area, fonts):
                 run = [Page(page.layers, page.personas, page.focus, room) for page in run]

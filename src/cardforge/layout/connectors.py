@@ -3,9 +3,10 @@
 An elbow connector in DrawingML is a preset path in the connector's own box, from its top-left
 corner to its bottom-right one, always leaving along +x: ``bentConnector2`` turns once,
 ``bentConnector3`` twice (where is its first adjust value), ``bentConnector4`` three times
-(its two adjust values), ``bentConnector5`` four times (three). Rotating the box by quarter turns and flipping it gives every other
-direction. :func:`elbow` finds, for an orthogonal route, the preset, box, rotation, flips and
-adjust values that draw exactly that route, so that the file shows the routed line and
+(its two adjust values), ``bentConnector5`` four times (three). Rotating the box by
+quarter turns and flipping it gives every other direction. :func:`elbow` finds, for an
+orthogonal route, the preset, box, rotation, flips and adjust values that draw exactly that
+route, so that the file shows the routed line and
 PowerPoint keeps an editable elbow connector glued at both ends.
 """
 
@@ -123,21 +124,27 @@ def elbow(points: list[Point]) -> Elbow | None:
     return None
 
 
-NUDGE = 127
-"""EMU (a hundredth of a point) an end may move so that a preset can draw a route whose ends
-line up: a U of equal legs has no width for its adjust value to be a fraction of."""
+NUDGE = 12700
+"""EMU (a point) an end may move so that a preset can draw a route whose ends line up: a U
+of equal legs has no width for its adjust value to be a fraction of. The last leg is made
+longer (its tip goes a point into the box, under it) or moved aside along the box's side."""
 
 
 def _nudged(route: list[Point]) -> list[list[Point]]:
-    """*route* with its end moved a hair along x or along y (the last corner with it when
-    the last leg runs across that axis), in both directions."""
+    """*route* with its end moved a point along x or along y."""
     variants = []
+    (px, py), (ex, ey) = route[-2], route[-1]
+    along = (ex - px > 0) - (ex - px < 0), (ey - py > 0) - (ey - py < 0)  # the last leg's heading
     for axis in (0, 1):
-        for sign in (1, -1):
+        if along[axis]:  # the last leg runs on this axis: lengthen it
+            moved = [list(p) for p in route]
+            moved[-1][axis] += along[axis] * NUDGE
+            variants.append([(p[0], p[1]) for p in moved])
+            continue
+        for sign in (1, -1):  # it runs across this axis: move it aside, its corner with it
             moved = [list(p) for p in route]
             moved[-1][axis] += sign * NUDGE
-            if route[-2][axis] == route[-1][axis] and len(route) > 2:  # the last leg runs across
-                moved[-2][axis] += sign * NUDGE
+            moved[-2][axis] += sign * NUDGE
             variants.append([(p[0], p[1]) for p in moved])
     return variants
 

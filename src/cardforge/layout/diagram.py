@@ -45,7 +45,9 @@ TEXT_PT = 10
 """The size of badges, legend chips and flow numbers: nothing on a slide is smaller."""
 BADGE_H_PT = 18
 LEGEND_ROW_PT = 20
-LEGEND_CELL_PT = 160
+LEGEND_SPACE_PT = 14
+"""Between one legend entry's name and the next entry."""
+MAX_LEGEND_COLUMNS = 6
 LABEL_SIZES = range(12, TEXT_PT - 1, -1)
 SIZES = range(12, TEXT_PT - 1, -1)
 MIN_BODY_PT = 120
@@ -86,6 +88,7 @@ class Room:
     badges: dict[str, int]
     legend: int
     ids: tuple[str, ...]
+    names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,6 +101,7 @@ class Page:
     """In a per-persona view, the persona whose view it is: other components are dashed."""
     room: Room | None = None
     _counts: dict[str, int] = field(default_factory=dict, repr=False)
+    _label: tuple[int, int] | None = field(default=None, repr=False)
 
     def badges_on(self, component: Component, usage: Usage) -> int:
         """How many badges *component* needs room for on this page."""
@@ -127,9 +131,10 @@ class _Placement:
 
 def fits(usage: Usage, page: Page, area: Box, fonts: Fonts) -> bool:
     """Whether *page* fits *area* at some size without cutting anything."""
-    body = _body(usage, page, area)
+    body = _body(usage, page, area, fonts)
     if body.h < pt(MIN_BODY_PT):
         return False
+    _label_style(page, body, fonts)
     badge = _badge_size(page, fonts)
     zones = _zones(usage, page, body, fonts, badge)
     return zones is not None and all(
@@ -143,7 +148,8 @@ def draw(
 ) -> Drawing:
     """The shapes of *page* in *area*; a page that does not fit is clipped to its zones."""
     theme = deck.theme
-    body = _body(usage, page, area)
+    body = _body(usage, page, area, fonts)
+    style = _label_style(page, body, fonts)
     badge = _badge_size(page, fonts)
     zones = _zones(usage, page, body, fonts, badge) or _even_zones(
         usage.architecture.direction, page.layers, body
@@ -153,7 +159,7 @@ def draw(
     layers: list[Element] = []
     obstacles: list[Box] = []
     for layer, zone in zip(page.layers, zones):
-        label, label_box = _layer_label(layer, zone, fonts, theme.text)
+        label, label_box = _layer_label(layer, zone, style, fonts, theme.text)
         band = Shape(
             f"layer:{layer.name}",
             zone,
@@ -164,7 +170,13 @@ def draw(
         )
         layers.append(Group(f"layer:{layer.name}:group", zone, (band, label)))
         obstacles.append(label_box)
-        placement = _placement(layer, zone, usage, page, fonts, badge) or _clipped(
+    # One size for every component name: the largest at which every zone fits.
+    found_sizes = [
+        _placement(layer, zone, usage, page, fonts, badge) for layer, zone in zip(page.layers, zones)
+    ]
+    size = min((p.size for p in found_sizes if p is not None), default=SIZES[-1])
+    for layer, zone in zip(page.layers, zones):
+        placement = _place(layer, zone, usage, page, fonts, size, badge) or _clipped(
             layer, zone, usage, page, fonts, badge
         )
         for component, box in zip(layer.components, placement.boxes):
@@ -187,9 +199,7 @@ def draw(
     ]
     drawing = Drawing([*layers, *flows.lines, *components, *flows.labels], notes)
     missing_h = _missing_height(usage, page)
-    legend_box = Box(
-        area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(_legend_count(page), area)
-    )
+    legend_box = Box(area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(page, area, fonts))
     drawing.elements += _legend(deck, page, legend_box, fonts)
     if missing_h:
         missing, note = _missing(deck, usage, Box(area.x, body.bottom + pt(4), area.w, missing_h), fonts)
@@ -198,9 +208,9 @@ def draw(
     return drawing
 
 
-def _body(usage: Usage, page: Page, area: Box) -> Box:
+def _body(usage: Usage, page: Page, area: Box, fonts: Fonts) -> Box:
     """The part of *area* for the zones: above the missing-services line and the legend."""
-    below = _legend_height(_legend_count(page), area) + _missing_height(usage, page) + pt(8)
+    below = _legend_height(page, area, fonts) + _missing_height(usage, page) + pt(8)
     return Box(area.x, area.y, area.w, max(0, area.h - below))
 
 
@@ -212,29 +222,36 @@ def _missing_height(usage: Usage, page: Page) -> int:
     return pt(16) if usage.missing and page.focus is None else 0
 
 
-def _label_size(text: str, width: int, fonts: Fonts) -> int:
-    for size in LABEL_SIZES:
-        if fonts.width_pt(text, size, "heading", True) <= width / EMU_PER_PT:
-            return size
-    return LABEL_SIZES[-1]
+def _label_style(page: Page, body: Box, fonts: Fonts) -> tuple[int, int]:
+    """One size and height for every layer name of a page: the largest size at which each
+    name takes at most two lines in an even share of the width (names align across zones)."""
+    if page._label is None:
+        count = max(1, len(page.layers))
+        width = (body.w - pt(ZONE_GAP_PT) * (count - 1)) // count - 2 * pt(ZONE_INSET_PT)
+        for size in LABEL_SIZES:
+            lines = max(len(fonts.wrapped(layer.name, width, size, "heading", True)) for layer in page.layers)
+            if lines <= 2:
+                break
+        page._label = (size, round(min(2, lines) * line_height(size) * EMU_PER_PT) + pt(2))
+    return page._label
 
 
-def _label_height(layer: Layer, zone: Box, fonts: Fonts) -> int:
-    """Height of a layer's name: one line, or two when it is too long for one at 10 pt."""
+def _layer_label(
+    layer: Layer, zone: Box, style: tuple[int, int], fonts: Fonts, colour: str
+) -> tuple[Shape, Box]:
+    size, height = style
     width = zone.w - 2 * pt(ZONE_INSET_PT)
-    size = _label_size(layer.name, width, fonts)
-    lines = min(2, len(fonts.wrapped(layer.name, width, size, "heading", True)))
-    return round(lines * line_height(size) * EMU_PER_PT) + pt(2)
-
-
-def _layer_label(layer: Layer, zone: Box, fonts: Fonts, colour: str) -> tuple[Shape, Box]:
-    width = zone.w - 2 * pt(ZONE_INSET_PT)
-    size = _label_size(layer.name, width, fonts)
     lines = fonts.wrapped(layer.name, width, size, "heading", True)
     text = layer.name
-    if len(lines) > 2:  # more than two lines even at 10 pt: cut; the band's description is whole
-        text = lines[0] + " " + ellipsize(" ".join(lines[1:]), width / EMU_PER_PT, size, fonts.heading, True)
-    box = Box(zone.x + pt(ZONE_INSET_PT), zone.y + pt(LABEL_TOP_PT), width, _label_height(layer, zone, fonts))
+    if (
+        len(lines) * round(line_height(size) * EMU_PER_PT) > height
+    ):  # too long even so: cut; the band's description is whole
+        kept = max(1, height // round(line_height(size) * EMU_PER_PT))
+        text = " ".join(
+            lines[: kept - 1]
+            + [ellipsize(" ".join(lines[kept - 1 :]), width / EMU_PER_PT, size, fonts.heading, True)]
+        )
+    box = Box(zone.x + pt(ZONE_INSET_PT), zone.y + pt(LABEL_TOP_PT), width, height)
     paragraph = Paragraph((Run(text),), size, colour=colour, bold=True, font="heading", align="ctr")
     return text_box(f"layer:{layer.name}:label", box, [paragraph], anchor="ctr"), box
 
@@ -272,7 +289,7 @@ def _least_width(layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts
     """The narrowest zone (to a point) in which *layer* fits at 10 pt; None if none does.
     Pagination asks for the same layers and badges many times: answers are remembered."""
     counts = tuple(page.badges_on(c, usage) for c in layer.components)
-    key = (fonts, usage.architecture.direction, layer, counts, body.w, body.h, badge)
+    key = (fonts, usage.architecture.direction, layer, counts, body.w, body.h, badge, page._label)
     if key not in _LEAST_WIDTHS:
         if len(_LEAST_WIDTHS) > 100_000:
             _LEAST_WIDTHS.clear()
@@ -326,10 +343,11 @@ def _badge_size(page: Page, fonts: Fonts) -> tuple[int, int]:
     return pt(max(30, widest + 10)), pt(BADGE_H_PT)
 
 
-def _inner(layer: Layer, zone: Box, fonts: Fonts, direction: str) -> Box:
+def _inner(zone: Box, page: Page, direction: str) -> Box:
     """The part of a zone for its components: below its name, inset from its sides."""
     inset = pt(ZONE_INSET_PT)
-    top = pt(LABEL_TOP_PT) + _label_height(layer, zone, fonts) + pt(CLEARANCE_PT + 2)
+    assert page._label is not None
+    top = pt(LABEL_TOP_PT) + page._label[1] + pt(CLEARANCE_PT + 2)
     bottom = inset if direction == "vertical" else pt(CLEARANCE_PT + 2)
     return Box(zone.x + inset, zone.y + top, zone.w - 2 * inset, max(0, zone.h - top - bottom))
 
@@ -355,7 +373,7 @@ def _place(
 ) -> _Placement | None:
     components = layer.components
     direction = usage.architecture.direction
-    inner = _inner(layer, zone, fonts, direction)
+    inner = _inner(zone, page, direction)
     count = max(1, len(components))
     gap = pt(COMPONENT_GAP_PT)
     if direction == "vertical":
@@ -535,15 +553,25 @@ def _flow_note(architecture: Architecture, shown: list[Flow]) -> list[str]:
 # --- Legend and missing services ---------------------------------------------------------
 
 
-def _legend_height(count: int, area: Box) -> int:
-    per_row = max(1, area.w // pt(LEGEND_CELL_PT))
+def _legend_columns(page: Page, width: int, fonts: Fonts) -> int:
+    """Legend entries to a row: as many as fit with every persona's name whole at 10 pt."""
+    names = [p.name for p in page.personas] + list(page.room.names if page.room else ())
+    chip_w, _ = _badge_size(page, fonts)
+    widest = max((fonts.width_pt(n, 10, "body") for n in names), default=0)
+    cell = chip_w + pt(widest + 6 + LEGEND_SPACE_PT)
+    return max(1, min(MAX_LEGEND_COLUMNS, width // cell))
+
+
+def _legend_height(page: Page, area: Box, fonts: Fonts) -> int:
+    count = _legend_count(page)
+    per_row = _legend_columns(page, area.w, fonts)
     rows = max(1, (count + per_row - 1) // per_row) if count else 1
     return rows * pt(LEGEND_ROW_PT) + pt(4)
 
 
 def _legend(deck: Deck, page: Page, box: Box, fonts: Fonts) -> list[Element]:
     theme = deck.theme
-    per_row = max(1, box.w // pt(LEGEND_CELL_PT))
+    per_row = _legend_columns(page, box.w, fonts)
     cell_w = box.w // per_row
     if not page.personas:
         focus = page.focus

@@ -9,9 +9,10 @@ columns by longest path, columns ordered by the barycentre of their neighbours t
 fewer arrows, then spread over the content area.
 
 Up to MAX_ON_ONE_SLIDE personas share one slide. A larger deck first gets an overview, its
-teams as nodes, each joined to the teams its personas work with most by a line as thick
-as the persona interactions between them are many, then one slide per team: its personas (those with the same partners in one
-box of persona chips when the team is large) and the teams and personas they work with.
+teams as nodes, each joined to the teams its personas work with most by a line as thick as
+the persona interactions between them are many; then one slide per team: its personas
+(those with the same partners in one box of persona chips when the team is large) and the
+teams and personas they work with.
 """
 
 from __future__ import annotations
