@@ -22,7 +22,14 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 NS = {"a": A, "p": P}
 _SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
-_DRAWN = ("line", "straightConnector1", "bentConnector2", "bentConnector3", "bentConnector4", "bentConnector5")
+_DRAWN = (
+    "line",
+    "straightConnector1",
+    "bentConnector2",
+    "bentConnector3",
+    "bentConnector4",
+    "bentConnector5",
+)
 
 
 def copy_with_drawn_connectors(source: Path, target: Path) -> Path:
@@ -41,28 +48,30 @@ def drawn_slide(xml: bytes) -> bytes:
     root = etree.fromstring(xml)
     for connector in list(root.iter(f"{{{P}}}cxnSp")):
         shape = _as_freeform(connector)
-        if shape is not None:
-            parent = connector.getparent()
+        parent = connector.getparent()
+        if shape is not None and parent is not None:
             parent.replace(connector, shape)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _as_freeform(connector: etree._Element) -> etree._Element | None:
+    sp_pr = connector.find("p:spPr", NS)
+    names = connector.find("p:nvCxnSpPr/p:cNvPr", NS)
     geometry = connector.find("p:spPr/a:prstGeom", NS)
     ext = connector.find("p:spPr/a:xfrm/a:ext", NS)
-    if geometry is None or ext is None or geometry.get("prst") not in _DRAWN:
+    preset = geometry.get("prst", "") if geometry is not None else ""
+    if sp_pr is None or names is None or geometry is None or ext is None or preset not in _DRAWN:
         return None
     adjusts = tuple(
         int(guide.get("fmla", "val 50000").split()[-1]) for guide in geometry.findall("a:avLst/a:gd", NS)
     )
-    width, height = int(ext.get("cx")), int(ext.get("cy"))
-    points = preset_path(geometry.get("prst"), width, height, adjusts)
+    width, height = int(ext.get("cx", "0")), int(ext.get("cy", "0"))
+    points = preset_path(preset, width, height, adjusts)
     shape = etree.Element(f"{{{P}}}sp")
     properties = etree.SubElement(shape, f"{{{P}}}nvSpPr")
-    properties.append(connector.find("p:nvCxnSpPr/p:cNvPr", NS))
+    properties.append(names)
     etree.SubElement(properties, f"{{{P}}}cNvSpPr")
     etree.SubElement(properties, f"{{{P}}}nvPr")
-    sp_pr = connector.find("p:spPr", NS)
     sp_pr.replace(geometry, _path(points, width, height))
     shape.append(sp_pr)
     return shape

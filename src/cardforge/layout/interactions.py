@@ -140,7 +140,7 @@ def _targets(deck: Deck, persona: Persona) -> list[tuple[str, Persona | None]]:
             _LABELS.clear()
             _LABELS[id(deck)] = known
     by_label = known[1]
-    found = []
+    found: list[tuple[str, Persona | None]] = []
     for name in persona.interacts_with:
         other = by_label.get(name)
         if other is not None:
@@ -245,7 +245,8 @@ def _team_pages(deck: Deck, team: str, members: list[Persona], fonts: Fonts) -> 
     for page in pages:
         own = _Band(team, page)
         bands = {team: own}
-        edges, notes = [], []
+        edges: list[_Edge] = []
+        notes: list[str] = []
         for member in page:
             for persona in member.personas[:1]:  # a box of chips: its personas share partners
                 for target_team, other in _targets(deck, persona):

@@ -226,21 +226,21 @@ class Router:
         levels = MAX_BENDS + 1
         goals: dict[int, list[tuple[Side, Point, int]]] = {}
         for side in ends:
-            for node, on_box, cost in self._ends(side):
-                goals.setdefault(node, []).append((side, on_box, cost))
+            for node, on_box, end_cost in self._ends(side):
+                goals.setdefault(node, []).append((side, on_box, end_cost))
         if not goals:
             return None
         target = self._grow(ends[0].box)  # every end lies on it: distance to it never overestimates
         tx0, ty0, tx1, ty1 = target.x, target.y, target.right, target.bottom
-        heap: list[tuple[float, float, int, int]] = []
+        heap: list[tuple[float, float, int, int]] = []  # (estimate, cost, tie-break, state)
         came: dict[int, int] = {}
         best: dict[int, float] = {}
         origin: dict[int, tuple[Side, Point]] = {}
         counter = itertools.count()
         for side in starts:
-            for node, on_box, cost in self._ends(side):
+            for node, on_box, start_cost in self._ends(side):
                 state = (node * 4 + side.heading) * levels
-                total = float(cost + self.clearance)
+                total = float(start_cost + self.clearance)
                 if total < best.get(state, math.inf):
                     best[state], came[state], origin[state] = total, -1, (side, on_box)
                     x, y = xs[node // ny], ys[node % ny]
