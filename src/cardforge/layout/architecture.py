@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..diagnostics import Report
 from ..model import Architecture, Component, Deck, Layer, Persona
 from .chrome import numbered, overview_frame
-from .diagram import Page, Room, Usage, draw, fits
+from .diagram import Page, Room, Usage, draw, fits, room
 from .fonts import Fonts
 from .shapes import Box, Slide
 
@@ -97,19 +97,19 @@ def _same_room(usage: Usage, pages: list[Page], area: Box, fonts: Fonts) -> list
         while end + 1 < len(pages) and pages[end + 1].layers is pages[start].layers:
             end += 1
         run = pages[start : end + 1]
-        if len(run) > 1:
+        if len(run) > 1 and not all(page.room is not None and page.room is run[0].room for page in run):
             components = [c for layer in run[0].layers for c in layer.components]
-            room = Room(
+            shared = room(
                 {
                     c.id: max(sum(1 for p in page.personas if usage.uses(c, p)) for page in run)
                     for c in components
                 },
+                [p for page in run for p in page.personas],
                 max(len(page.personas) for page in run),
-                tuple(p.id for page in run for p in page.personas),
-                tuple(p.name for page in run for p in page.personas),
+                fonts,
             )
-            if fits(usage, Page(run[0].layers, [], run[0].focus, room), area, fonts):
-                run = [Page(page.layers, page.personas, page.focus, room) for page in run]
+            if fits(usage, Page(run[0].layers, [], run[0].focus, shared), area, fonts):
+                run = [Page(page.layers, page.personas, page.focus, shared) for page in run]
         result += run
         start = end + 1
     return result
@@ -136,11 +136,12 @@ def _pages(usage: Usage, focus: Persona | None, area: Box, fonts: Fonts) -> list
 
 def _badged_fitting(usage: Usage, layers: list[Layer], focus, area: Box, fonts: Fonts) -> list[list[Layer]]:
     """*layers* split in halves until each part fits with the badges of all its personas:
-    fewer layers on a slide give each more room, so that personas are paged only when a
-    single layer cannot hold all their badges."""
+    fewer layers on a slide give each more room, so that a group's personas are paged only
+    when a single layer cannot hold all their badges, or when they are too many for one
+    slide anyway (then the pages show the whole group)."""
     users = [p for p in usage.personas_on(layers) if focus is None or p is focus]
-    if len(layers) == 1 or fits(usage, Page(layers, users[:MAX_PERSONAS], focus), area, fonts):
-        return [layers]
+    if len(layers) == 1 or len(users) > MAX_PERSONAS or fits(usage, Page(layers, users, focus), area, fonts):
+        return [layers]  # personas that need paging anyway are paged over the whole group
     halves = [layers[: len(layers) // 2], layers[len(layers) // 2 :]]
     return [part for half in halves for part in _badged_fitting(usage, half, focus, area, fonts)]
 
@@ -198,6 +199,49 @@ def _bare_fitting(usage: Usage, layers: list[Layer], focus, area: Box, fonts: Fo
 def _persona_pages(
     usage: Usage, layers: list[Layer], users: list[Persona], focus, area: Box, fonts: Fonts
 ) -> list[Page]:
+    """*users* over pages that share one layout: the most badges per component that a slide
+    holds, each page filled in order up to that (and MAX_PERSONAS). When not even one badge
+    per component fits, as many to a page as fit."""
+    if len(users) <= MAX_PERSONAS and fits(usage, Page(layers, users, focus), area, fonts):
+        return [Page(layers, users, focus)]
+    shared = _shared_layout_pages(usage, layers, users, focus, area, fonts)
+    return shared if shared is not None else _greedy_pages(usage, layers, users, focus, area, fonts)
+
+
+def _shared_layout_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -> list[Page] | None:
+    components = [c for layer in layers for c in layer.components]
+    totals = {c.id: sum(1 for p in users if usage.uses(c, p)) for c in components}
+    legend = min(MAX_PERSONAS, len(users))
+
+    def capped(most: int) -> Room:
+        return room({cid: min(most, total) for cid, total in totals.items()}, users, legend, fonts)
+
+    low, high = 0, max(totals.values(), default=0)
+    while low < high:  # the most badges per component that still fit
+        middle = (low + high + 1) // 2
+        if fits(usage, Page(layers, [], focus, capped(middle)), area, fonts):
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return None
+    shared = capped(low)
+    pages: list[Page] = []
+    page: list[Persona] = []
+    counts: dict[str, int] = {}
+    for persona in users:
+        used = [c.id for c in components if usage.uses(c, persona)]
+        if len(page) == MAX_PERSONAS or any(counts.get(cid, 0) + 1 > low for cid in used):
+            pages.append(Page(layers, page, focus, shared))
+            page, counts = [], {}
+        page.append(persona)
+        for cid in used:
+            counts[cid] = counts.get(cid, 0) + 1
+    pages.append(Page(layers, page, focus, shared))
+    return pages
+
+
+def _greedy_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -> list[Page]:
     """*users* in order, as many to a page as fit (at most MAX_PERSONAS, at least one)."""
     pages = []
     start = 0

@@ -20,6 +20,7 @@ Every text on the slide is 10 pt or more: when badges do not fit, pagination
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Architecture, Component, Deck, Layer, Persona
 from ..model.deck import Flow
@@ -87,8 +88,20 @@ class Room:
 
     badges: dict[str, int]
     legend: int
-    ids: tuple[str, ...]
-    names: tuple[str, ...] = ()
+    id_width: float = 0.0
+    """Points: the widest persona id at 10 pt bold."""
+    name_width: float = 0.0
+    """Points: the widest persona name at 10 pt."""
+
+
+def room(badges: dict[str, int], personas: list[Persona], legend: int, fonts: Fonts) -> Room:
+    """A :class:`Room` for *badges* per component, *legend* entries and *personas*' ids and names."""
+    return Room(
+        badges,
+        legend,
+        max((fonts.width_pt(p.id, TEXT_PT, "body", True) for p in personas), default=0),
+        max((fonts.width_pt(p.name, 10, "body") for p in personas), default=0),
+    )
 
 
 @dataclass
@@ -338,8 +351,8 @@ def _even_zones(direction: str, layers: list, body: Box) -> list[Box]:
 
 def _badge_size(page: Page, fonts: Fonts) -> tuple[int, int]:
     """One badge size for the page: the widest persona id at 10 pt, with room either side."""
-    ids = [p.id for p in page.personas] + list(page.room.ids if page.room else ())
-    widest = max((fonts.width_pt(i, TEXT_PT, "body", True) for i in ids), default=0)
+    widest = max((fonts.width_pt(p.id, TEXT_PT, "body", True) for p in page.personas), default=0)
+    widest = max(widest, page.room.id_width if page.room else 0)
     return pt(max(30, widest + 10)), pt(BADGE_H_PT)
 
 
@@ -489,19 +502,23 @@ def _component(
 
 def _chip(persona: Persona, box: Box, name: str) -> Shape:
     """A rounded chip in the persona's colour holding its id at 10 pt, linked to its card."""
-    paragraph = Paragraph(
-        (Run(persona.id),), TEXT_PT, colour=text_on(persona.colour.hex), bold=True, align="ctr"
-    )
     return Shape(
         name,
         box,
         geometry="roundRect",
         fill=persona.colour.hex,
-        text=TextFrame((paragraph,), anchor="ctr"),
+        text=_chip_text(persona.id, persona.colour.hex),
         adjust=25000,
         description=persona.title,
         link=f"#card:{persona.id}",  # on the shape, not the text: a text link would take the link colour
     )
+
+
+@lru_cache(maxsize=4096)
+def _chip_text(persona_id: str, fill: str) -> TextFrame:
+    """A chip's text (the same on every badge of a persona: one frozen frame serves them all)."""
+    paragraph = Paragraph((Run(persona_id),), TEXT_PT, colour=text_on(fill), bold=True, align="ctr")
+    return TextFrame((paragraph,), anchor="ctr")
 
 
 # --- Flows ------------------------------------------------------------------------------
@@ -555,9 +572,9 @@ def _flow_note(architecture: Architecture, shown: list[Flow]) -> list[str]:
 
 def _legend_columns(page: Page, width: int, fonts: Fonts) -> int:
     """Legend entries to a row: as many as fit with every persona's name whole at 10 pt."""
-    names = [p.name for p in page.personas] + list(page.room.names if page.room else ())
     chip_w, _ = _badge_size(page, fonts)
-    widest = max((fonts.width_pt(n, 10, "body") for n in names), default=0)
+    widest = max((fonts.width_pt(p.name, 10, "body") for p in page.personas), default=0)
+    widest = max(widest, page.room.name_width if page.room else 0)
     cell = chip_w + pt(widest + 6 + LEGEND_SPACE_PT)
     return max(1, min(MAX_LEGEND_COLUMNS, width // cell))
 

@@ -18,7 +18,7 @@ teams and personas they work with.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
@@ -453,15 +453,20 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
     theme = deck.theme
     placed = [b for b in graph.bands if b.box is not None]
     boxes: dict[str, Box] = {}
+    names: dict[str, str] = {}
     owner: dict[str, Box] = {}
     obstacles: list[Box] = []
     for band in placed:
         assert band.box is not None
-        boxes[band.key] = band.box
         obstacles += [band.box, _header_box(band)]
+        if graph.grid:  # on the overview a band is its name
+            boxes[band.key], names[band.key] = band.box, band.key
+        else:  # an arrow to a team points at its name, not at a persona beside it
+            boxes[band.key], names[band.key] = _header_box(band), f"{band.key}:name"
+            owner[band.key] = band.box
         for member in band.members:
             if member.box is not None:
-                boxes[member.key] = member.box
+                boxes[member.key], names[member.key] = member.box, member.key
                 owner[member.key] = band.box
                 obstacles.append(member.box)
     flows = [
@@ -478,13 +483,15 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
         for edge in _busiest_first(graph.edges)
         if edge.source in boxes and edge.target in boxes
     ]
-    drawn = draw_flows(flows, boxes, {key: key for key in boxes}, obstacles, body, theme.accent, fonts)
-    slide.elements.extend(_band_shape(band, theme, drawn.sites.get(band.key, ())) for band in placed)
+    drawn = draw_flows(flows, boxes, names, obstacles, body, theme.accent, fonts)
+    band_sites = drawn.sites if graph.grid else {}
+    slide.elements.extend(_band_shape(band, theme, band_sites.get(band.key, ())) for band in placed)
     slide.elements.extend(drawn.lines)
     for band in placed:
-        slide.elements.extend(_band_text(band, theme, drawn.sites, fonts))
+        slide.elements.extend(_band_text(band, theme, drawn.sites, fonts, header_sites=not graph.grid))
     slide.elements.extend(drawn.labels)
-    _legend(deck, slide, area, overview)
+    shared = any(len(m.personas) > 1 for band in placed for m in band.members)
+    _legend(deck, slide, area, overview, shared)
     slide.notes = "\n".join(notes + graph.notes)
     return slide
 
@@ -519,12 +526,17 @@ def _band_shape(band: _Band, theme, sites) -> Shape:
     )
 
 
-def _band_text(band: _Band, theme, sites: dict[str, list[Site]], fonts: Fonts) -> list[Element]:
+def _band_text(
+    band: _Band, theme, sites: dict[str, list[Site]], fonts: Fonts, header_sites: bool
+) -> list[Element]:
     """The band's name (and caption), then its members."""
     paragraphs = [Paragraph((Run(band.team),), 12, colour=theme.text, bold=True, font="heading", align="ctr")]
     if band.caption:
         paragraphs.append(Paragraph((Run(band.caption),), 10, colour=theme.muted, align="ctr"))
-    elements: list[Element] = [text_box(f"{band.key}:name", _header_box(band), paragraphs, anchor="ctr")]
+    header = text_box(f"{band.key}:name", _header_box(band), paragraphs, anchor="ctr")
+    if header_sites:  # arrows to the team are glued to its name
+        header = replace(header, sites=tuple(sites.get(band.key, ())))
+    elements: list[Element] = [header]
     for member in band.members:
         if member.box is None:
             continue
@@ -598,7 +610,7 @@ def _chips_shapes(member: _Member, theme, sites, fonts: Fonts) -> list[Element]:
     return shapes
 
 
-def _legend(deck: Deck, slide: Slide, area: Box, overview: bool) -> None:
+def _legend(deck: Deck, slide: Slide, area: Box, overview: bool, shared: bool) -> None:
     if overview:
         text = (
             "Each team is joined to the two teams its personas work with most; the thicker the line, "
@@ -606,5 +618,7 @@ def _legend(deck: Deck, slide: Slide, area: Box, overview: bool) -> None:
         )
     else:
         text = "Arrows run from a persona to the team or persona it works with, in the persona's colour."
+        if shared:
+            text += " Personas with the same partners share one box."
     box = Box(area.x, area.bottom - pt(LEGEND_PT) + pt(4), area.w, pt(LEGEND_PT) - pt(4))
     slide.add(text_box("Legend", box, [Paragraph((Run(text),), 10, colour=deck.theme.muted)], anchor="b"))
