@@ -162,17 +162,19 @@ def draw(
     """The shapes of *page* in *area*; a page that does not fit is clipped to its zones."""
     theme = deck.theme
     body = _body(usage, page, area, fonts)
-    style = _label_style(page, body, fonts)
+    _label_style(page, body, fonts)
     badge = _badge_size(page, fonts)
-    zones = _zones(usage, page, body, fonts, badge) or _even_zones(
-        usage.architecture.direction, page.layers, body
+    # The largest name size at which zones can be made wide enough for every component.
+    size, zones = next(
+        ((s, z) for s in SIZES if (z := _zones(usage, page, body, fonts, badge, s)) is not None),
+        (SIZES[-1], _even_zones(usage.architecture.direction, page.layers, body)),
     )
     boxes: dict[str, Box] = {}
     placements: dict[str, _Placement] = {}
     layers: list[Element] = []
     obstacles: list[Box] = []
     for layer, zone in zip(page.layers, zones):
-        label, label_box = _layer_label(layer, zone, style, fonts, theme.text)
+        label, label_box = _layer_label(layer, zone, page, fonts, theme.text)
         band = Shape(
             f"layer:{layer.name}",
             zone,
@@ -183,11 +185,6 @@ def draw(
         )
         layers.append(Group(f"layer:{layer.name}:group", zone, (band, label)))
         obstacles.append(label_box)
-    # One size for every component name: the largest at which every zone fits.
-    found_sizes = [
-        _placement(layer, zone, usage, page, fonts, badge) for layer, zone in zip(page.layers, zones)
-    ]
-    size = min((p.size for p in found_sizes if p is not None), default=SIZES[-1])
     for layer, zone in zip(page.layers, zones):
         placement = _place(layer, zone, usage, page, fonts, size, badge) or _clipped(
             layer, zone, usage, page, fonts, badge
@@ -236,8 +233,9 @@ def _missing_height(usage: Usage, page: Page) -> int:
 
 
 def _label_style(page: Page, body: Box, fonts: Fonts) -> tuple[int, int]:
-    """One size and height for every layer name of a page: the largest size at which each
-    name takes at most two lines in an even share of the width (names align across zones)."""
+    """One size for every layer name of a page: the largest at which each name takes at
+    most two lines in an even share of the width (each zone then gives its name the one or
+    two lines it takes in its own width)."""
     if page._label is None:
         count = max(1, len(page.layers))
         width = (body.w - pt(ZONE_GAP_PT) * (count - 1)) // count - 2 * pt(ZONE_INSET_PT)
@@ -249,17 +247,15 @@ def _label_style(page: Page, body: Box, fonts: Fonts) -> tuple[int, int]:
     return page._label
 
 
-def _layer_label(
-    layer: Layer, zone: Box, style: tuple[int, int], fonts: Fonts, colour: str
-) -> tuple[Shape, Box]:
-    size, height = style
+def _layer_label(layer: Layer, zone: Box, page: Page, fonts: Fonts, colour: str) -> tuple[Shape, Box]:
+    assert page._label is not None
+    size, height = page._label[0], _label_height(layer, zone, page, fonts)
     width = zone.w - 2 * pt(ZONE_INSET_PT)
     lines = fonts.wrapped(layer.name, width, size, "heading", True)
     text = layer.name
-    if (
-        len(lines) * round(line_height(size) * EMU_PER_PT) > height
-    ):  # too long even so: cut; the band's description is whole
-        kept = max(1, height // round(line_height(size) * EMU_PER_PT))
+    pitch = round(line_height(size) * EMU_PER_PT)
+    if len(lines) * pitch > height:  # more than two lines: cut; the band's description is whole
+        kept = max(1, height // pitch)
         text = " ".join(
             lines[: kept - 1]
             + [ellipsize(" ".join(lines[kept - 1 :]), width / EMU_PER_PT, size, fonts.heading, True)]
@@ -269,16 +265,18 @@ def _layer_label(
     return text_box(f"layer:{layer.name}:label", box, [paragraph], anchor="ctr"), box
 
 
-def _zones(usage: Usage, page: Page, body: Box, fonts: Fonts, badge) -> list[Box] | None:
+def _zones(
+    usage: Usage, page: Page, body: Box, fonts: Fonts, badge, size: int = SIZES[-1]
+) -> list[Box] | None:
     """Zones side by side, as even as they can be while each is wide enough for its
-    components, names and badges at 10 pt; None when the page is too narrow for them."""
+    components, names (at *size*) and badges; None when the page is too narrow for them."""
     direction = usage.architecture.direction
     if direction == "vertical":
         return _even_zones(direction, page.layers, body)
     count = len(page.layers)
     gap = pt(ZONE_GAP_PT)
     room = body.w - gap * (count - 1)
-    found = [_least_width(layer, body, usage, page, fonts, badge) for layer in page.layers]
+    found = [_least_width(layer, body, usage, page, fonts, badge, size) for layer in page.layers]
     needed = [n for n in found if n is not None]
     if len(needed) < count or sum(needed) > room:
         return None
@@ -298,26 +296,30 @@ def _zones(usage: Usage, page: Page, body: Box, fonts: Fonts, badge) -> list[Box
 _LEAST_WIDTHS: dict[tuple, int | None] = {}
 
 
-def _least_width(layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts, badge) -> int | None:
-    """The narrowest zone (to a point) in which *layer* fits at 10 pt; None if none does.
+def _least_width(
+    layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts, badge, size: int
+) -> int | None:
+    """The narrowest zone (to a point) in which *layer* fits at *size*; None if none does.
     Pagination asks for the same layers and badges many times: answers are remembered."""
     counts = tuple(page.badges_on(c, usage) for c in layer.components)
-    key = (fonts, usage.architecture.direction, layer, counts, body.w, body.h, badge, page._label)
+    key = (fonts, usage.architecture.direction, layer, counts, body.w, body.h, badge, page._label, size)
     if key not in _LEAST_WIDTHS:
         if len(_LEAST_WIDTHS) > 100_000:
             _LEAST_WIDTHS.clear()
-        _LEAST_WIDTHS[key] = _search_least_width(layer, body, usage, page, fonts, badge)
+        _LEAST_WIDTHS[key] = _search_least_width(layer, body, usage, page, fonts, badge, size)
     return _LEAST_WIDTHS[key]
 
 
-def _search_least_width(layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts, badge) -> int | None:
+def _search_least_width(
+    layer: Layer, body: Box, usage: Usage, page: Page, fonts: Fonts, badge, size: int
+) -> int | None:
     low, high = pt(60), body.w
-    if _place(layer, Box(body.x, body.y, high, body.h), usage, page, fonts, SIZES[-1], badge) is None:
+    if _place(layer, Box(body.x, body.y, high, body.h), usage, page, fonts, size, badge) is None:
         return None
     while high - low > pt(2):
         middle = (low + high) // 2
         zone = Box(body.x, body.y, middle, body.h)
-        if _place(layer, zone, usage, page, fonts, SIZES[-1], badge) is None:
+        if _place(layer, zone, usage, page, fonts, size, badge) is None:
             low = middle
         else:
             high = middle
@@ -356,11 +358,18 @@ def _badge_size(page: Page, fonts: Fonts) -> tuple[int, int]:
     return pt(max(30, widest + 10)), pt(BADGE_H_PT)
 
 
-def _inner(zone: Box, page: Page, direction: str) -> Box:
+def _label_height(layer: Layer, zone: Box, page: Page, fonts: Fonts) -> int:
+    """A layer name's height in its zone: one line or two at the page's size."""
+    assert page._label is not None
+    size = page._label[0]
+    lines = len(fonts.wrapped(layer.name, zone.w - 2 * pt(ZONE_INSET_PT), size, "heading", True))
+    return round(min(2, lines) * line_height(size) * EMU_PER_PT) + pt(2)
+
+
+def _inner(layer: Layer, zone: Box, page: Page, fonts: Fonts, direction: str) -> Box:
     """The part of a zone for its components: below its name, inset from its sides."""
     inset = pt(ZONE_INSET_PT)
-    assert page._label is not None
-    top = pt(LABEL_TOP_PT) + page._label[1] + pt(CLEARANCE_PT + 2)
+    top = pt(LABEL_TOP_PT) + _label_height(layer, zone, page, fonts) + pt(CLEARANCE_PT + 2)
     bottom = inset if direction == "vertical" else pt(CLEARANCE_PT + 2)
     return Box(zone.x + inset, zone.y + top, zone.w - 2 * inset, max(0, zone.h - top - bottom))
 
@@ -386,7 +395,7 @@ def _place(
 ) -> _Placement | None:
     components = layer.components
     direction = usage.architecture.direction
-    inner = _inner(zone, page, direction)
+    inner = _inner(layer, zone, page, fonts, direction)
     count = max(1, len(components))
     gap = pt(COMPONENT_GAP_PT)
     if direction == "vertical":
