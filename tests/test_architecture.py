@@ -355,3 +355,46 @@ def test_rag_chat_numbers_its_flows_as_the_reference_does(tmp_path):
     assert numbers == ["1", "2", "4", "5", "6", "7"]
     notes = OpenPptx(str(output)).slides[0].notes_slide.notes_text_frame.text
     assert "Step 3" in notes and "5 Foundry Agent Service -> Azure Firewall" in notes
+
+
+def test_vertical_architecture_routes_flows_between_rows(write_deck, tmp_path):
+    """Layers as rows: flows go down through the gaps between rows, beside the layer names,
+    and back up along the side, through no component, name or number."""
+    from quality import MEASURES, BuiltDeck
+
+    deck = write_deck(
+        """\
+cardforge: 1
+title: Vertical
+architectures:
+  - id: stack
+    title: A vertical platform
+    direction: vertical
+    layers:
+      - name: Users
+        components: [{id: web, name: Web app}, {id: mobile, name: Mobile app}]
+      - name: Services
+        components: [{id: api, name: API gateway}, {id: orders, name: Order service}, {id: pay, name: Payment}]
+      - name: Data
+        components: [{id: db, name: Orders database}, {id: lake, name: Data lake}]
+    flows:
+      - {from: web, to: api, label: "1"}
+      - {from: mobile, to: api, label: "2"}
+      - {from: api, to: orders, label: "3"}
+      - {from: orders, to: db, label: "4"}
+      - {from: pay, to: lake, label: "5"}
+      - {from: db, to: web, label: "6"}
+personas:
+  - {id: P1, name: Developer, architectures: [stack], services: [Web app, API gateway]}
+  - {id: P2, name: Data Engineer, architectures: [stack], services: [Data lake, Orders database]}
+"""
+    )
+    output = build(deck, tmp_path / "vertical.pptx", "architecture:stack")
+    check_geometry(output)
+    ((_name, root),) = slide_xml(output)
+    flows = [c for c in root.findall(".//p:cxnSp", NS)]
+    assert len(flows) == 6
+    assert all(c.find(".//a:prstGeom", NS).get("prst").startswith("bentConnector") for c in flows)
+    built = BuiltDeck(output)
+    for measure in ("connector through a shape", "overlapping text shapes", "text under 10 pt"):
+        assert MEASURES[measure](built) == [], measure

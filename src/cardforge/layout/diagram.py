@@ -260,7 +260,13 @@ def _layer_label(layer: Layer, zone: Box, page: Page, fonts: Fonts, colour: str)
             lines[: kept - 1]
             + [ellipsize(" ".join(lines[kept - 1 :]), width / EMU_PER_PT, size, fonts.heading, True)]
         )
-    box = Box(zone.x + pt(ZONE_INSET_PT), zone.y + pt(LABEL_TOP_PT), width, height)
+    # As wide as its text, centred: flows may pass beside a name that does not fill its zone.
+    used = max(
+        fonts.width_pt(line, size, "heading", True)
+        for line in fonts.wrapped(text, width, size, "heading", True)
+    )
+    text_w = min(width, pt(used + 8))
+    box = Box(zone.x + (zone.w - text_w) // 2, zone.y + pt(LABEL_TOP_PT), text_w, height)
     paragraph = Paragraph((Run(text),), size, colour=colour, bold=True, font="heading", align="ctr")
     return text_box(f"layer:{layer.name}:label", box, [paragraph], anchor="ctr"), box
 

@@ -45,6 +45,8 @@ as good a route much sooner (weighted A*)."""
 MAX_STEPS = 40_000
 """States one search may expand: past that it keeps the best route found, if any."""
 MAX_LANES = 3
+MERGE = 12700
+"""EMU (a point): grid lines closer than this are one line."""
 """Lanes in one gap between grid lines: more would only slow the search."""
 """Cost per EMU an end lies from the middle of its side."""
 
@@ -431,10 +433,22 @@ def _straighten(points: list[Point]) -> list[Point]:
 def _lines(outlines: list[int], favoured: list[int], low: int, high: int, lane: int) -> _Lines:
     """Grid lines: grown obstacle *outlines* and *favoured* lines (middles of sides) within
     [low, high], the bounds, and lanes spaced at least *lane* apart in each free gap, an odd
-    number so that one runs down the middle."""
-    values = sorted({v for v in outlines + favoured if low <= v <= high} | {low, high})
-    weights = dict.fromkeys(values, EDGE_WEIGHT)
-    weights.update(dict.fromkeys((v for v in favoured if low <= v <= high), 1.0))
+    number so that one runs down the middle. Lines closer than MERGE keep one of them (an
+    outline first: routes end on outlines), so that no route takes a jog too small to see."""
+    ranked = sorted(
+        {(v, 0) for v in outlines if low <= v <= high}
+        | {(v, 1) for v in favoured if low <= v <= high}
+        | {(low, 2), (high, 2)}
+    )
+    kept: list[tuple[int, int]] = []
+    for value, rank in ranked:
+        if kept and value - kept[-1][0] < MERGE:
+            if rank < kept[-1][1]:
+                kept[-1] = (value, rank)
+            continue
+        kept.append((value, rank))
+    values = [v for v, _ in kept]
+    weights = {v: 1.0 if rank == 1 else EDGE_WEIGHT for v, rank in kept}
     for a, b in pairwise(values):
         count = min(MAX_LANES, (b - a) // lane - 1)
         if count <= 0:
