@@ -374,7 +374,7 @@ architectures:
       - name: Users
         components: [{id: web, name: Web app}, {id: mobile, name: Mobile app}]
       - name: Services
-        components: [{id: api, name: API gateway}, {id: orders, name: Order service}, {id: pay, name: Payment}]
+        components: [{id: api, name: API gateway}, {id: orders, name: Orders}, {id: pay, name: Payment}]
       - name: Data
         components: [{id: db, name: Orders database}, {id: lake, name: Data lake}]
     flows:
@@ -392,7 +392,7 @@ personas:
     output = build(deck, tmp_path / "vertical.pptx", "architecture:stack")
     check_geometry(output)
     ((_name, root),) = slide_xml(output)
-    flows = [c for c in root.findall(".//p:cxnSp", NS)]
+    flows = root.findall(".//p:cxnSp", NS)
     assert len(flows) == 6
     assert all(c.find(".//a:prstGeom", NS).get("prst").startswith("bentConnector") for c in flows)
     built = BuiltDeck(output)
