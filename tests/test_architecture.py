@@ -398,3 +398,22 @@ personas:
     built = BuiltDeck(output)
     for measure in ("connector through a shape", "overlapping text shapes", "text under 10 pt"):
         assert MEASURES[measure](built) == [], measure
+
+
+def test_pages_that_share_a_layout_keep_their_own_notes(write_deck, tmp_path):
+    """Pages of one diagram share their layout and routes, not their speaker notes: each says
+    once what the diagram lacks."""
+    people = "\n".join(
+        f"  - {{id: P{p:02}, name: Persona {p}, architectures: [lambda], services: [Azure Databricks, Nowhere]}}"
+        for p in range(40)
+    )
+    output = build(
+        write_deck(f"cardforge: 1\ntitle: Many\npersonas:\n{people}\n"),
+        tmp_path / "m.pptx",
+        "architecture:lambda",
+    )
+    prs = OpenPptx(str(output))
+    assert len(prs.slides) >= 2
+    for slide in prs.slides:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert notes.count("Not on this diagram") <= 1

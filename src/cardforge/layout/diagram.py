@@ -207,7 +207,7 @@ def draw(
         for layer in page.layers
         for component in layer.components
     ]
-    drawing = Drawing([*layers, *flows.lines, *components, *flows.labels], notes)
+    drawing = Drawing([*layers, *flows.lines, *components, *flows.labels], list(notes))  # notes are shared
     missing_h = _missing_height(usage, page)
     legend_box = Box(area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(page, area, fonts))
     drawing.elements += _legend(deck, page, legend_box, fonts)
