@@ -112,9 +112,9 @@ class Router:
         favoured_x: list[int] = []
         favoured_y: list[int] = []
         for a, b in self.pairs:
-            for box in (a, b):  # a side's middle and quarters: room for ends a lane apart
-                favoured_x += [box.x + box.w * k // 4 for k in (1, 2, 3)]
-                favoured_y += [box.y + box.h * k // 4 for k in (1, 2, 3)]
+            for box in (a, b):  # the middle of each side a flow may use
+                favoured_x.append(box.x + box.w // 2)
+                favoured_y.append(box.y + box.h // 2)
             favoured_y += _facing(a.y, a.bottom, b.y, b.bottom)
             favoured_x += _facing(a.x, a.right, b.x, b.right)
         self._xs = _lines(
