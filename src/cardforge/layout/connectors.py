@@ -275,15 +275,3 @@ def routed(
         adjusts=shape.adjusts,
         rotation=shape.rotation,
     )
-
-
-def segment_hits_box(start: tuple[int, int], end: tuple[int, int], box: Box) -> bool:
-    """Whether the segment from *start* to *end* passes through the inside of *box*."""
-    (x1, y1), (x2, y2) = start, end
-    steps = 64
-    for i in range(1, steps):
-        x = x1 + (x2 - x1) * i / steps
-        y = y1 + (y2 - y1) * i / steps
-        if box.x < x < box.right and box.y < y < box.bottom:
-            return True
-    return False
