@@ -12,6 +12,8 @@ badge on every component it uses; the speaker notes say what each page shows.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..diagnostics import Report
 from ..model import Architecture, Component, Deck, Layer, Persona
 from .chrome import numbered, overview_frame
@@ -210,11 +212,19 @@ def _persona_pages(
 
 def _shared_layout_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -> list[Page] | None:
     components = [c for layer in layers for c in layer.components]
-    totals = {c.id: sum(1 for p in users if usage.uses(c, p)) for c in components}
-    legend = min(MAX_PERSONAS, len(users))
+    on: dict[int, list[str]] = {id(p): [] for p in users}  # persona -> the components it uses here
+    for component in components:
+        for persona in usage.users.get(component.id, []):
+            if id(persona) in on:
+                on[id(persona)].append(component.id)
+    totals = {c.id: 0 for c in components}
+    for used in on.values():
+        for cid in used:
+            totals[cid] += 1
+    widths = room({}, users, min(MAX_PERSONAS, len(users)), fonts)  # widest id and name, once
 
     def capped(most: int) -> Room:
-        return room({cid: min(most, total) for cid, total in totals.items()}, users, legend, fonts)
+        return replace(widths, badges={cid: min(most, total) for cid, total in totals.items()})
 
     low, high = 0, max(totals.values(), default=0)
     while low < high:  # the most badges per component that still fit
@@ -230,7 +240,7 @@ def _shared_layout_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -
     page: list[Persona] = []
     counts: dict[str, int] = {}
     for persona in users:
-        used = [c.id for c in components if usage.uses(c, persona)]
+        used = on[id(persona)]
         if len(page) == MAX_PERSONAS or any(counts.get(cid, 0) + 1 > low for cid in used):
             pages.append(Page(layers, page, focus, shared))
             page, counts = [], {}
