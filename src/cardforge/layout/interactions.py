@@ -70,6 +70,8 @@ class _Band:
     box: Box | None = None
     gap: int = pt(8)
     """Between its members."""
+    header: int = pt(HEADER_PT)
+    """Height of its name and caption."""
 
     @property
     def key(self) -> str:
@@ -377,9 +379,18 @@ def _chip_w(member: _Member, fonts: Fonts) -> int:
     return pt(max(30, widest + 10))
 
 
+def _header_height(band: _Band, width: int, fonts: Fonts) -> int:
+    """The team's name (whole, on as many lines as it takes at 12 pt) and its caption."""
+    lines = len(fonts.wrapped(band.team, width - 2 * pt(INSET_PT), 12, "heading", True))
+    band.header = (
+        round(lines * line_height(12) * EMU_PER_PT) + pt(HEADER_PT - 14) + (pt(14) if band.caption else 0)
+    )
+    return band.header
+
+
 def _band_height(band: _Band, width: int, fonts: Fonts) -> int:
     inner = width - 2 * pt(INSET_PT)
-    header = pt(HEADER_PT) + (pt(14) if band.caption else 0)
+    header = _header_height(band, width, fonts)
     members = sum(_member_height(m, inner, fonts) + band.gap for m in band.members)
     return header + members + pt(INSET_PT if band.members else 4)
 
@@ -435,7 +446,7 @@ def _place(graph: _Graph, body: Box, fonts: Fonts) -> bool:
 def _place_members(band: _Band, fonts: Fonts) -> None:
     assert band.box is not None
     inner = band.box.w - 2 * pt(INSET_PT)
-    y = band.box.y + pt(HEADER_PT) + (pt(14) if band.caption else 0)
+    y = band.box.y + _header_height(band, band.box.w, fonts)
     for member in band.members:
         height = _member_height(member, inner, fonts)
         member.box = Box(band.box.x + pt(INSET_PT), y, inner, height)
@@ -507,8 +518,9 @@ def _busiest_first(edges: list[_Edge]) -> list[_Edge]:
 
 def _header_box(band: _Band) -> Box:
     assert band.box is not None
-    height = pt(HEADER_PT) - pt(2) + (pt(14) if band.caption else 0)
-    return Box(band.box.x + pt(INSET_PT), band.box.y + pt(2), band.box.w - 2 * pt(INSET_PT), height)
+    return Box(
+        band.box.x + pt(INSET_PT), band.box.y + pt(2), band.box.w - 2 * pt(INSET_PT), band.header - pt(2)
+    )
 
 
 def _band_shape(band: _Band, theme, sites) -> Shape:
