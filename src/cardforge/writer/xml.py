@@ -144,7 +144,8 @@ class ElementWriter:
             f'<a:stCxn id="{self.ids[connector.start]}" idx="{connector.start_site}"/>'
             f'<a:endCxn id="{self.ids[connector.end]}" idx="{connector.end_site}"/></p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr>'
             f"<p:spPr>{_xfrm(connector.box, connector.flip_h, connector.flip_v, connector.rotation)}"
-            f'<a:prstGeom prst="{connector.geometry}">{_adjust_list(connector.adjusts)}</a:prstGeom><a:noFill/>'
+            f'<a:prstGeom prst="{connector.geometry}">{_adjust_list(connector.adjusts)}</a:prstGeom>'
+            "<a:noFill/>"
             f'<a:ln w="{connector.width}"><a:solidFill><a:srgbClr val="{connector.colour}"/></a:solidFill><a:round/>{arrow}</a:ln>'
             "</p:spPr></p:cxnSp>"
         )
