@@ -74,11 +74,10 @@ def boxes(root: etree._Element) -> list[Box]:
             kind = "textbox"
         elif element.find(".//p:ph", NS) is not None:
             kind = "title"
-        found.append(
-            Box(
-                name, int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy")), kind, text
-            )
-        )
+        x, y, w, h = int(off.get("x")), int(off.get("y")), int(ext.get("cx")), int(ext.get("cy"))
+        if round(int(xfrm.get("rot", "0")) / 5400000) % 2:  # a quarter turn: drawn across its box
+            x, y, w, h = x + (w - h) // 2, y + (h - w) // 2, h, w
+        found.append(Box(name, x, y, w, h, kind, text))
     return found
 
 

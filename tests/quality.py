@@ -13,6 +13,7 @@ measure over every corpus deck.
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import tempfile
@@ -20,12 +21,14 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 from lxml import etree
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = {"a": A, "p": P}
 
 MIN_SLIDE_PT = 10
@@ -124,3 +127,293 @@ def _run_text(props: etree._Element) -> str:
         return ""
     text = parent.findtext("a:t", default="", namespaces=NS)
     return text[:40]
+
+
+# --- Geometry of a slide: every shape and connector in slide coordinates ------------------
+
+EMU_PER_PT = 12700
+Matrix = tuple[float, float, float, float, float, float]
+"""An affine map (a, b, c, d, e, f): x' = a x + b y + c, y' = d x + e y + f."""
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
+def _compose(outer: Matrix, inner: Matrix) -> Matrix:
+    a, b, c, d, e, f = outer
+    p, q, r, s, t, u = inner
+    return (a * p + b * s, a * q + b * t, a * r + b * u + c, d * p + e * s, d * q + e * t, d * r + e * u + f)
+
+
+def _apply(m: Matrix, point: tuple[float, float]) -> tuple[float, float]:
+    x, y = point
+    return m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]
+
+
+def _placement(xfrm: etree._Element | None, child_frame: bool) -> tuple[Matrix, float, float]:
+    """The map from a shape's own box (or a group's child space) to its parent's coordinates,
+    with the box's width and height: flips, then rotation about the centre, then offset."""
+    if xfrm is None:
+        return IDENTITY, 0.0, 0.0
+    off, ext = xfrm.find("a:off", NS), xfrm.find("a:ext", NS)
+    x, y = float(off.get("x", 0)), float(off.get("y", 0))
+    w, h = float(ext.get("cx", 0)), float(ext.get("cy", 0))
+    angle = math.radians(int(xfrm.get("rot", "0")) / 60000)
+    cos, sin = math.cos(angle), math.sin(angle)
+    sx = -1.0 if xfrm.get("flipH") in ("1", "true") else 1.0
+    sy = -1.0 if xfrm.get("flipV") in ("1", "true") else 1.0
+    # Own box: translate to centre, flip, rotate (clockwise on a y-down page), move to place.
+    to_centre: Matrix = (1.0, 0.0, -w / 2, 0.0, 1.0, -h / 2)
+    if child_frame:
+        ch_off, ch_ext = xfrm.find("a:chOff", NS), xfrm.find("a:chExt", NS)
+        cw, chh = float(ch_ext.get("cx", 0)) or 1.0, float(ch_ext.get("cy", 0)) or 1.0
+        scale: Matrix = (
+            w / cw,
+            0.0,
+            -float(ch_off.get("x", 0)) * w / cw,
+            0.0,
+            h / chh,
+            -float(ch_off.get("y", 0)) * h / chh,
+        )
+        to_centre = _compose(to_centre, scale)
+    flip: Matrix = (sx, 0.0, 0.0, 0.0, sy, 0.0)
+    rotate: Matrix = (cos, -sin, 0.0, sin, cos, 0.0)
+    place: Matrix = (1.0, 0.0, x + w / 2, 0.0, 1.0, y + h / 2)
+    return _compose(place, _compose(rotate, _compose(flip, to_centre))), w, h
+
+
+@dataclass
+class Drawn:
+    """One shape or connector of a slide, placed in slide coordinates."""
+
+    element: etree._Element
+    id: str
+    name: str
+    order: int
+    """Position in drawing order (later is in front)."""
+    corners: list[tuple[float, float]]
+    """The four corners of its box, in slide coordinates."""
+    text: str
+    matrix: Matrix
+    size: tuple[float, float]
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        xs, ys = [c[0] for c in self.corners], [c[1] for c in self.corners]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def holds(self, other: Drawn, slack: float = 1.0) -> bool:
+        """Whether *other*'s box lies within this one's (bounding boxes, *slack* EMU)."""
+        x0, y0, x1, y1 = self.bounds
+        a0, b0, a1, b1 = other.bounds
+        return x0 - slack <= a0 and y0 - slack <= b0 and a1 <= x1 + slack and b1 <= y1 + slack
+
+
+_SHAPE_TAGS = {f"{{{P}}}sp", f"{{{P}}}pic", f"{{{P}}}graphicFrame", f"{{{P}}}cxnSp"}
+
+
+def drawn(root: etree._Element) -> list[Drawn]:
+    """Every shape, picture, table and connector of a slide, through group transforms."""
+    found: list[Drawn] = []
+    tree = root.find("p:cSld/p:spTree", NS)
+    if tree is not None:
+        _walk(tree, IDENTITY, found)
+    return found
+
+
+def _walk(group: etree._Element, outer: Matrix, found: list[Drawn]) -> None:
+    for child in group:
+        if child.tag == f"{{{P}}}grpSp":
+            inner, _, _ = _placement(child.find("p:grpSpPr/a:xfrm", NS), child_frame=True)
+            _walk(child, _compose(outer, inner), found)
+        elif child.tag in _SHAPE_TAGS:
+            xfrm = child.find("p:spPr/a:xfrm", NS)
+            if xfrm is None:
+                xfrm = child.find("p:xfrm", NS)
+            local, w, h = _placement(xfrm, child_frame=False)
+            matrix = _compose(outer, local)
+            props = child.find(".//p:cNvPr", NS)
+            corners = [_apply(matrix, p) for p in ((0, 0), (w, 0), (w, h), (0, h))]
+            text = " ".join(
+                "".join(t.text or "" for t in p.iter(f"{{{A}}}t")) for p in child.iter(f"{{{A}}}p")
+            )
+            found.append(
+                Drawn(
+                    child,
+                    props.get("id", ""),
+                    props.get("name", ""),
+                    len(found),
+                    corners,
+                    text.strip(),
+                    matrix,
+                    (w, h),
+                )
+            )
+
+
+def connector_path(item: Drawn) -> list[tuple[float, float]] | None:
+    """The connector's line in slide coordinates, from its preset geometry and adjust values;
+    None for a preset this module does not know."""
+    geometry = item.element.find("p:spPr/a:prstGeom", NS)
+    if geometry is None:
+        return None
+    adjust = {"adj1": 50000.0, "adj2": 50000.0, "adj3": 50000.0}
+    for guide in geometry.findall("a:avLst/a:gd", NS):
+        adjust[guide.get("name")] = float(guide.get("fmla", "val 50000").split()[-1])
+    w, h = item.size
+    x1, y2, x3 = w * adjust["adj1"] / 100000, h * adjust["adj2"] / 100000, w * adjust["adj3"] / 100000
+    paths = {
+        "line": [(0, 0), (w, h)],
+        "straightConnector1": [(0, 0), (w, h)],
+        "bentConnector2": [(0, 0), (w, 0), (w, h)],
+        "bentConnector3": [(0, 0), (x1, 0), (x1, h), (w, h)],
+        "bentConnector4": [(0, 0), (x1, 0), (x1, y2), (w, y2), (w, h)],
+        "bentConnector5": [(0, 0), (x1, 0), (x1, y2), (x3, y2), (x3, h), (w, h)],
+    }
+    local = paths.get(geometry.get("prst", ""))
+    if local is None:
+        return None
+    return [_apply(item.matrix, point) for point in local]
+
+
+def _segment_enters(start, end, corners: list[tuple[float, float]], margin: float) -> bool:
+    """Whether the segment passes through the inside of the convex quadrilateral *corners*
+    shrunk by *margin* (Cyrus-Beck clipping)."""
+    cx = sum(c[0] for c in corners) / 4
+    cy = sum(c[1] for c in corners) / 4
+    low, high = 0.0, 1.0
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    for i in range(4):
+        (ax, ay), (bx, by) = corners[i], corners[(i + 1) % 4]
+        nx, ny = by - ay, ax - bx  # a normal of the edge
+        length = math.hypot(nx, ny)
+        if length == 0:
+            return False  # a shape without area has no inside
+        nx, ny = nx / length, ny / length
+        if nx * (cx - ax) + ny * (cy - ay) > 0:
+            nx, ny = -nx, -ny  # outward
+        # inside when n . (p - a) < -margin
+        offset = nx * (start[0] - ax) + ny * (start[1] - ay) + margin
+        rate = nx * dx + ny * dy
+        if rate == 0:
+            if offset >= 0:
+                return False
+            continue
+        t = -offset / rate
+        if rate > 0:
+            high = min(high, t)
+        else:
+            low = max(low, t)
+        if low >= high:
+            return False
+    return high - low > 1e-9
+
+
+def _is_region(item: Drawn, others: list[Drawn]) -> bool:
+    """A band or panel: a shape holding shapes that hold shapes (an architecture layer with
+    its components). Connectors cross such a band between the things it holds."""
+    held = [o for o in others if o is not item and item.holds(o) and not o.holds(item)]
+    return any(any(h is not o and h.holds(o) and not o.holds(h) for o in held) for h in held)
+
+
+CONNECTOR_MARGIN_PT = 0.25
+"""How far inside a shape's outline a connector must come to count as entering it."""
+
+
+@measure("connector through a shape")
+def connector_through_shape(deck: BuiltDeck) -> list[str]:
+    """No connector runs through a shape other than its two ends, what lies inside them, what
+    holds them, its own label, and the bands it crosses behind (see :func:`_is_region`)."""
+    found = []
+    for number, root in enumerate(deck.slides, start=1):
+        items = drawn(root)
+        connectors = [i for i in items if etree.QName(i.element).localname == "cxnSp"]
+        if not connectors:
+            continue
+        shapes = [i for i in items if etree.QName(i.element).localname != "cxnSp"]
+        by_id = {s.id: s for s in shapes}
+        regions = {s.order for s in shapes if _is_region(s, shapes)}
+        for connector in connectors:
+            path = connector_path(connector)
+            if path is None:
+                found.append(f"{where(number, root)}: {connector.name}: geometry not measured")
+                continue
+            ends = [
+                by_id[e.get("id")]
+                for e in connector.element.iter(f"{{{A}}}stCxn", f"{{{A}}}endCxn")
+                if e.get("id") in by_id
+            ]
+            for shape in shapes:
+                if shape.name == f"{connector.name}:label" or shape in ends:
+                    continue
+                if any(end.holds(shape) or shape.holds(end) for end in ends):
+                    continue
+                if shape.order in regions and shape.order < connector.order:
+                    continue
+                margin = CONNECTOR_MARGIN_PT * EMU_PER_PT
+                if any(_segment_enters(a, b, shape.corners, margin) for a, b in pairwise(path)):
+                    found.append(f"{where(number, root)}: {connector.name} runs through {shape.name!r}")
+    return found
+
+
+OVERLAP_SLACK_PT = 0.5
+"""Overlaps thinner than this are rounding, not one text covering another."""
+
+
+@measure("overlapping text shapes")
+def overlapping_text(deck: BuiltDeck) -> list[str]:
+    """No two shapes that carry text partly overlap (one wholly inside the other is a design)."""
+    found = []
+    slack = OVERLAP_SLACK_PT * EMU_PER_PT
+    for number, root in enumerate(deck.slides, start=1):
+        texts = sorted((i for i in drawn(root) if i.text), key=lambda i: i.bounds[0])
+        for index, first in enumerate(texts):
+            fx0, fy0, fx1, fy1 = first.bounds
+            for second in texts[index + 1 :]:
+                sx0, sy0, sx1, sy1 = second.bounds
+                if sx0 >= fx1 - slack:
+                    break  # sorted by left edge: nothing further right overlaps
+                if min(fy1, sy1) - max(fy0, sy0) <= slack or min(fx1, sx1) - max(fx0, sx0) <= slack:
+                    continue
+                if first.holds(second) or second.holds(first):
+                    continue
+                found.append(
+                    f"{where(number, root)}: {first.name!r} ({first.text[:30]!r}) and "
+                    f"{second.name!r} ({second.text[:30]!r}) overlap"
+                )
+    return found
+
+
+INTERACTIONS_TITLE = "Interactions"
+"""Interactions slides are the slides whose title starts with this."""
+
+
+@measure("drawn twice on an interactions slide")
+def drawn_twice(deck: BuiltDeck) -> list[str]:
+    """On an interactions slide, each team and persona is drawn once: no two shapes carry the
+    same text, and no two shapes link to the same card."""
+    found = []
+    for number, root in enumerate(deck.slides, start=1):
+        if not slide_title(root).startswith(INTERACTIONS_TITLE):
+            continue
+        texts: dict[str, str] = {}
+        links: dict[str, str] = {}
+        connectors = {i.name for i in drawn(root) if etree.QName(i.element).localname == "cxnSp"}
+        for item in drawn(root):
+            ph = item.element.find(".//p:nvPr/p:ph", NS)
+            if ph is not None or item.name.removesuffix(":label") in connectors:
+                continue  # the title, and numbers on arrows, are no team or persona
+            key = " ".join(item.text.split()).casefold()
+            if key:
+                if key in texts:
+                    found.append(
+                        f"{where(number, root)}: {item.text!r} drawn twice ({texts[key]}, {item.name})"
+                    )
+                texts.setdefault(key, item.name)
+            link = item.element.find("p:nvSpPr/p:cNvPr/a:hlinkClick", NS)
+            if link is not None and link.get(f"{{{R}}}id"):
+                target = link.get(f"{{{R}}}id")
+                if target in links:
+                    found.append(
+                        f"{where(number, root)}: {item.name} and {links[target]} link to the same card"
+                    )
+                links.setdefault(target, item.name)
+    return found

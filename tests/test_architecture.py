@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation as OpenPptx
 
 import cardforge
 from cardforge.cli import main
 from checks import NS, boxes, overflow_findings, slide_xml, structural_problems
+from quality import connector_path, drawn
 
 ROOT = Path(__file__).resolve().parent.parent
 DECKS = ROOT / "decks"
@@ -213,15 +216,19 @@ def _big_architecture(components: int, personas: int) -> str:
     )
 
 
-def test_forty_components_and_fifteen_personas_fit_one_slide(write_deck, tmp_path):
+def test_forty_components_and_fifteen_personas_split_by_layers_before_personas(write_deck, tmp_path):
+    """At 10 pt the badges of fifteen personas on forty components need more room than one
+    slide has: the layers are split in two groups, each with every badge of its personas,
+    rather than the personas over three slides each repeating all forty components."""
     output = build(write_deck(_big_architecture(40, 15)), tmp_path / "big.pptx", "architecture:big")
     slides = slide_xml(output)
-    assert len(slides) == 1
+    assert len(slides) == 2
     check_geometry(output)
-    assert (
-        len([b for b in boxes(slides[0][1]) if b.name.startswith("component:") and b.name.count(":") == 1])
-        == 40
-    )
+    per_slide = [
+        {b.name for b in boxes(root) if b.name.startswith("component:") and b.name.count(":") == 1}
+        for _, root in slides
+    ]
+    assert [len(names) for names in per_slide] == [20, 20] and not per_slide[0] & per_slide[1]
     assert overflow_findings(output) == []
 
 
@@ -270,3 +277,147 @@ def test_many_personas_are_paged_with_every_badge_kept_once(write_deck, tmp_path
     prs = OpenPptx(str(output))
     assert "split by layers and personas" in prs.slides[0].notes_slide.notes_text_frame.text
     assert overflow_findings(output) == []
+
+
+def _site(shape, index: int, drawn_item) -> tuple[float, float]:
+    """Where connection site *index* of a written component lies on the slide."""
+    sites = shape.findall(".//a:cxnLst/a:cxn", NS)
+    guides = {g.get("name"): g.get("fmla") for g in shape.findall(".//a:gdLst/a:gd", NS)}
+    pos = sites[index].find("a:pos", NS)
+    w, h = drawn_item.size
+
+    def value(name: str, extent: float) -> float:
+        if name in ("hc", "vc"):
+            return extent / 2
+        if name in ("l", "t"):
+            return 0
+        if name in ("r", "b"):
+            return extent
+        _, _, numerator, denominator = guides[name].split()  # "*/ w N 100000"
+        return extent * int(numerator) / int(denominator)
+
+    x, y = value(pos.get("x"), w), value(pos.get("y"), h)
+    a, b, c, d, e, f = drawn_item.matrix
+    return a * x + b * y + c, d * x + e * y + f
+
+
+def test_flows_are_elbows_glued_where_they_are_drawn_with_their_numbers_on_them(tmp_path):
+    output = build(DECKS / "mlops.yaml", tmp_path / "lambda.pptx", "architecture:lambda")
+    ((_name, root),) = slide_xml(output)
+    items = {i.name: i for i in drawn(root)}
+    by_id = {i.id: i for i in items.values()}
+    flows = [i for i in items.values() if i.name.startswith("flow:") and not i.name.endswith(":label")]
+    assert len(flows) == 7
+    pt = 12700
+    for flow in flows:
+        geometry = flow.element.find("p:spPr/a:prstGeom", NS).get("prst")
+        assert geometry in ("bentConnector2", "bentConnector3", "bentConnector4", "bentConnector5")
+        path = connector_path(flow)
+        for end, point, slack in (("stCxn", path[0], 0.05), ("endCxn", path[-1], 1.05)):
+            glue = flow.element.find(f".//a:{end}", NS)
+            shape = by_id[glue.get("id")]
+            x, y = _site(shape.element, int(glue.get("idx")), shape)
+            assert abs(x - point[0]) <= slack * pt and abs(y - point[1]) <= slack * pt, (flow.name, end)
+        label = items[f"{flow.name}:label"]
+        cx = (label.bounds[0] + label.bounds[2]) / 2
+        cy = (label.bounds[1] + label.bounds[3]) / 2
+        assert any(
+            min(a[0], b[0]) - pt <= cx <= max(a[0], b[0]) + pt
+            and min(a[1], b[1]) - pt <= cy <= max(a[1], b[1]) + pt
+            for a, b in pairwise(path)
+        ), f"{flow.name}: its number is not on its line"
+    sizes = {int(r.get("sz")) for r in root.iter(f"{{{NS['a']}}}rPr")}
+    assert min(sizes) >= 1000  # badges, legend chips, numbers and names: 10 pt or more
+    for band in (
+        e for e in root.iter(f"{{{NS['p']}}}sp") if e.find(".//p:cNvPr", NS).get("name", "").count(":") == 1
+    ):
+        name = band.find(".//p:cNvPr", NS).get("name")
+        if name.startswith("layer:"):
+            group = band.getparent()
+            assert etree.QName(group).localname == "grpSp"
+            assert f"{name}:label" in {e.get("name") for e in group.iter(f"{{{NS['p']}}}cNvPr")}
+
+
+def test_rag_chat_numbers_its_flows_as_the_reference_does(tmp_path):
+    """Steps 1 to 7 of the reference data flow: 1 through the gateway to the chat UI (its
+    second hop unnumbered), 2, 4, 5 out through the firewall (its second hop unnumbered), 6,
+    7; step 3 happens inside the agent, as the notes say."""
+    arch = cardforge.load_deck(DECKS / "genaiops.yaml").architectures["rag-chat"]
+    assert [(f.source, f.target, f.label) for f in arch.flows] == [
+        ("user", "appgw", "1"),
+        ("appgw", "app", None),
+        ("app", "agent", "2"),
+        ("agent", "search", "4"),
+        ("agent", "fw", "5"),
+        ("fw", "bing", None),
+        ("agent", "aoai", "6"),
+        ("agent", "cosmos", "7"),
+    ]
+    output = build(DECKS / "genaiops.yaml", tmp_path / "rag.pptx", "architecture:rag-chat")
+    ((_name, root),) = slide_xml(output)
+    numbers = [b.text for b in boxes(root) if b.name.startswith("flow:") and b.name.endswith(":label")]
+    assert numbers == ["1", "2", "4", "5", "6", "7"]
+    notes = OpenPptx(str(output)).slides[0].notes_slide.notes_text_frame.text
+    assert "Step 3" in notes and "5 Foundry Agent Service -> Azure Firewall" in notes
+
+
+def test_vertical_architecture_routes_flows_between_rows(write_deck, tmp_path):
+    """Layers as rows: flows go down through the gaps between rows, beside the layer names,
+    and back up along the side, through no component, name or number."""
+    from quality import MEASURES, BuiltDeck
+
+    deck = write_deck(
+        """\
+cardforge: 1
+title: Vertical
+architectures:
+  - id: stack
+    title: A vertical platform
+    direction: vertical
+    layers:
+      - name: Users
+        components: [{id: web, name: Web app}, {id: mobile, name: Mobile app}]
+      - name: Services
+        components: [{id: api, name: API gateway}, {id: orders, name: Orders}, {id: pay, name: Payment}]
+      - name: Data
+        components: [{id: db, name: Orders database}, {id: lake, name: Data lake}]
+    flows:
+      - {from: web, to: api, label: "1"}
+      - {from: mobile, to: api, label: "2"}
+      - {from: api, to: orders, label: "3"}
+      - {from: orders, to: db, label: "4"}
+      - {from: pay, to: lake, label: "5"}
+      - {from: db, to: web, label: "6"}
+personas:
+  - {id: P1, name: Developer, architectures: [stack], services: [Web app, API gateway]}
+  - {id: P2, name: Data Engineer, architectures: [stack], services: [Data lake, Orders database]}
+"""
+    )
+    output = build(deck, tmp_path / "vertical.pptx", "architecture:stack")
+    check_geometry(output)
+    ((_name, root),) = slide_xml(output)
+    flows = root.findall(".//p:cxnSp", NS)
+    assert len(flows) == 6
+    assert all(c.find(".//a:prstGeom", NS).get("prst").startswith("bentConnector") for c in flows)
+    built = BuiltDeck(output)
+    for measure in ("connector through a shape", "overlapping text shapes", "text under 10 pt"):
+        assert MEASURES[measure](built) == [], measure
+
+
+def test_pages_that_share_a_layout_keep_their_own_notes(write_deck, tmp_path):
+    """Pages of one diagram share their layout and routes, not their speaker notes: each says
+    once what the diagram lacks."""
+    people = "\n".join(
+        f"  - {{id: P{p:02}, name: Persona {p}, architectures: [lambda], services: [Azure Databricks, Nowhere]}}"
+        for p in range(40)
+    )
+    output = build(
+        write_deck(f"cardforge: 1\ntitle: Many\npersonas:\n{people}\n"),
+        tmp_path / "m.pptx",
+        "architecture:lambda",
+    )
+    prs = OpenPptx(str(output))
+    assert len(prs.slides) >= 2
+    for slide in prs.slides:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert notes.count("Not on this diagram") <= 1

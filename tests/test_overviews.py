@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,8 @@ from pptx import Presentation as OpenPptx
 
 import cardforge
 from cardforge.cli import main
-from cardforge.layout.connectors import segment_hits_box, site_point
-from cardforge.layout.shapes import Box as LayoutBox
 from checks import NS, boxes, overflow_findings, slide_size, slide_xml, structural_problems
+from quality import MEASURES, BuiltDeck, connector_path, drawn
 
 ROOT = Path(__file__).resolve().parent.parent
 MLOPS = ROOT / "decks" / "mlops.yaml"
@@ -139,46 +139,88 @@ def test_process_map_marks_every_persona_process(tmp_path):
     assert any(b.name == "Legend" for b in boxes(root))
 
 
-def test_interaction_graph_geometry(tmp_path):
-    for deck_path, count in (
-        (MLOPS, 11),
-        (ROOT / "decks" / "genaiops.yaml", 6),
-        (generated_deck(tmp_path, 30), 30),
-    ):
+def _inside(inner, outer) -> bool:
+    return (
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.x + inner.w <= outer.x + outer.w
+        and inner.y + inner.h <= outer.y + outer.h
+    )
+
+
+def test_interaction_graph_draws_each_team_and_persona_once_with_routed_arrows(tmp_path):
+    """Each persona is one node inside its team's band; bands and nodes never overlap; each
+    interaction is one arrow glued at both ends, running through no shape but its ends and
+    the bands they stand in, with no two arrows overlapping."""
+    for deck_path in (MLOPS, ROOT / "decks" / "genaiops.yaml", subset_deck(tmp_path, 8)):
+        deck = cardforge.load_deck(deck_path)
         output = build(deck_path, tmp_path / "graph.pptx", "interactions")
         assert structural_problems(output) == []
         ((_name, root),) = slide_xml(output)
-        nodes = {b.name: b for b in boxes(root) if b.name.startswith(("persona:", "team:"))}
-        assert sum(1 for n in nodes if n.startswith("persona:")) == count
-        values = list(nodes.values())
-        for i, first in enumerate(values):
-            for second in values[i + 1 :]:
-                assert not first.overlaps(second), (first.name, second.name)
-        connectors = root.findall(".//p:cxnSp", NS)
-        assert connectors
+        all_boxes = boxes(root)
+        personas = [b for b in all_boxes if b.name.startswith("persona:")]
+        bands = {b.name: b for b in all_boxes if b.name.startswith("team:") and b.name.count(":") == 1}
+        assert sorted(b.name for b in personas) == sorted(f"persona:{p.id}" for p in deck.personas)
+        for persona in deck.personas:
+            node = next(b for b in personas if b.name == f"persona:{persona.id}")
+            assert _inside(node, bands[f"team:{persona.team}"]), persona.id
+            assert node.text.startswith(persona.id) and persona.name.split()[0] in node.text
+        for group in (personas, list(bands.values())):
+            for i, first in enumerate(group):
+                for second in group[i + 1 :]:
+                    assert not first.overlaps(second), (first.name, second.name)
         ids = {int(e.get("id")): e.get("name") for e in root.iter(f"{{{NS['p']}}}cNvPr")}
-        for connector in connectors:
-            start = connector.find(".//a:stCxn", NS)
-            end = connector.find(".//a:endCxn", NS)
-            source, target = nodes[ids[int(start.get("id"))]], nodes[ids[int(end.get("id"))]]
-            if int(start.get("idx")) in (1, 3):  # edges between columns cross no node
-                a = site_point(LayoutBox(source.x, source.y, source.w, source.h), int(start.get("idx")))
-                b = site_point(LayoutBox(target.x, target.y, target.w, target.h), int(end.get("idx")))
-                for other in values:
-                    if other.name not in (source.name, target.name):
-                        assert not segment_hits_box(a, b, LayoutBox(other.x, other.y, other.w, other.h)), (
-                            source.name,
-                            target.name,
-                            other.name,
-                        )
+        arrows = root.findall(".//p:cxnSp", NS)
+        expected = sum(
+            1
+            for p in deck.personas
+            for target in p.interacts_with
+            if target != p.team  # working with one's own team is said in the notes
+        )
+        assert len(arrows) == expected
+        for arrow in arrows:
+            start = ids[int(arrow.find(".//a:stCxn", NS).get("id"))]
+            end = ids[int(arrow.find(".//a:endCxn", NS).get("id"))]
+            assert start.startswith("persona:") and end.startswith(("persona:", "team:"))
+    built = BuiltDeck(output)
+    for measure in (
+        "connector through a shape",
+        "overlapping text shapes",
+        "drawn twice on an interactions slide",
+    ):
+        assert MEASURES[measure](built) == [], measure
+    paths = [connector_path(item) for item in drawn(built.slides[0]) if item.name.startswith("interaction:")]
+    segments = [(a, b) for path in paths for a, b in pairwise(path)]
+    for i, (a, b) in enumerate(segments):
+        for c, d in segments[i + 1 :]:
+            assert not _collinear_overlap(a, b, c, d), (a, b, c, d)
 
 
-def test_many_personas_get_one_interaction_slide_per_team(tmp_path):
+def _collinear_overlap(a, b, c, d) -> bool:
+    """Whether two axis-parallel segments lie on one line and share a stretch longer than 1 pt."""
+    for axis in (0, 1):
+        other = 1 - axis
+        if abs(a[other] - b[other]) < 1 and abs(c[other] - d[other]) < 1 and abs(a[other] - c[other]) < 1:
+            low = max(min(a[axis], b[axis]), min(c[axis], d[axis]))
+            high = min(max(a[axis], b[axis]), max(c[axis], d[axis]))
+            if high - low > 12700:
+                return True
+    return False
+
+
+def test_many_personas_get_a_team_overview_then_a_slide_per_team(tmp_path):
     output = build(generated_deck(tmp_path, 45), tmp_path / "teams.pptx", "interactions")
     names = titles(output)
-    assert all(name.startswith("Interactions: ") for name in names)
-    assert len(names) >= 6
+    assert names[0] == "Interactions: teams"
+    deck = cardforge.load_deck(generated_deck(tmp_path, 45))
+    assert names[1:] == [f"Interactions: {team}" for team in deck.teams]  # 8 personas each: one slide
     assert structural_problems(output) == []
+    slides = slide_xml(output)
+    overview = {b.name for b in boxes(slides[0][1]) if b.name.startswith("team:") and b.name.count(":") == 1}
+    assert overview == {f"team:{team}" for team in deck.teams}
+    for (_name, root), team in zip(slides[1:], deck.teams):
+        members = {b.name for b in boxes(root) if b.name.startswith(("persona:", "personas:"))}
+        assert {f"persona:{p.id}" for p in deck.personas if p.team == team} <= members
 
 
 def test_categories_put_personas_in_each_of_their_columns(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from lxml import etree
 
 import cardforge
 from corpus import CorpusDeck, corpus
-from quality import MEASURES, NEEDS_PDF, BuiltDeck
+from quality import MEASURES, NEEDS_PDF, NS, BuiltDeck, slide_title
 
 CORPUS = {deck.name: deck for deck in corpus()}
 
@@ -67,3 +68,166 @@ def test_small_text_measure_finds_a_small_run(built, tmp_path):
     run.set("sz", "900")
     assert any("9 pt" in line and "slide 1" in line for line in MEASURES["text under 10 pt"](broken))
     assert etree.tostring(root)  # the broken tree is the one measured
+
+
+# --- The diagram measures prove themselves on slides built to break them -------------------
+
+_SLIDE = (
+    '<p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree>{}</p:spTree>'
+    "</p:cSld></p:sld>"
+)
+PT = 12700
+
+
+def _xfrm(x: float, y: float, w: float, h: float, attrs: str = "") -> str:
+    return (
+        f'<a:xfrm{attrs}><a:off x="{round(x * PT)}" y="{round(y * PT)}"/>'
+        f'<a:ext cx="{round(w * PT)}" cy="{round(h * PT)}"/></a:xfrm>'
+    )
+
+
+def _box(
+    shape_id: int, name: str, x: float, y: float, w: float, h: float, text: str = "", link: str = ""
+) -> str:
+    click = f'<a:hlinkClick r:id="{link}"/>' if link else ""
+    body = f"<p:txBody><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:txBody>" if text else ""
+    return (
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}">{click}</p:cNvPr><p:cNvSpPr/>'
+        f"<p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(x, y, w, h)}"
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr>{body}</p:sp>'
+    )
+
+
+def _connector(
+    name: str,
+    ends: tuple[int, int],
+    box: tuple[float, float, float, float],
+    prst: str,
+    attrs: str = "",
+    adj=(),
+) -> str:
+    guides = "".join(f'<a:gd name="adj{i}" fmla="val {v}"/>' for i, v in enumerate(adj, start=1))
+    return (
+        f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="99" name="{name}"/><p:cNvCxnSpPr>'
+        f'<a:stCxn id="{ends[0]}" idx="3"/><a:endCxn id="{ends[1]}" idx="1"/></p:cNvCxnSpPr><p:nvPr/>'
+        f"</p:nvCxnSpPr><p:spPr>{_xfrm(*box, attrs)}"
+        f'<a:prstGeom prst="{prst}"><a:avLst>{guides}</a:avLst></a:prstGeom></p:spPr></p:cxnSp>'
+    )
+
+
+def _deck_of(*slides: str) -> BuiltDeck:
+    deck = BuiltDeck(Path("synthetic.pptx"))
+    deck.__dict__["slides"] = [etree.fromstring(_SLIDE.format(s)) for s in slides]
+    return deck
+
+
+def _through(*shapes: str) -> list[str]:
+    return MEASURES["connector through a shape"](_deck_of("".join(shapes)))
+
+
+def test_connector_measure_follows_adjust_values_rotation_flips_and_groups():
+    """An elbow from A (right side at x=100, y=50) to B (left side at x=300, y=150) whose
+    vertical leg stands at x = 100 + 200 * adj1: the measure finds the box it crosses there
+    and only there, also when the route is drawn rotated and flipped, or moved by a group."""
+    a = _box(2, "A", 0, 25, 100, 50)
+    b = _box(3, "B", 300, 125, 100, 50)
+    early = _box(4, "early", 130, 80, 20, 40)  # under a leg at x = 140 (adj1 = 20000)
+    late = _box(5, "late", 250, 80, 20, 40)  # under a leg at x = 260 (adj1 = 80000)
+    elbow_early = _connector("flow", (2, 3), (100, 50, 200, 100), "bentConnector3", adj=(20000,))
+    assert _through(a, b, early, late, elbow_early) == ["slide 1: flow runs through 'early'"]
+    elbow_late = _connector("flow", (2, 3), (100, 50, 200, 100), "bentConnector3", adj=(80000,))
+    assert _through(a, b, early, late, elbow_late) == ["slide 1: flow runs through 'late'"]
+    # Down 40, right 100, down 20 from (150, 0): a bentConnector3 turned a quarter and
+    # flipped, in a box 60 wide and 100 high about the route's centre (200, 30). Read without
+    # the rotation or the flip, the same markup would run down x = 210, through "decoy".
+    leg = _box(6, "leg", 190, 30, 20, 20)
+    decoy = _box(7, "decoy", 200, 50, 20, 20)
+    turned = _connector(
+        "flow", (2, 3), (170, -20, 60, 100), "bentConnector3", ' rot="5400000" flipV="1"', adj=(66667,)
+    )
+    assert _through(leg, decoy, turned) == ["slide 1: flow runs through 'leg'"]
+    # A group whose child space starts at x = 130 but which stands at x = 250 moves "early"
+    # under the late leg.
+    group = (
+        '<p:grpSp><p:nvGrpSpPr><p:cNvPr id="20" name="g"/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr>'
+        f'<a:xfrm><a:off x="{250 * PT}" y="{80 * PT}"/><a:ext cx="{20 * PT}" cy="{40 * PT}"/>'
+        f'<a:chOff x="{130 * PT}" y="{80 * PT}"/><a:chExt cx="{20 * PT}" cy="{40 * PT}"/>'
+        "</a:xfrm></p:grpSpPr>"
+        f"{early}</p:grpSp>"
+    )
+    assert _through(a, b, group, elbow_late) == ["slide 1: flow runs through 'early'"]
+    assert _through(a, b, group, elbow_early) == []
+
+
+def test_connector_measure_spares_ends_their_contents_and_bands():
+    """Badges inside an end, the band both ends stand in and the connector's own label are
+    not crossings; a band holding other components is crossed freely when drawn behind."""
+    band = _box(10, "band", 120, 0, 100, 200)
+    inner = _box(11, "inner", 130, 150, 80, 40)
+    inner_name = _box(12, "inner:name", 135, 155, 70, 10, "Inner")
+    a = _box(2, "A", 0, 25, 100, 50)
+    badge = _box(4, "badge", 80, 30, 15, 10, "P1")
+    b = _box(3, "B", 300, 25, 100, 50)
+    label = _box(5, "flow:label", 190, 40, 20, 20, "1")
+    straight = _connector("flow", (2, 3), (100, 50, 200, 0), "straightConnector1")
+    assert _through(band, inner, inner_name, a, badge, b, straight, label) == []
+    # Drawn in front of the connector, the band hides it: that is a crossing.
+    assert _through(inner, inner_name, a, badge, b, straight, label, band) == [
+        "slide 1: flow runs through 'band'"
+    ]
+
+
+def test_overlap_measure_finds_a_label_on_a_name(built):
+    half = _box(2, "name", 0, 0, 100, 20, "Azure Event Hubs") + _box(3, "label", 90, 10, 20, 20, "9")
+    inside = _box(2, "box", 0, 0, 100, 100, "Card") + _box(3, "chip", 10, 10, 20, 20, "P1")
+    touching = _box(2, "left", 0, 0, 100, 20, "Left") + _box(3, "right", 100, 0, 100, 20, "Right")
+    measure = MEASURES["overlapping text shapes"]
+    assert measure(_deck_of(half)) == ["slide 1: 'name' ('Azure Event Hubs') and 'label' ('9') overlap"]
+    assert measure(_deck_of(inside, touching)) == []
+
+
+def test_drawn_twice_measure_finds_a_repeated_team_or_persona():
+    title = (
+        '<p:sp><p:nvSpPr><p:cNvPr id="1" name="Title"/><p:cNvSpPr/><p:nvPr><p:ph type="title"/></p:nvPr>'
+        "</p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:p><a:r><a:t>Interactions</a:t></a:r></a:p></p:txBody></p:sp>"
+    )
+    team_twice = _box(2, "caption", 0, 0, 100, 20, "AI Team") + _box(3, "team", 0, 50, 100, 20, "AI  team")
+    persona_twice = _box(4, "p", 0, 100, 100, 20, "P001", "rId2") + _box(
+        5, "q", 0, 150, 100, 20, "AI Eng", "rId2"
+    )
+    measure = MEASURES["drawn twice on an interactions slide"]
+    found = measure(_deck_of(title + team_twice + persona_twice))
+    assert len(found) == 2 and "'AI  team' drawn twice" in found[0] and "same card" in found[1]
+    assert measure(_deck_of(team_twice)) == []  # not an interactions slide
+
+
+# --- Architecture and interactions slides meet every measure on the whole corpus -----------
+
+
+def _is_diagram(root: etree._Element) -> bool:
+    """Architecture slides hold layer bands (``layer:NAME``); interactions slides say so."""
+    if slide_title(root).startswith("Interactions"):
+        return True
+    names = (e.get("name", "") for e in root.iter(f"{{{NS['p']}}}cNvPr"))
+    return any(name.startswith("layer:") for name in names)
+
+
+class DiagramSlides(BuiltDeck):
+    """A built deck with every slide but its architecture and interactions slides blanked,
+    so that findings keep their slide numbers."""
+
+    @cached_property
+    def slides(self) -> list[etree._Element]:
+        blank = etree.fromstring(_SLIDE.format(""))
+        return [root if _is_diagram(root) else blank for root in BuiltDeck(self.pptx).slides]
+
+
+@pytest.mark.parametrize("measure", [m for m in MEASURES if m not in NEEDS_PDF])
+@pytest.mark.parametrize("deck", list(CORPUS))
+def test_diagram_slides_meet_every_measure(measure, deck, built):
+    target = DiagramSlides(built(deck).pptx)
+    assert any(_is_diagram(root) for root in target.slides) or deck == "mixed-script"
+    findings = MEASURES[measure](target)
+    assert not findings, f"{len(findings)} problems:\n" + "\n".join(findings[:40])

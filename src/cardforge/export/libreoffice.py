@@ -40,9 +40,13 @@ def soffice() -> str:
 
 def pptx_to_pdf(pptx: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) -> Path:
     """Convert *pptx* to *pdf* (written atomically)."""
+    from .drawn_connectors import copy_with_drawn_connectors
+
     executable = soffice()
     with tempfile.TemporaryDirectory(prefix="cardforge-lo-") as work:
         work_dir = Path(work)
+        # LibreOffice re-routes connectors by its own rules; it is given their routes as lines.
+        source = copy_with_drawn_connectors(pptx, work_dir / pptx.name)
         command = [
             executable,
             f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
@@ -53,7 +57,7 @@ def pptx_to_pdf(pptx: Path, pdf: Path, timeout: int = TIMEOUT_SECONDS) -> Path:
             "pdf",
             "--outdir",
             str(work_dir),
-            str(pptx.resolve()),
+            str(source.resolve()),
         ]
         with _status(f"Converting {pptx.name} to PDF with LibreOffice"):
             try:

@@ -1,20 +1,24 @@
 """Architecture slides: which personas use which components, over as many pages as it takes.
 
-A diagram stays on one slide up to MAX_COMPONENTS components and MAX_PERSONAS personas.
-Beyond that it is split: into groups of consecutive layers when that keeps each group's
-personas within the limit, and otherwise into pages of personas, each showing the whole
-group with the badges of the personas it can hold. A group that does not fit even without
-badges is split by layers, and a single layer by its components. Every persona keeps a
+A diagram stays on one slide up to MAX_COMPONENTS components and MAX_PERSONAS personas,
+as long as its names and badges fit at 10 pt. Beyond that it is split: into groups of
+consecutive layers when that keeps each group's personas within the limit and its badges
+on the slide (fewer layers give each zone more room), and only then into pages of personas,
+each showing the whole group with the badges of the personas it can hold (every page of a
+group laid out alike, so that nothing moves from one to the next). A group that does not
+fit even without badges is split by layers, and a single layer by its components. Every persona keeps a
 badge on every component it uses; the speaker notes say what each page shows.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..diagnostics import Report
 from ..model import Architecture, Component, Deck, Layer, Persona
 from ..spec.slides import ArchitectureOptions
 from .chrome import numbered, overview_frame
-from .diagram import Page, Usage, draw, fits
+from .diagram import Page, Room, Usage, draw, fits, room
 from .fonts import Fonts
 from .shapes import Box, Slide
 
@@ -70,18 +74,48 @@ def _usage(deck: Deck, architecture: Architecture) -> Usage:
 def _diagram_slides(deck: Deck, usage: Usage, fonts: Fonts, focus: Persona | None = None) -> list[Slide]:
     architecture = usage.architecture
     _, area, _ = overview_frame(deck, fonts, architecture.title, "Architecture")  # the same on every page
-    pages = _pages(usage, focus, area, fonts)
+    pages = _same_room(usage, _pages(usage, focus, area, fonts), area, fonts)
     title = architecture.title + (f": {focus.id} {focus.name}" if focus else "")
     slides = []
+    routes: dict = {}
     for index, page in enumerate(pages, start=1):
         slide, _, notes = overview_frame(deck, fonts, numbered(title, index, len(pages)), "Architecture")
         if len(pages) > 1:
             notes.append(_split_note(architecture, page, len(pages)))
-        drawing = draw(deck, usage, page, area, fonts)
+        drawing = draw(deck, usage, page, area, fonts, routes)
         slide.elements.extend(drawing.elements)
         slide.notes = "\n".join(notes + drawing.notes)
         slides.append(slide)
     return slides
+
+
+def _same_room(usage: Usage, pages: list[Page], area: Box, fonts: Fonts) -> list[Page]:
+    """Pages that show the same layers to different personas, given the room of the fullest
+    of them, so that components and flows stay put from one page to the next (when that
+    room fits: otherwise each page keeps its own)."""
+    result: list[Page] = []
+    start = 0
+    while start < len(pages):
+        end = start
+        while end + 1 < len(pages) and pages[end + 1].layers is pages[start].layers:
+            end += 1
+        run = pages[start : end + 1]
+        if len(run) > 1 and not all(page.room is not None and page.room is run[0].room for page in run):
+            components = [c for layer in run[0].layers for c in layer.components]
+            shared = room(
+                {
+                    c.id: max(sum(1 for p in page.personas if usage.uses(c, p)) for page in run)
+                    for c in components
+                },
+                [p for page in run for p in page.personas],
+                max(len(page.personas) for page in run),
+                fonts,
+            )
+            if fits(usage, Page(run[0].layers, [], run[0].focus, shared), area, fonts):
+                run = [Page(page.layers, page.personas, page.focus, shared) for page in run]
+        result += run
+        start = end + 1
+    return result
 
 
 def _split_note(architecture: Architecture, page: Page, count: int) -> str:
@@ -96,10 +130,23 @@ def _split_note(architecture: Architecture, page: Page, count: int) -> str:
 def _pages(usage: Usage, focus: Persona | None, area: Box, fonts: Fonts) -> list[Page]:
     pages: list[Page] = []
     for group in _layer_groups(usage):
-        for layers in _bare_fitting(usage, group, focus, area, fonts):
-            users = [p for p in usage.personas_on(layers) if focus is None or p is focus]
-            pages += _persona_pages(usage, layers, users, focus, area, fonts)
+        for bare in _bare_fitting(usage, group, focus, area, fonts):
+            for layers in _badged_fitting(usage, bare, focus, area, fonts):
+                users = [p for p in usage.personas_on(layers) if focus is None or p is focus]
+                pages += _persona_pages(usage, layers, users, focus, area, fonts)
     return pages
+
+
+def _badged_fitting(usage: Usage, layers: list[Layer], focus, area: Box, fonts: Fonts) -> list[list[Layer]]:
+    """*layers* split in halves until each part fits with the badges of all its personas:
+    fewer layers on a slide give each more room, so that a group's personas are paged only
+    when a single layer cannot hold all their badges, or when they are too many for one
+    slide anyway (then the pages show the whole group)."""
+    users = [p for p in usage.personas_on(layers) if focus is None or p is focus]
+    if len(layers) == 1 or len(users) > MAX_PERSONAS or fits(usage, Page(layers, users, focus), area, fonts):
+        return [layers]  # personas that need paging anyway are paged over the whole group
+    halves = [layers[: len(layers) // 2], layers[len(layers) // 2 :]]
+    return [part for half in halves for part in _badged_fitting(usage, half, focus, area, fonts)]
 
 
 def _layer_groups(usage: Usage) -> list[list[Layer]]:
@@ -155,6 +202,57 @@ def _bare_fitting(usage: Usage, layers: list[Layer], focus, area: Box, fonts: Fo
 def _persona_pages(
     usage: Usage, layers: list[Layer], users: list[Persona], focus, area: Box, fonts: Fonts
 ) -> list[Page]:
+    """*users* over pages that share one layout: the most badges per component that a slide
+    holds, each page filled in order up to that (and MAX_PERSONAS). When not even one badge
+    per component fits, as many to a page as fit."""
+    if len(users) <= MAX_PERSONAS and fits(usage, Page(layers, users, focus), area, fonts):
+        return [Page(layers, users, focus)]
+    shared = _shared_layout_pages(usage, layers, users, focus, area, fonts)
+    return shared if shared is not None else _greedy_pages(usage, layers, users, focus, area, fonts)
+
+
+def _shared_layout_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -> list[Page] | None:
+    components = [c for layer in layers for c in layer.components]
+    on: dict[int, list[str]] = {id(p): [] for p in users}  # persona -> the components it uses here
+    for component in components:
+        for persona in usage.users.get(component.id, []):
+            if id(persona) in on:
+                on[id(persona)].append(component.id)
+    totals = {c.id: 0 for c in components}
+    for used in on.values():
+        for cid in used:
+            totals[cid] += 1
+    widths = room({}, users, min(MAX_PERSONAS, len(users)), fonts)  # widest id and name, once
+
+    def capped(most: int) -> Room:
+        return replace(widths, badges={cid: min(most, total) for cid, total in totals.items()})
+
+    low, high = 0, max(totals.values(), default=0)
+    while low < high:  # the most badges per component that still fit
+        middle = (low + high + 1) // 2
+        if fits(usage, Page(layers, [], focus, capped(middle)), area, fonts):
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return None
+    shared = capped(low)
+    pages: list[Page] = []
+    page: list[Persona] = []
+    counts: dict[str, int] = {}
+    for persona in users:
+        used = on[id(persona)]
+        if len(page) == MAX_PERSONAS or any(counts.get(cid, 0) + 1 > low for cid in used):
+            pages.append(Page(layers, page, focus, shared))
+            page, counts = [], {}
+        page.append(persona)
+        for cid in used:
+            counts[cid] = counts.get(cid, 0) + 1
+    pages.append(Page(layers, page, focus, shared))
+    return pages
+
+
+def _greedy_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -> list[Page]:
     """*users* in order, as many to a page as fit (at most MAX_PERSONAS, at least one)."""
     pages = []
     start = 0

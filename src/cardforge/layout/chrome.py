@@ -65,7 +65,8 @@ def footer(deck: Deck, frame: Frame, fonts: Fonts, slide: Slide, page_label: str
         slide.add(logo)
         right_edge = logo.box.x - pt(12)
     right_width = pt(160)
-    left_box = Box(frame.margin, top, frame.width - 2 * frame.margin - right_width, height)
+    # The footer text ends where the page label begins (left of the logo, when there is one).
+    left_box = Box(frame.margin, top, right_edge - right_width - pt(12) - frame.margin, height)
     if deck.footer_text:
         text = ellipsize(deck.footer_text, left_box.w / EMU_PER_PT, FOOTER_SIZE, fonts.body)
         if len(text.rstrip("…")) >= 3:  # a footer cut to a stub says nothing

@@ -129,6 +129,21 @@ class Shape:
     """A preset line dash (``dash``, ``sysDot``...) for outlines that mean "not in use"."""
     outline: Outline | None = None
     """Drawn instead of the preset *geometry* when given."""
+    sites: tuple[Site, ...] = ()
+    """Connection sites beyond the four of a rectangle (a rounded rectangle only): with
+    them, the shape is written as a rounded rectangle of its own geometry that has them."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A connection site at a fraction of a shape's width and height, facing *angle*."""
+
+    x: int
+    """From the left, in 100 000ths of the width."""
+    y: int
+    """From the top, in 100 000ths of the height."""
+    angle: int
+    """The direction a connector leaves in: 0 right, 90 down, 180 left, 270 up (degrees)."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,10 @@ class Connector:
     colour: str = "0070C0"
     width: int = pt(1.5)
     arrow: bool = True
+    adjusts: tuple[int, ...] = ()
+    """Adjust values of an elbow preset (``adj1``, ``adj2``...), in 100 000ths of the box."""
+    rotation: int = 0
+    """Clockwise, in 60 000ths of a degree (quarter turns for elbow connectors)."""
 
 
 @dataclass(frozen=True)

@@ -126,10 +126,12 @@ class ElementWriter:
             out.append("<p:cNvSpPr/><p:nvPr/>")
         out.append("</p:nvSpPr><p:spPr>")
         out.append(_xfrm(shape.box))
+        adjust = f'<a:gd name="adj" fmla="val {shape.adjust}"/>' if shape.adjust is not None else ""
         if shape.outline is not None:
             out.append(_custom_geometry(shape.outline))
+        elif shape.sites:
+            out.append(_rounded_with_sites(shape))
         else:
-            adjust = f'<a:gd name="adj" fmla="val {shape.adjust}"/>' if shape.adjust is not None else ""
             out.append(f'<a:prstGeom prst="{shape.geometry}"><a:avLst>{adjust}</a:avLst></a:prstGeom>')
         out.append(_fill(shape.fill))
         out.append(_line(shape.line, shape.line_width, shape.dash))
@@ -156,8 +158,9 @@ class ElementWriter:
             f'<a:stCxn id="{self.ids[connector.start]}" idx="{connector.start_site}"/>'
             f'<a:endCxn id="{self.ids[connector.end]}" idx="{connector.end_site}"/></p:cNvCxnSpPr>'
             "<p:nvPr/></p:nvCxnSpPr>"
-            f"<p:spPr>{_xfrm(connector.box, connector.flip_h, connector.flip_v)}"
-            f'<a:prstGeom prst="{connector.geometry}"><a:avLst/></a:prstGeom><a:noFill/>'
+            f"<p:spPr>{_xfrm(connector.box, connector.flip_h, connector.flip_v, connector.rotation)}"
+            f'<a:prstGeom prst="{connector.geometry}">{_adjust_list(connector.adjusts)}</a:prstGeom>'
+            "<a:noFill/>"
             f'<a:ln w="{connector.width}"><a:solidFill><a:srgbClr val="{connector.colour}"/></a:solidFill>'
             f"<a:round/>{arrow}</a:ln>"
             "</p:spPr></p:cxnSp>"
@@ -305,8 +308,9 @@ class ElementWriter:
         return f'<a:hlinkClick r:id="{rel_id}"{action}/>'
 
 
-def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False) -> str:
-    flips = (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
+def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False, rotation: int = 0) -> str:
+    flips = (f' rot="{rotation}"' if rotation else "") + (' flipH="1"' if flip_h else "")
+    flips += ' flipV="1"' if flip_v else ""
     size = f'cx="{max(0, int(box.w))}" cy="{max(0, int(box.h))}"'
     return f'<a:xfrm{flips}><a:off x="{int(box.x)}" y="{int(box.y)}"/><a:ext {size}/></a:xfrm>'
 
@@ -324,6 +328,47 @@ def _custom_geometry(outline: Outline) -> str:
         parts.append("<a:close/>")
     parts.append("</a:path></a:pathLst></a:custGeom>")
     return "".join(parts)
+
+
+_ROUNDED_PATH = (
+    '<a:pathLst><a:path><a:moveTo><a:pt x="l" y="x1"/></a:moveTo>'
+    '<a:arcTo wR="x1" hR="x1" stAng="cd2" swAng="cd4"/><a:lnTo><a:pt x="x2" y="t"/></a:lnTo>'
+    '<a:arcTo wR="x1" hR="x1" stAng="3cd4" swAng="cd4"/><a:lnTo><a:pt x="r" y="y2"/></a:lnTo>'
+    '<a:arcTo wR="x1" hR="x1" stAng="0" swAng="cd4"/><a:lnTo><a:pt x="x1" y="b"/></a:lnTo>'
+    '<a:arcTo wR="x1" hR="x1" stAng="cd4" swAng="cd4"/><a:close/></a:path></a:pathLst>'
+)
+_SITE_ANGLES = {0: "0", 90: "cd4", 180: "cd2", 270: "3cd4"}
+
+
+def _rounded_with_sites(shape: Shape) -> str:
+    """The ``roundRect`` preset written out as custom geometry, with *shape.sites* as its
+    connection sites (the preset has one per side only): the four of the preset first, in
+    its order, so that site numbers mean the same, then the others."""
+    guides = [
+        '<a:gd name="a" fmla="pin 0 adj 50000"/>',
+        '<a:gd name="x1" fmla="*/ ss a 100000"/>',
+        '<a:gd name="x2" fmla="+- r 0 x1"/>',
+        '<a:gd name="y2" fmla="+- b 0 x1"/>',
+    ]
+    sites = []
+    for index, site in enumerate(shape.sites):
+        guides.append(f'<a:gd name="sx{index}" fmla="*/ w {site.x} 100000"/>')
+        guides.append(f'<a:gd name="sy{index}" fmla="*/ h {site.y} 100000"/>')
+        angle = _SITE_ANGLES.get(site.angle, str(site.angle * 60000))
+        sites.append(f'<a:cxn ang="{angle}"><a:pos x="sx{index}" y="sy{index}"/></a:cxn>')
+    adjust = 16667 if shape.adjust is None else shape.adjust
+    return (
+        f'<a:custGeom><a:avLst><a:gd name="adj" fmla="val {adjust}"/></a:avLst><a:gdLst>{"".join(guides)}'
+        f'</a:gdLst><a:ahLst/><a:cxnLst>{"".join(sites)}</a:cxnLst><a:rect l="l" t="t" r="r" b="b"/>'
+        f"{_ROUNDED_PATH}</a:custGeom>"
+    )
+
+
+def _adjust_list(adjusts: tuple[int, ...]) -> str:
+    if not adjusts:
+        return "<a:avLst/>"
+    guides = "".join(f'<a:gd name="adj{i}" fmla="val {value}"/>' for i, value in enumerate(adjusts, start=1))
+    return f"<a:avLst>{guides}</a:avLst>"
 
 
 def _fill(colour: str | None) -> str:
