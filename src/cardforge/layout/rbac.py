@@ -1,170 +1,377 @@
-"""RBAC matrices: for each environment, personas x services with the role in each cell.
+"""RBAC matrices: for each environment, services x personas with the role in each cell.
 
-Cells are coloured by privilege rank (Owner, Contributor, Reader, other) and always carry
-the role's text, so the matrix reads without colour too. Wide matrices split by service
-columns and long ones by rows, over numbered slides.
+Services are rows and personas narrow columns headed by their ID chips, so that a whole
+environment usually fits one slide (two matrices side by side when they fit the width).
+Roles are abbreviated with a key, as the MLOps v2 identity table does (R Reader,
+C Contributor, O Owner, ADS AzureML Data Scientist...), and written in full in the notes,
+with each persona's name. Cells are coloured by privilege and always carry the role's text;
+an Owner or Contributor in a production-like environment stands out in dark red with a "!"
+as well, so it reads without colour too. What does not fit one slide splits into numbered
+slides that hold about as much as each other.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..diagnostics import Report
 from ..model import Deck, Persona
-from ..model.lint import rank
-from ..text.fit import ellipsize, line_height
+from ..model.lint import is_production, rank
+from ..text.fit import line_height
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame, text_box
 from .fonts import Fonts
-from .shapes import EMU_PER_PT, Box, Cell, Paragraph, Run, Slide, Table, TextFrame, pt
+from .paging import balanced_pages, even_chunks
+from .shapes import EMU_PER_PT, Box, Cell, Paragraph, Run, Shape, Slide, Table, TextFrame, pt
 
-RANK_FILLS = {3: "C0392B", 2: "F0A030", 1: "7FBF7F", 0: "D9D9D9"}
+RANK_FILLS = {3: "F8CBAD", 2: "FFE699", 1: "C6EFCE", 0: "DDEBF7"}
+"""Cell fills by privilege rank (Owner, Contributor, Reader, other role)."""
 RANK_NAMES = {3: "Owner", 2: "Contributor", 1: "Reader", 0: "Other role"}
-MAX_SERVICE_COLUMNS = 8
-SIZE = 10
-INSET = (pt(4), pt(2), pt(4), pt(2))
-LEGEND_PT = 22
+PRODUCTION_FILL = "C00000"
+"""Owner or Contributor in a production-like environment."""
+PRODUCTION_MARK = "!"
+STANDARD = {"owner": "O", "contributor": "C", "reader": "R"}
+SIZES = (12, 11, 10)
+KEY_SIZE = 10
+INSET = (pt(3), pt(2), pt(3), pt(2))
+BLOCK_GAP_PT = 16
+SERVICE_MAX_PT = 190
+PERSONA_MIN_PT = 30
+MAX_BLOCKS = 3
+MAX_KEY_LINES = 2
+SWATCH_PT = 16
 
 
 def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     if deck.rbac is None or not deck.rbac.grants:
         return []
-    services = list(dict.fromkeys(g.service for g in deck.rbac.grants))
-    granted = {g.persona for g in deck.rbac.grants}
-    personas = [p for p in deck.personas if p.id in granted]
     roles = {(g.persona, g.service): g.roles for g in deck.rbac.grants}
-    slides = []
+    services = list(dict.fromkeys(g.service for g in deck.rbac.grants))
+    key = abbreviations(role for g in deck.rbac.grants for role in g.roles.values())
+    _, area, _ = overview_frame(deck, fonts, "Access in Environment (9 of 9)", "")
+    plans = []
     for env in deck.rbac.environments:
-        pages = _pages(deck, fonts, personas, services, roles, env)
-        for index, (rows, heights, columns) in enumerate(pages, start=1):
-            title = numbered(f"Access in {env}", index, len(pages))
-            slide, area, notes = overview_frame(deck, fonts, title, "RBAC")
-            _matrix(deck, fonts, slide, area, env, rows, heights, columns, roles)
-            _legend(deck, fonts, slide, area)
-            slide.notes = "\n".join(notes)
-            slides.append(slide)
+        holders = {persona for persona, _ in roles if _role(roles, persona, _, env)}
+        personas = [p for p in deck.personas if p.id in holders]
+        rows = [s for s in services if any(_role(roles, p.id, s, env) for p in personas)]
+        if rows:
+            plans += [(env, page) for page in _pages(deck, fonts, area, env, personas, rows, roles, key)]
+    slides = []
+    counts = {env: sum(1 for e, _ in plans if e == env) for env in deck.rbac.environments}
+    index = dict.fromkeys(counts, 0)
+    for env, page in plans:
+        index[env] += 1
+        title = numbered(f"Access in {env}", index[env], counts[env])
+        slide, area, notes = overview_frame(deck, fonts, title, "RBAC")
+        used = _draw(deck, fonts, slide, area, env, page, roles, key)
+        slide.notes = "\n".join(notes + _notes(env, page, roles, key, used))
+        slides.append(slide)
     return slides
 
 
+def _role(roles: dict, persona: str, service: str, env: str) -> str:
+    return roles.get((persona, service), {}).get(env) or ""
+
+
+def abbreviations(roles) -> dict[str, str]:
+    """A short, unique form of every role part (roles may list several: ``Reader, KVA``).
+
+    Owner, Contributor and Reader become O, C and R; a short single word stays as it is;
+    any other role becomes its words' initials (AzureML Data Scientist: ADS).
+    """
+    key: dict[str, str] = {}
+    taken: set[str] = set(STANDARD.values())
+    for role in roles:
+        for part in _parts(role):
+            if part in key:
+                continue
+            short = STANDARD.get(part.casefold())
+            if short is None:
+                words = part.split()
+                short = part if len(words) == 1 and len(part) <= 5 else "".join(w[0] for w in words).upper()
+                candidate, number = short, 1
+                while candidate in taken:
+                    number += 1
+                    candidate = f"{short}{number}"
+                short = candidate
+            taken.add(short)
+            key[part] = short
+    return key
+
+
+def _parts(role: str) -> list[str]:
+    return [part.strip() for part in role.split(",") if part.strip()]
+
+
+@dataclass
+class Block:
+    """One matrix: some services (rows) against the personas that hold a role on them."""
+
+    services: list[str]
+    heights: list[int]
+    personas: list[Persona]
+    widths: list[int]
+
+    @property
+    def width(self) -> int:
+        return sum(self.widths)
+
+
+@dataclass
+class Page:
+    """What one slide shows: matrices side by side."""
+
+    blocks: list[Block]
+    size: int
+    service_w: int
+    header_h: int
+
+    @property
+    def personas(self) -> list[Persona]:
+        return list({id(p): p for block in self.blocks for p in block.personas}.values())
+
+
 def _pages(
-    deck: Deck, fonts: Fonts, personas: list[Persona], services: list[str], roles: dict, env: str
-) -> list[tuple[list[Persona], list[int], list[str]]]:
-    """Groups of at most eight services, each with the personas that hold a role on one
-    of them, split into pages of rows (with their heights) that fit under the header."""
-    _, area, _ = overview_frame(deck, fonts, "Access (9 of 9)", "")
-    pages = []
-    for start in range(0, len(services), MAX_SERVICE_COLUMNS):
-        columns = services[start : start + MAX_SERVICE_COLUMNS]
-        holders = [p for p in personas if any(roles.get((p.id, s), {}).get(env) for s in columns)]
-        if not holders:
-            continue
-        available = area.h - pt(LEGEND_PT) - _header_height(fonts, columns, area)
-        page: list[Persona] = []
-        heights: list[int] = []
-        for persona in holders:
-            height = _row_height(fonts, persona, columns, roles, env, area)
-            if page and sum(heights) + height > available:
-                pages.append((page, heights, columns))
-                page, heights = [], []
-            page.append(persona)
-            heights.append(height)
-        pages.append((page, heights, columns))
-    return pages
-
-
-def _row_height(fonts: Fonts, persona: Persona, services: list[str], roles: dict, env: str, area: Box) -> int:
-    _, name_w, widths = _widths(area, len(services))
-    texts = [(persona.name, name_w)] + [
-        (roles.get((persona.id, s), {}).get(env) or "", w) for s, w in zip(services, widths)
-    ]
-    lines = max(len(fonts.wrapped(t, w - INSET[0] - INSET[2], SIZE)) for t, w in texts)
-    return round(lines * line_height(SIZE) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(4)
-
-
-def _widths(area: Box, count: int) -> tuple[int, int, list[int]]:
-    chip_w, name_w = pt(48), pt(170)
-    rest = area.w - chip_w - name_w
-    column = rest // max(count, 1)
-    return chip_w, name_w, [column] * count
-
-
-def _header_height(fonts: Fonts, services: list[str], area: Box) -> int:
-    _, _, widths = _widths(area, min(len(services), MAX_SERVICE_COLUMNS))
-    width = widths[0] if widths else area.w
-    lines = max(
-        (
-            len(fonts.lines(Paragraph((Run(s),), SIZE, bold=True), width - INSET[0] - INSET[2]))
-            for s in services
-        ),
-        default=1,
-    )
-    return round(lines * line_height(SIZE) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(4)
-
-
-def _matrix(
     deck: Deck,
     fonts: Fonts,
-    slide: Slide,
     area: Box,
     env: str,
     personas: list[Persona],
-    row_heights: list[int],
     services: list[str],
     roles: dict,
-) -> None:
+    key: dict[str, str],
+) -> list[Page]:
+    """The pages of one environment at the size that needs the fewest, larger on a tie."""
+    best: list[Page] | None = None
+    for size in SIZES:
+        pages = _pages_at(fonts, area, env, personas, services, roles, key, size)
+        if best is None or len(pages) < len(best):
+            best = pages
+    assert best is not None
+    return best
+
+
+def _pages_at(fonts, area, env, personas, services, roles, key, size) -> list[Page]:
+    """Services split into matrices of about equal height, each with the personas holding a
+    role on its services; matrices side by side while they fit the width; persona columns
+    split over pages only when one matrix is wider than the slide."""
+    service_w = _service_width(services, size, fonts)
+    env_roles = {part for p in personas for s in services for part in _parts(_role(roles, p.id, s, env))}
+    header_h = _row_height(fonts, [("Service", service_w)], size, bold=True)
+    room = area.h - header_h - _legend_height(fonts, area.w, _other_roles(key, env_roles))
+    heights = [_row_height(fonts, [(s, service_w)], size) for s in services]
+    widths = {p.id: _persona_width(p, services, roles, key, env, size, fonts) for p in personas}
+    gap = pt(BLOCK_GAP_PT)
+
+    def blocks_for(rows: list[int]) -> list[Block]:
+        names = [services[i] for i in rows]
+        members = [p for p in personas if any(_role(roles, p.id, s, env) for s in names)]
+        groups = _persona_groups([widths[p.id] for p in members], area.w - service_w)
+        blocks = []
+        for group in groups:
+            chosen = [members[i] for i in group]
+            shown = [i for i in rows if any(_role(roles, p.id, services[i], env) for p in chosen)]
+            blocks.append(
+                Block(
+                    [services[i] for i in shown],
+                    [heights[i] for i in shown],
+                    chosen,
+                    [widths[p.id] for p in chosen],
+                )
+            )
+        return blocks
+
+    def packed(chunks: list[list[int]]) -> list[list[Block]]:
+        slides: list[list[Block]] = []
+        used = 0
+        for chunk in chunks:
+            for block in blocks_for(chunk):
+                width = service_w + block.width
+                if (
+                    slides
+                    and len(slides[-1]) < MAX_BLOCKS
+                    and used + gap + width <= area.w
+                    and len(blocks_for(chunk)) == 1
+                ):
+                    slides[-1].append(block)
+                    used += gap + width
+                else:
+                    slides.append([block])
+                    used = width
+        return slides
+
+    chunks = balanced_pages(heights, room)
+    layout = packed(chunks)
+    if len(layout) > 1 and len(layout) < len(chunks):  # matrices side by side: spread rows evenly
+        per_slide = -(-len(chunks) // len(layout))
+        even = packed(balanced_pages(heights, room, parts=min(len(services), len(layout) * per_slide)))
+        if len(even) <= len(layout):
+            layout = even
+    return [Page(blocks, size, service_w, header_h) for blocks in layout]
+
+
+def _persona_groups(widths: list[int], room: int) -> list[list[int]]:
+    """Persona columns in groups that fit *room*, as even in number as they can be."""
+    if sum(widths) <= room:
+        return [list(range(len(widths)))]
+    per_page = max(1, room // max(widths))
+    return [list(chunk) for chunk in even_chunks(len(widths), per_page)]
+
+
+def _service_width(services: list[str], size: int, fonts: Fonts) -> int:
+    """Wide enough for the longest service name on one line, up to a limit, and for its
+    longest word (a word longer than the limit itself, a URL, may split)."""
+    widest = max(fonts.width_pt(s, size) for s in services)
+    longest_word = max(fonts.width_pt(w, size) for s in services for w in s.split() or [s])
+    header = fonts.width_pt("Service", size, bold=True)
+    return pt(min(max(min(widest, SERVICE_MAX_PT), longest_word, header), SERVICE_MAX_PT) + 2) + (
+        INSET[0] + INSET[2]
+    )
+
+
+def _cell_text(role: str, env: str, key: dict[str, str]) -> str:
+    text = ", ".join(key.get(part, part) for part in _parts(role))
+    return text + PRODUCTION_MARK if _flagged(role, env) else text
+
+
+def _flagged(role: str, env: str) -> bool:
+    return is_production(env) and rank(role) >= 2
+
+
+def _persona_width(persona, services, roles, key, env, size, fonts) -> int:
+    texts = [_cell_text(_role(roles, persona.id, s, env), env, key) for s in services]
+    widest = max(
+        [fonts.width_pt(t, size, bold=True) for t in texts if t]
+        + [fonts.width_pt(persona.id, size, bold=True)]
+    )
+    return max(pt(PERSONA_MIN_PT), pt(min(widest, 120) + 2) + INSET[0] + INSET[2])
+
+
+def _row_height(fonts: Fonts, texts: list[tuple[str, int]], size: int, bold: bool = False) -> int:
+    lines = max(len(fonts.wrapped(t, w - INSET[0] - INSET[2], size, bold=bold)) for t, w in texts)
+    return round(lines * line_height(size) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(2)
+
+
+def _draw(deck, fonts, slide, area, env, page: Page, roles, key) -> set[str]:
+    """The page's matrices and legend; returns the role parts shown (for the key)."""
     theme = deck.theme
-    chip_w, name_w, widths = _widths(area, len(services))
-    header_fill = theme.text
-    header_colour = text_on(header_fill)
-
-    def cell(text: str, fill: str, bold: bool = False, colour: str | None = None) -> Cell:
-        paragraph = Paragraph((Run(text),), SIZE, colour=colour or text_on(fill), bold=bold)
-        return Cell(TextFrame((paragraph,), anchor="ctr", inset=INSET), fill)
-
-    header = [cell("ID", header_fill, True, header_colour), cell("Persona", header_fill, True, header_colour)]
-    header += [cell(s, header_fill, True, header_colour) for s in services]
-    rows = [tuple(header)]
-    for persona in personas:
-        row = [
-            cell(persona.id, persona.colour.hex, True),
-            cell(persona.name, theme.background, colour=theme.text),
-        ]
-        for service in services:
-            role = roles.get((persona.id, service), {}).get(env)
-            row.append(cell(role, RANK_FILLS[rank(role)]) if role else cell("", theme.background))
-        rows.append(tuple(row))
-    heights = (_header_height(fonts, services, area), *row_heights)
-    columns = (chip_w, name_w, *widths)
-    box = Box(area.x, area.y, sum(columns), sum(heights))
-    slide.add(Table(f"RBAC {env}", box, columns, tuple(rows), heights))
-
-
-def _legend(deck: Deck, fonts: Fonts, slide: Slide, area: Box) -> None:
-    y = area.bottom - pt(LEGEND_PT) + pt(6)
+    used: set[str] = set()
     x = area.x
-    for value in (3, 2, 1, 0):
-        fill = RANK_FILLS[value]
-        label = RANK_NAMES[value]
-        width = pt(fonts.width_pt(label, 10, "body") + 16)
+    bottom = area.y
+    for number, block in enumerate(page.blocks, start=1):
+        header = [_cell("Service", theme.text, page.size, bold=True)]
+        header += [_cell(p.id, p.colour.hex, page.size, bold=True, align="ctr") for p in block.personas]
+        rows = [tuple(header)]
+        for service in block.services:
+            row = [_cell(service, theme.background, page.size, colour=theme.text)]
+            for persona in block.personas:
+                role = _role(roles, persona.id, service, env)
+                used.update(_parts(role))
+                row.append(_role_cell(role, env, key, page.size, theme.background))
+            rows.append(tuple(row))
+        heights = (page.header_h, *block.heights)
+        columns = (page.service_w, *block.widths)
+        name = f"RBAC {env}" + (f" {number}" if len(page.blocks) > 1 else "")
+        slide.add(Table(name, Box(x, area.y, sum(columns), sum(heights)), columns, tuple(rows), heights))
+        x += sum(columns) + pt(BLOCK_GAP_PT)
+        bottom = max(bottom, area.y + sum(heights))
+    _legend(
+        deck,
+        fonts,
+        slide,
+        Box(area.x, bottom + pt(14), area.w, area.bottom - bottom - pt(14)),
+        env,
+        used,
+        key,
+    )
+    return used
+
+
+def _cell(text: str, fill: str, size: int, bold: bool = False, colour: str | None = None, align="l") -> Cell:
+    paragraph = Paragraph((Run(text),), size, colour=colour or text_on(fill), bold=bold, align=align)
+    return Cell(TextFrame((paragraph,), anchor="ctr", inset=INSET), fill)
+
+
+def _role_cell(role: str, env: str, key: dict[str, str], size: int, background: str) -> Cell:
+    if not role:
+        return _cell("", background, size)
+    fill = PRODUCTION_FILL if _flagged(role, env) else RANK_FILLS[rank(role)]
+    return _cell(_cell_text(role, env, key), fill, size, bold=_flagged(role, env), align="ctr")
+
+
+def _other_roles(key: dict[str, str], used: set[str]) -> list[str]:
+    """Key entries for the abbreviations other than O, C and R, in alphabetical order."""
+    others = sorted((key[part], part) for part in used if part in key and part.casefold() not in STANDARD)
+    return [f"{short} {part}" for short, part in others]
+
+
+def _key_paragraph(fonts: Fonts, entries: list[str], width: int, colour: str) -> Paragraph | None:
+    """The key to other abbreviations on at most two lines; the rest is in the notes."""
+    if not entries:
+        return None
+    for count in range(len(entries), 0, -1):
+        text = "   ".join(entries[:count])
+        if count < len(entries):
+            text += f"   + {len(entries) - count} more in the notes"
+        paragraph = Paragraph((Run(text),), KEY_SIZE, colour=colour)
+        if len(fonts.lines(paragraph, width)) <= MAX_KEY_LINES:
+            return paragraph
+    return Paragraph((Run(f"{len(entries)} other roles: see the notes"),), KEY_SIZE, colour=colour)
+
+
+def _legend_height(fonts: Fonts, width: int, entries: list[str]) -> int:
+    """Room for the swatches and the key under the matrices."""
+    paragraph = _key_paragraph(fonts, entries, width, "000000")
+    key_h = round(fonts.height_pt([paragraph], width) * EMU_PER_PT) + pt(4) if paragraph else 0
+    return pt(SWATCH_PT) + key_h + pt(10)
+
+
+def _legend(deck, fonts, slide, area, env, used: set[str], key: dict[str, str]) -> None:
+    """Colour swatches with their abbreviations, then the key to the other abbreviations, at
+    the top of *area* (the room under the matrices)."""
+    theme = deck.theme
+    paragraph = _key_paragraph(fonts, _other_roles(key, used), area.w, theme.muted)
+    key_h = round(fonts.height_pt([paragraph], area.w) * EMU_PER_PT) if paragraph else 0
+    swatch_h = pt(SWATCH_PT)
+    y = area.y
+    x = area.x
+    swatches = [(RANK_FILLS[value], RANK_NAMES[value]) for value in (3, 2, 1, 0)]
+    if is_production(env):
+        swatches.append((PRODUCTION_FILL, "Owner or Contributor in production"))
+    for fill, label in swatches:
+        short = STANDARD.get(label.casefold(), f"C{PRODUCTION_MARK}" if fill == PRODUCTION_FILL else "")
+        text = f"{short} {label}".strip()
+        width = pt(fonts.width_pt(text, KEY_SIZE, bold=True) + 14)
+        swatch = Paragraph(
+            (Run(text),), KEY_SIZE, colour=text_on(fill), bold=fill == PRODUCTION_FILL, align="ctr"
+        )
         slide.add(
-            text_box(
+            Shape(
                 f"legend:{label}",
-                Box(x, y, width, pt(16)),
-                [Paragraph((Run(label),), 10, colour=text_on(fill), align="ctr")],
-                anchor="ctr",
+                Box(x, y, width, swatch_h),
+                fill=fill,
+                text=TextFrame((swatch,), anchor="ctr"),
             )
         )
-        slide.elements[-1] = _filled(slide.elements[-1], fill)
-        x += width + pt(8)
-    box = Box(x + pt(8), y, area.right - x - pt(8), pt(16))
-    note = ellipsize(
-        "Roles are ranked Owner > Contributor > Reader > other; least privilege keeps production read-only.",
-        box.w / EMU_PER_PT,
-        10,
-        fonts.body,
-    )
-    slide.add(text_box("Legend", box, [Paragraph((Run(note),), 10, colour=deck.theme.muted)], anchor="ctr"))
+        x += width + pt(6)
+    if is_production(env):
+        note = "should be read-only, or granted just in time"
+        box = Box(x + pt(4), y, max(0, area.right - x - pt(4)), swatch_h)
+        if fonts.width_pt(note, KEY_SIZE) <= box.w / EMU_PER_PT:
+            slide.add(text_box("Legend", box, [Paragraph((Run(note),), KEY_SIZE, colour=theme.muted)], "ctr"))
+    if paragraph is not None:
+        slide.add(text_box("Key", Box(area.x, y + swatch_h + pt(4), area.w, key_h), [paragraph]))
 
 
-def _filled(shape, fill: str):
-    from dataclasses import replace
-
-    return replace(shape, fill=fill)
+def _notes(env: str, page: Page, roles, key: dict[str, str], used: set[str]) -> list[str]:
+    """Each persona's name and roles in full, and the key to the abbreviations shown."""
+    lines = [f"Access in {env}, roles in full:"]
+    shown = list(dict.fromkeys(s for block in page.blocks for s in block.services))
+    for persona in page.personas:
+        held = [f"{s}: {_role(roles, persona.id, s, env)}" for s in shown if _role(roles, persona.id, s, env)]
+        if held:
+            lines.append(f"{persona.id} {persona.name}: " + "; ".join(held))
+    abbreviations_used = sorted((key[part], part) for part in used if part in key)
+    if abbreviations_used:
+        lines.append("Key: " + "; ".join(f"{short} = {part}" for short, part in abbreviations_used))
+    return ["\n".join(lines)]
