@@ -28,9 +28,9 @@ CHIP_SIZE = 10
 STAGE_SIZE = 10
 LEGEND_SIZE = 10
 LABEL_MAX_PT = 230
-CHIP_PAD_PT = 8
+CHIP_PAD_PT = 4
 """Room either side of an ID inside its chip."""
-MARK_GAP_PT = 3
+MARK_GAP_PT = 2
 """Space between a chip and the edges of its lane or column."""
 ROW_PAD_PT = 6
 ROW_MAX_PT = 40
@@ -95,7 +95,7 @@ def _min_width(process: Process, chip_w: int, size: int, fonts: Fonts) -> int:
     """The narrowest a process column may be: its header's longest word, and a chip per lane."""
     words = _header_text(process).split()
     header = (
-        min(max((fonts.width_pt(w, size, "body", True) for w in words), default=0), HEADER_WORD_MAX_PT) + 6
+        min(max((fonts.width_pt(w, size, "body", True) for w in words), default=0), HEADER_WORD_MAX_PT) + 8
     )
     lanes = max(1, len(process.stages))
     stage = max((fonts.width_pt(s, STAGE_SIZE) for s in process.stages), default=0) + 6
@@ -148,8 +148,13 @@ def _geometry(processes: list[Process], personas: list[Persona], area: Box, font
     )
     header_h = round(header_lines * line_height(size) * EMU_PER_PT) + pt(6)
     lane_h = round(line_height(STAGE_SIZE) * EMU_PER_PT) + pt(6) if any(p.stages for p in processes) else 0
-    name_size = next(
-        (s for s in NAME_SIZES if all(_name_lines(p, label_w, chip_w, s, fonts) <= 2 for p in personas)),
+    name_size = next(  # names on one line make even rows; else on two at most, where they can
+        (
+            s
+            for lines in (1, 2)
+            for s in NAME_SIZES
+            if all(_name_lines(p, label_w, chip_w, s, fonts) <= lines for p in personas)
+        ),
         NAME_SIZES[-1],
     )
     return Geometry(label_w, chip_w, spans, size, name_size, header_h, lane_h)
@@ -183,8 +188,12 @@ def _row_height(persona: Persona, geometry: Geometry, fonts: Fonts) -> int:
 
 
 def _stretched(heights: list[int], body: Box, geometry: Geometry) -> list[int]:
-    """Row heights grown evenly to use the slide's height, each at most the largest pitch."""
+    """Row heights for one page: all as tall as the tallest when they fit so, grown evenly to
+    use the slide's height up to the largest pitch."""
     room = body.h - geometry.header_h - geometry.lane_h
+    tallest = max(heights)
+    if tallest * len(heights) <= room:
+        return [max(tallest, min(pt(ROW_MAX_PT), room // len(heights)))] * len(heights)
     extra = (room - sum(heights)) // max(1, len(heights))
     return [min(max(h, pt(ROW_MAX_PT)), h + max(0, extra)) for h in heights]
 
