@@ -385,25 +385,35 @@ class _Heights:
         self.columns = columns
         self.fonts = fonts
         self.limit = columns[0].h / EMU_PER_PT
-        self._heights: dict[tuple[int, int, int], float] = {}
+        self._sums: dict[tuple[int, int], list[float]] = {}
+
+    def _prefix(self, size: int, column: int) -> list[float]:
+        """Running totals of the fields' heights in *column* at *size*."""
+        key = (size, column)
+        sums = self._sums.get(key)
+        if sums is None:
+            width = self.columns[column].w
+            sums = [0.0]
+            for field_ in self.fields:
+                sums.append(sums[-1] + field_height(field_, size, width, self.fonts))
+            self._sums[key] = sums
+        return sums
 
     def column(self, first: int, last: int, size: int, column: int) -> float:
-        total = 0.0
-        for index in range(first, last):
-            key = (index, size, column)
-            if key not in self._heights:
-                width = self.columns[column].w
-                self._heights[key] = field_height(self.fields[index], size, width, self.fonts)
-            total += self._heights[key]
-        return total + round(size * 0.7) * max(0, last - first - 1)
+        if last <= first:
+            return 0.0
+        sums = self._prefix(size, column)
+        return sums[last] - sums[first] + round(size * 0.7) * (last - first - 1)
 
     def best_split(self, size: int, fitting: bool = True) -> int | None:
         """Where the fields break at *size*: the split whose taller column is least tall,
         among those that fit (all of them when *fitting* is false); ``None`` if none fits."""
         count = len(self.fields)
-        splits = [count] if self.columns[1].w == 0 else range(count + 1)
+        if self.columns[1].w == 0:
+            left = self.column(0, count, size, 0)
+            return count if not fitting or left <= self.limit else None
         best, best_height = None, 0.0
-        for k in splits:
+        for k in range(count + 1):
             left, right = self.column(0, k, size, 0), self.column(k, count, size, 1)
             if fitting and (left > self.limit or right > self.limit):
                 continue

@@ -11,6 +11,7 @@ and ID and its name links to its card slide.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -187,9 +188,13 @@ class _ColumnText:
 def _measure_columns(
     columns: list[Column], texts: list[list[str]], fonts: Fonts, indexes: list[int] | None = None
 ) -> list[_ColumnText]:
-    """Each column measured; *indexes* are the columns' places in the rows of *texts*."""
-    step = max(1, len(texts) // SAMPLE_ROWS)
-    sample = texts[::step]
+    """Each column measured; *indexes* are the columns' places in the rows of *texts*. Line
+    counts are estimated on a sample of rows, drawn at random (but always the same for the
+    same deck) so that a deck's regular patterns do not bias it."""
+    rows = range(len(texts))
+    if len(texts) > SAMPLE_ROWS:
+        rows = sorted(random.Random(len(texts)).sample(rows, SAMPLE_ROWS))  # type: ignore[assignment]
+    sample = [texts[row] for row in rows]
     measured = []
     body = fonts.body
     for index, column in zip(indexes or range(len(columns)), columns):
@@ -200,7 +205,8 @@ def _measure_columns(
         )
         widths = [body.width(row[index], 1) for row in sample]
         mean = sum(widths) / max(1, len(widths))
-        measured.append(_ColumnText(longest_word, header_word, widths, mean, max(widths, default=0.0)))
+        longest = max((body.width(row[index], 1) for row in texts), default=0.0)
+        measured.append(_ColumnText(longest_word, header_word, widths, mean, longest))
     return measured
 
 

@@ -13,6 +13,7 @@ slides that hold about as much as each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
@@ -45,32 +46,59 @@ SWATCH_PT = 16
 def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     if deck.rbac is None or not deck.rbac.grants:
         return []
-    roles = {(g.persona, g.service): g.roles for g in deck.rbac.grants}
     services = list(dict.fromkeys(g.service for g in deck.rbac.grants))
     key = abbreviations(role for g in deck.rbac.grants for role in g.roles.values())
     _, area, _ = overview_frame(deck, fonts, "Access in Environment (9 of 9)", "")
     plans = []
     for env in deck.rbac.environments:
-        holders = {persona for persona, _ in roles if _role(roles, persona, _, env)}
-        personas = [p for p in deck.personas if p.id in holders]
-        rows = [s for s in services if any(_role(roles, p.id, s, env) for p in personas)]
-        if rows:
-            plans += [(env, page) for page in _pages(deck, fonts, area, env, personas, rows, roles, key)]
+        access = Access.of(deck, services, env)
+        if access.services:
+            plans += [(access, page) for page in _pages(fonts, area, access, key)]
     slides = []
-    counts = {env: sum(1 for e, _ in plans if e == env) for env in deck.rbac.environments}
+    counts = {env: sum(1 for a, _ in plans if a.env == env) for env in deck.rbac.environments}
     index = dict.fromkeys(counts, 0)
-    for env, page in plans:
-        index[env] += 1
-        title = numbered(f"Access in {env}", index[env], counts[env])
+    for access, page in plans:
+        index[access.env] += 1
+        title = numbered(f"Access in {access.env}", index[access.env], counts[access.env])
         slide, area, notes = overview_frame(deck, fonts, title, "RBAC")
-        used = _draw(deck, fonts, slide, area, env, page, roles, key)
-        slide.notes = "\n".join(notes + _notes(env, page, roles, key, used))
+        used = _draw(deck, fonts, slide, area, access, page, key)
+        slide.notes = "\n".join(notes + _notes(access, page, key, used))
         slides.append(slide)
     return slides
 
 
-def _role(roles: dict, persona: str, service: str, env: str) -> str:
-    return roles.get((persona, service), {}).get(env) or ""
+@dataclass
+class Access:
+    """Who holds which role on what in one environment, indexed both ways."""
+
+    env: str
+    personas: list[Persona]
+    """Those holding a role here, in deck order."""
+    services: list[str]
+    """Those with a role held here, in the order grants first name them."""
+    held: dict[str, dict[str, str]]
+    """Persona id to service to role."""
+    holders: dict[str, list[str]]
+    """Service to the ids of personas holding a role on it."""
+
+    @classmethod
+    def of(cls, deck: Deck, services: list[str], env: str) -> Access:
+        held: dict[str, dict[str, str]] = {}
+        holders: dict[str, list[str]] = {}
+        assert deck.rbac is not None
+        for grant in deck.rbac.grants:
+            role = grant.roles.get(env)
+            if role:
+                held.setdefault(grant.persona, {})[grant.service] = role
+                holders.setdefault(grant.service, []).append(grant.persona)
+        personas = [p for p in deck.personas if p.id in held]
+        return cls(env, personas, [s for s in services if s in holders], held, holders)
+
+    def role(self, persona: str, service: str) -> str:
+        return self.held.get(persona, {}).get(service, "")
+
+    def parts(self) -> set[str]:
+        return {part for roles in self.held.values() for role in roles.values() for part in _parts(role)}
 
 
 def abbreviations(roles) -> dict[str, str]:
@@ -131,46 +159,40 @@ class Page:
         return list({id(p): p for block in self.blocks for p in block.personas}.values())
 
 
-def _pages(
-    deck: Deck,
-    fonts: Fonts,
-    area: Box,
-    env: str,
-    personas: list[Persona],
-    services: list[str],
-    roles: dict,
-    key: dict[str, str],
-) -> list[Page]:
+def _pages(fonts: Fonts, area: Box, access: Access, key: dict[str, str]) -> list[Page]:
     """The pages of one environment at the size that needs the fewest, larger on a tie."""
     best: list[Page] | None = None
     for size in SIZES:
-        pages = _pages_at(fonts, area, env, personas, services, roles, key, size)
+        pages = _pages_at(fonts, area, access, key, size)
         if best is None or len(pages) < len(best):
             best = pages
     assert best is not None
     return best
 
 
-def _pages_at(fonts, area, env, personas, services, roles, key, size) -> list[Page]:
+def _pages_at(fonts: Fonts, area: Box, access: Access, key: dict[str, str], size: int) -> list[Page]:
     """Services split into matrices of about equal height, each with the personas holding a
     role on its services; matrices side by side while they fit the width; persona columns
     split over pages only when one matrix is wider than the slide."""
+    services = access.services
     service_w = _service_width(services, size, fonts)
-    env_roles = {part for p in personas for s in services for part in _parts(_role(roles, p.id, s, env))}
     header_h = _row_height(fonts, [("Service", service_w)], size, bold=True)
-    room = area.h - header_h - _legend_height(fonts, area.w, _other_roles(key, env_roles))
+    room = area.h - header_h - _legend_height(fonts, area.w, _other_roles(key, access.parts()))
     heights = [_row_height(fonts, [(s, service_w)], size) for s in services]
-    widths = {p.id: _persona_width(p, services, roles, key, env, size, fonts) for p in personas}
+    widths = {p.id: _persona_width(p, access, key, size, fonts) for p in access.personas}
+    order = {p.id: index for index, p in enumerate(access.personas)}
+    by_id = {p.id: p for p in access.personas}
     gap = pt(BLOCK_GAP_PT)
 
     def blocks_for(rows: list[int]) -> list[Block]:
-        names = [services[i] for i in rows]
-        members = [p for p in personas if any(_role(roles, p.id, s, env) for s in names)]
+        ids = {pid for i in rows for pid in access.holders[services[i]]}
+        members = [by_id[pid] for pid in sorted(ids, key=order.__getitem__)]
         groups = _persona_groups([widths[p.id] for p in members], area.w - service_w)
         blocks = []
         for group in groups:
             chosen = [members[i] for i in group]
-            shown = [i for i in rows if any(_role(roles, p.id, services[i], env) for p in chosen)]
+            chosen_ids = {p.id for p in chosen}
+            shown = [i for i in rows if chosen_ids.intersection(access.holders[services[i]])]
             blocks.append(
                 Block(
                     [services[i] for i in shown],
@@ -185,13 +207,14 @@ def _pages_at(fonts, area, env, personas, services, roles, key, size) -> list[Pa
         slides: list[list[Block]] = []
         used = 0
         for chunk in chunks:
-            for block in blocks_for(chunk):
+            blocks = blocks_for(chunk)
+            for block in blocks:
                 width = service_w + block.width
                 if (
                     slides
+                    and len(blocks) == 1
                     and len(slides[-1]) < MAX_BLOCKS
                     and used + gap + width <= area.w
-                    and len(blocks_for(chunk)) == 1
                 ):
                     slides[-1].append(block)
                     used += gap + width
@@ -202,7 +225,7 @@ def _pages_at(fonts, area, env, personas, services, roles, key, size) -> list[Pa
 
     chunks = balanced_pages(heights, room)
     layout = packed(chunks)
-    if len(layout) > 1 and len(layout) < len(chunks):  # matrices side by side: spread rows evenly
+    if 1 < len(layout) < len(chunks):  # matrices side by side: spread the rows evenly
         per_slide = -(-len(chunks) // len(layout))
         even = packed(balanced_pages(heights, room, parts=min(len(services), len(layout) * per_slide)))
         if len(even) <= len(layout):
@@ -238,12 +261,10 @@ def _flagged(role: str, env: str) -> bool:
     return is_production(env) and rank(role) >= 2
 
 
-def _persona_width(persona, services, roles, key, env, size, fonts) -> int:
-    texts = [_cell_text(_role(roles, persona.id, s, env), env, key) for s in services]
-    widest = max(
-        [fonts.width_pt(t, size, bold=True) for t in texts if t]
-        + [fonts.width_pt(persona.id, size, bold=True)]
-    )
+def _persona_width(persona: Persona, access: Access, key: dict[str, str], size: int, fonts: Fonts) -> int:
+    """A persona column as wide as its ID chip or its widest abbreviated role."""
+    texts = [_cell_text(role, access.env, key) for role in access.held.get(persona.id, {}).values()]
+    widest = max(fonts.width_pt(text, size, bold=True) for text in [*texts, persona.id])
     return max(pt(PERSONA_MIN_PT), pt(min(widest, 120) + 2) + INSET[0] + INSET[2])
 
 
@@ -252,7 +273,7 @@ def _row_height(fonts: Fonts, texts: list[tuple[str, int]], size: int, bold: boo
     return round(lines * line_height(size) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(2)
 
 
-def _draw(deck, fonts, slide, area, env, page: Page, roles, key) -> set[str]:
+def _draw(deck: Deck, fonts: Fonts, slide: Slide, area: Box, access: Access, page: Page, key) -> set[str]:
     """The page's matrices and legend; returns the role parts shown (for the key)."""
     theme = deck.theme
     used: set[str] = set()
@@ -265,29 +286,24 @@ def _draw(deck, fonts, slide, area, env, page: Page, roles, key) -> set[str]:
         for service in block.services:
             row = [_cell(service, theme.background, page.size, colour=theme.text)]
             for persona in block.personas:
-                role = _role(roles, persona.id, service, env)
+                role = access.role(persona.id, service)
                 used.update(_parts(role))
-                row.append(_role_cell(role, env, key, page.size, theme.background))
+                row.append(_role_cell(role, access.env, key, page.size, theme.background))
             rows.append(tuple(row))
         heights = (page.header_h, *block.heights)
         columns = (page.service_w, *block.widths)
-        name = f"RBAC {env}" + (f" {number}" if len(page.blocks) > 1 else "")
+        name = f"RBAC {access.env}" + (f" {number}" if len(page.blocks) > 1 else "")
         slide.add(Table(name, Box(x, area.y, sum(columns), sum(heights)), columns, tuple(rows), heights))
         x += sum(columns) + pt(BLOCK_GAP_PT)
         bottom = max(bottom, area.y + sum(heights))
-    _legend(
-        deck,
-        fonts,
-        slide,
-        Box(area.x, bottom + pt(14), area.w, area.bottom - bottom - pt(14)),
-        env,
-        used,
-        key,
-    )
+    below = Box(area.x, bottom + pt(14), area.w, area.bottom - bottom - pt(14))
+    _legend(deck, fonts, slide, below, access.env, used, key)
     return used
 
 
+@lru_cache(maxsize=4096)
 def _cell(text: str, fill: str, size: int, bold: bool = False, colour: str | None = None, align="l") -> Cell:
+    """A table cell; cells are values, so equal ones (most are empty) are made once."""
     paragraph = Paragraph((Run(text),), size, colour=colour or text_on(fill), bold=bold, align=align)
     return Cell(TextFrame((paragraph,), anchor="ctr", inset=INSET), fill)
 
@@ -363,12 +379,12 @@ def _legend(deck, fonts, slide, area, env, used: set[str], key: dict[str, str]) 
         slide.add(text_box("Key", Box(area.x, y + swatch_h + pt(4), area.w, key_h), [paragraph]))
 
 
-def _notes(env: str, page: Page, roles, key: dict[str, str], used: set[str]) -> list[str]:
+def _notes(access: Access, page: Page, key: dict[str, str], used: set[str]) -> list[str]:
     """Each persona's name and roles in full, and the key to the abbreviations shown."""
-    lines = [f"Access in {env}, roles in full:"]
-    shown = list(dict.fromkeys(s for block in page.blocks for s in block.services))
+    lines = [f"Access in {access.env}, roles in full:"]
+    shown = {s for block in page.blocks for s in block.services}
     for persona in page.personas:
-        held = [f"{s}: {_role(roles, persona.id, s, env)}" for s in shown if _role(roles, persona.id, s, env)]
+        held = [f"{s}: {role}" for s, role in access.held.get(persona.id, {}).items() if s in shown]
         if held:
             lines.append(f"{persona.id} {persona.name}: " + "; ".join(held))
     abbreviations_used = sorted((key[part], part) for part in used if part in key)

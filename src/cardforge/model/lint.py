@@ -202,10 +202,11 @@ def _grant_mismatch(deck: Deck) -> list[Finding]:
         return []
     findings = []
     granted: dict[str, set[str]] = defaultdict(set)
+    listed = {p.id: {s.name.casefold() for s in p.services} for p in deck.personas}
     for grant in deck.rbac.grants:
         granted[grant.persona].add(grant.service.casefold())
         persona = deck.persona(grant.persona)
-        if persona and grant.service.casefold() not in {s.name.casefold() for s in persona.services}:
+        if persona and grant.service.casefold() not in listed[persona.id]:
             findings.append(
                 Finding(
                     "CF105",
