@@ -19,7 +19,8 @@ from pptx.util import Emu, Pt
 
 
 def main(deck_path: str, output: str) -> None:
-    data = yaml.safe_load(open(deck_path, encoding="utf-8"))
+    with open(deck_path, encoding="utf-8") as file:
+        data = yaml.safe_load(file)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
     layout = prs.slide_layouts[6]

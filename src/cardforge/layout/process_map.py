@@ -79,8 +79,10 @@ def process_map_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
         slide, area, notes = overview_frame(deck, fonts, title, "Process map")
         legend_h = round(fonts.height_pt(legend, area.w) * EMU_PER_PT) + pt(6)
         body = Box(area.x, area.y, area.w, area.h - legend_h)
-        _draw(deck, fonts, slide, body, group, rows, _stretched(heights, body, geometry), geometry)
-        slide.add(text_box("Legend", Box(area.x, area.bottom - legend_h, area.w, legend_h), legend, "b"))
+        rows_h = _stretched(heights, body, geometry)
+        _draw(deck, fonts, slide, body, group, rows, rows_h, geometry)
+        bottom = body.y + geometry.header_h + geometry.lane_h + sum(rows_h)
+        slide.add(text_box("Legend", Box(area.x, bottom + pt(4), area.w, legend_h), legend, "t"))
         slide.notes = "\n".join(notes + _notes(group, missing if index == 1 else []))
         slides.append(slide)
     return slides

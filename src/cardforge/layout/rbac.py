@@ -355,7 +355,9 @@ def _legend(deck, fonts, slide, area, env, used: set[str], key: dict[str, str]) 
     if is_production(env):
         swatches.append((PRODUCTION_FILL, "Owner or Contributor in production"))
     for fill, label in swatches:
-        short = STANDARD.get(label.casefold(), f"C{PRODUCTION_MARK}" if fill == PRODUCTION_FILL else "")
+        short = STANDARD.get(
+            label.casefold(), f"O{PRODUCTION_MARK} C{PRODUCTION_MARK}" if fill == PRODUCTION_FILL else ""
+        )
         text = f"{short} {label}".strip()
         width = pt(fonts.width_pt(text, KEY_SIZE, bold=True) + 14)
         swatch = Paragraph(
