@@ -97,8 +97,9 @@ def _column(
     header = Box(column.x, column.y, column.w, header_h)
     slide.add(Shape(f"category:{title}", header, fill=theme.text))
     paragraphs = _header_paragraphs(title, hint, total, text_on(theme.text))
-    slide.add(text_box(f"category:{title}:label", header, paragraphs, anchor="ctr"))
-    slide.elements[-1] = _with_inset(slide.elements[-1])
+    header_inset = (pt(CHIP_INSET_PT), 0, pt(CHIP_INSET_PT), 0)
+    frame = TextFrame(tuple(paragraphs), anchor="ctr", inset=header_inset)
+    slide.add(Shape(f"category:{title}:label", header, text=frame, is_textbox=True))
     y = header.bottom + pt(8)
     if not total:
         slide.add(
@@ -126,9 +127,3 @@ def _column(
             )
         )
         y += box.h + pt(GAP_BETWEEN_PT)
-
-
-def _with_inset(shape: Shape) -> Shape:
-    from dataclasses import replace
-
-    return replace(shape, text=replace(shape.text, inset=(pt(8), 0, pt(8), 0)))

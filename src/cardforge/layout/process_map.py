@@ -70,8 +70,8 @@ def process_map_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
         legend_h = round(fonts.height_pt(legend, area.w) * EMU_PER_PT) + pt(6)
         body_h = area.h - geometry.header_h - geometry.lane_h - legend_h
         heights = [_row_height(p, geometry, fonts) for p in members]
-        for rows in balanced_pages(heights, body_h):
-            plans.append((group, [members[i] for i in rows], [heights[i] for i in rows], geometry, legend))
+        for page in balanced_pages(heights, body_h):
+            plans.append((group, [members[i] for i in page], [heights[i] for i in page], geometry, legend))
     missing = [p for p in deck.personas if not p.processes]
     slides = []
     for index, (group, rows, heights, geometry, legend) in enumerate(plans, start=1):
@@ -225,8 +225,8 @@ def _draw(
             align="ctr",
         )
         box = Box(x, area.y, width, header_h)
-        slide.add(text_box(f"process:{process.name}", box, [header], anchor="b"))
-        slide.elements[-1] = _inset(slide.elements[-1], pt(3))
+        frame = TextFrame((header,), anchor="b", inset=(pt(3), 0, pt(3), pt(2)))
+        slide.add(Shape(f"process:{process.name}", box, text=frame, is_textbox=True))
         for lane, stage in enumerate(process.stages):
             lane_x, lane_w = _lane(x, width, len(process.stages), lane)
             paragraph = Paragraph((Run(stage),), STAGE_SIZE, colour=theme.muted, align="ctr")
@@ -312,13 +312,6 @@ def _label(deck: Deck, fonts: Fonts, slide: Slide, persona: Persona, row: Box, g
     name_box = Box(chip.right + pt(8), row.y, geometry.label_w - geometry.chip_w - pt(12), row.h)
     paragraph = Paragraph((Run(persona.name),), geometry.name_size, colour=deck.theme.text)
     slide.add(text_box(f"persona:{persona.id}:name", name_box, [paragraph], anchor="ctr"))
-
-
-def _inset(shape: Shape, side: int) -> Shape:
-    from dataclasses import replace
-
-    assert shape.text is not None
-    return replace(shape, text=replace(shape.text, inset=(side, 0, side, pt(2))))
 
 
 def _legend_paragraphs(deck: Deck, processes: list[Process], area: Box, fonts: Fonts) -> list[Paragraph]:

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..diagnostics import Report
+from ..diagnostics import Position, Report
 from .deck import Deck, Persona
 
 SPREAD_LIMIT = 3
@@ -102,7 +102,7 @@ def lint(deck: Deck) -> list[Finding]:
 def report_findings(deck: Deck, findings: list[Finding], report: Report) -> None:
     document = deck.document
     for finding in findings:
-        position = document.position(finding.path) if document else None
+        position = document.position(finding.path) if document else Position()
         report.warning(deck.file, position, finding.message, finding.code)
 
 
@@ -193,7 +193,7 @@ def _written_environments(deck: Deck) -> dict[tuple, str]:
     if deck.document:
         for key in deck.document.value_positions:
             if len(key) == 5 and key[:2] == ("rbac", "grants") and key[3] == "roles":
-                written.setdefault((key[:3], str(key[4]).casefold()), key[4])
+                written.setdefault((key[:3], str(key[4]).casefold()), str(key[4]))
     return written
 
 

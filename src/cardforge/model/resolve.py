@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from ..diagnostics import Report, closest, did_you_mean
 from ..spec.deck import DeckSpec, PersonaSpec
@@ -222,11 +223,11 @@ def _resolve_processes(
             if staged is False:
                 continue
             if staged is not None:
-                process, stage = staged
-                if (process.name, stage) not in stages:
-                    stages.append((process.name, stage))
-                if process.name not in names:
-                    names.append(process.name)
+                staged_process, stage = staged
+                if (staged_process.name, stage) not in stages:
+                    stages.append((staged_process.name, stage))
+                if staged_process.name not in names:
+                    names.append(staged_process.name)
                 continue
             key = name.casefold()
             key = key if key in processes else loose.get(_loose(name), key)
@@ -252,7 +253,7 @@ def _resolve_processes(
 
 def _stage_of(
     name: str, processes: dict[str, Process], loose: dict[str, str], ctx: Context, where: PathKey
-) -> tuple[Process, str] | bool | None:
+) -> tuple[Process, str] | Literal[False] | None:
     """The process and stage that ``PROCESS/STAGE`` names, ``None`` when *name* names no
     stage (a plain or ad-hoc process, such as ``CI/CD``), ``False`` after an error."""
     if "/" not in name or name.casefold() in processes:
