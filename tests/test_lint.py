@@ -217,7 +217,10 @@ def _table_cells(slide):
     return found
 
 
-def test_rbac_is_one_slide_per_environment_with_services_as_rows(tmp_path):
+def test_rbac_matrix_has_services_as_rows_and_persona_chips(tmp_path):
+    """The example deck's access fits fewer slides as one matrix with a sub-column per
+    environment under each persona's chip (two slides) than as a matrix per environment
+    (three): it gets the one matrix."""
     output = tmp_path / "rbac.pptx"
     assert (
         run_cli(["build", str(ROOT / "decks" / "mlops.yaml"), "-o", str(output), "--only", "rbac", "--quiet"])
@@ -226,46 +229,84 @@ def test_rbac_is_one_slide_per_environment_with_services_as_rows(tmp_path):
     deck = cardforge.load_deck(ROOT / "decks" / "mlops.yaml")
     prs = OpenPptx(str(output))
     assert [s.shapes.title.text_frame.text for s in prs.slides] == [
+        "Access in every environment (1 of 2)",
+        "Access in every environment (2 of 2)",
+    ]
+    key = abbreviations(role for g in deck.rbac.grants for role in g.roles.values())
+    assert key["Reader"] == "R" and key["Contributor"] == "C" and key["AzureML Data Scientist"] == "ADS"
+    rows_seen = set()
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            table = shape.table
+            chips = [c for c in table.rows[0].cells if c.text and c.text != "Service"]
+            for chip in chips:
+                assert chip._tc.get("gridSpan") == "3", "a chip spans its persona's three environments"
+            environments = [c.text for c in table.rows[1].cells][1:]
+            assert environments == ["D", "S", "P"] * len(chips)
+            for row in list(table.rows)[2:]:
+                service = row.cells[0].text
+                rows_seen.add(service)
+                for index, cell in enumerate(list(row.cells)[1:]):
+                    persona, env = chips[index // 3].text, deck.rbac.environments[index % 3]
+                    grant = next(
+                        (g for g in deck.rbac.grants if g.persona == persona and g.service == service), None
+                    )
+                    role = grant.roles.get(env, "") if grant else ""
+                    fill = cell._tc.tcPr.find(
+                        "{http://schemas.openxmlformats.org/drawingml/2006/main}solidFill"
+                    )
+                    if not role:
+                        assert cell.text == ""
+                    elif env == "Prod" and rank(role) >= 2:
+                        assert cell.text.endswith("!") and fill[0].get("val") == PRODUCTION_FILL, (
+                            persona,
+                            role,
+                        )
+                    else:
+                        assert cell.text == key[role] and fill[0].get("val") == RANK_FILLS[rank(role)]
+        notes = slide.notes_slide.notes_text_frame.text
+        assert "Environments: D = Dev; S = Stage; P = Prod" in notes
+    assert rows_seen == {g.service for g in deck.rbac.grants}, "every service once"
+    notes = "\n".join(s.notes_slide.notes_text_frame.text for s in prs.slides)
+    assert (
+        "P009 BuildAgent MLOps: Azure Machine Learning: Dev Contributor, Stage Contributor, Prod Contributor"
+        in notes
+    )
+    key_text = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.name == "Key")
+    assert "ADS AzureML Data Scientist" in key_text and "D Dev" in key_text
+    assert structural_problems(output) == []
+
+
+def test_rbac_per_environment_when_that_needs_fewer_slides(tmp_path, write_deck):
+    """Fifteen personas, each with a role on a service of its own in each of three
+    environments: a matrix per environment (fifteen rows each) takes three slides, one
+    matrix for all (45 rows, 45 sub-columns) would take more."""
+    grants = "".join(
+        f"    - {{persona: P{k:02d}, service: Service {env} {k}, roles: {{{env}: Reader}}}}\n"
+        for env in ("Dev", "Stage", "Prod")
+        for k in range(15)
+    )
+    personas = "".join(f"  - {{id: P{k:02d}, name: Persona {k}}}\n" for k in range(15))
+    rbac = f"rbac:\n  environments: [Dev, Stage, Prod]\n  grants:\n{grants}"
+    deck = write_deck(f"cardforge: 1\ntitle: t\npersonas:\n{personas}{rbac}")
+    output = tmp_path / "r.pptx"
+    assert run_cli(["build", str(deck), "-o", str(output), "--only", "rbac", "--quiet"]) == 0
+    prs = OpenPptx(str(output))
+    assert [s.shapes.title.text_frame.text for s in prs.slides] == [
         "Access in Dev",
         "Access in Stage",
         "Access in Prod",
     ]
-    key = abbreviations(role for g in deck.rbac.grants for role in g.roles.values())
-    assert key["Reader"] == "R" and key["Contributor"] == "C" and key["AzureML Data Scientist"] == "ADS"
-    for slide, env in zip(prs.slides, deck.rbac.environments):
-        cells = _table_cells(slide)
-        headers = {(c, t): fill for r, c, t, fill in cells if r == 0 and c > 0}
-        for (_column, persona_id), fill in headers.items():
-            assert fill == deck.persona(persona_id).colour.hex, "persona columns are headed by ID chips"
-        services = {t for r, c, t, _ in cells if r > 0 and c == 0}
-        granted = {g.service for g in deck.rbac.grants if g.roles.get(env)}
-        assert services == granted, "every service with a role in the environment is a row, once"
-        notes = slide.notes_slide.notes_text_frame.text
-        for grant in deck.rbac.grants:
-            role = grant.roles.get(env)
-            if role:
-                assert f"{grant.service}: {role}" in notes, "roles in full in the notes"
-                assert deck.persona(grant.persona).name in notes
-        for r, c, text, fill in cells:
-            if r == 0 or c == 0 or not text:
-                continue
-            if text.endswith("!"):
-                assert env == "Prod" and fill == PRODUCTION_FILL
-            else:
-                ranks = {rank(role) for role, short in key.items() if short == text}
-                assert fill == RANK_FILLS[max(ranks)], text
-    prod = _table_cells(prs.slides[2])
-    assert any(text == "C!" and fill == PRODUCTION_FILL for _r, _c, text, fill in prod), (
-        "P009's Contributor on Azure Machine Learning in Prod stands out by colour and mark"
-    )
-    key_text = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.name == "Key")
-    assert "ADS AzureML Data Scientist" in key_text
-    assert structural_problems(output) == []
+    for slide in prs.slides:
+        rows = [r for r, c, _t, _f in _table_cells(slide) if c == 0]
+        assert len(rows) == 16, "the header and the environment's fifteen services"
 
 
 def test_rbac_pages_split_evenly_and_columns_fit(tmp_path, write_deck):
-    """Sixty personas with grants: persona columns split over pages that hold about as many
-    as each other; every table stays inside the slide."""
+    """Sixty personas with grants in two environments: persona columns split over pages that
+    hold about as many as each other; every table stays inside the slide."""
     grants = "".join(
         f"    - {{persona: P{i:02d}, service: Service {i % 7}, roles: {{Dev: Reader, Prod: Owner}}}}\n"
         for i in range(60)
@@ -282,8 +323,8 @@ def test_rbac_pages_split_evenly_and_columns_fit(tmp_path, write_deck):
     prs = OpenPptx(str(output))
     columns = [max(c for _r, c, _t, _f in _table_cells(slide)) for slide in prs.slides]
     titles = [slide.shapes.title.text_frame.text for slide in prs.slides]
-    assert titles == [f"Access in {env} ({i} of 3)" for env in ("Dev", "Prod") for i in (1, 2, 3)]
-    assert set(columns) == {20}, columns  # 60 persona columns: three pages of twenty
+    assert titles == [f"Access in every environment ({i} of 3)" for i in (1, 2, 3)]
+    assert set(columns) == {40}, columns  # 60 personas, two environments each: three pages of twenty
     assert structural_problems(output) == []
 
 

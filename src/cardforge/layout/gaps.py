@@ -134,7 +134,11 @@ def _lines(fonts: Fonts, text: str, width: int, size: int, bold: bool = False) -
 
 
 def _height(fonts: Fonts, texts, widths: list[int], size: int, bold: bool = False) -> int:
-    lines = max(_lines(fonts, text, width, size, bold) for text, width in zip(texts, widths))
+    """A row's height; the first column (the kind of finding) is bold, and measured so."""
+    lines = max(
+        _lines(fonts, text, width, size, bold or column == 0)
+        for column, (text, width) in enumerate(zip(texts, widths))
+    )
     return round(lines * line_height(size) * EMU_PER_PT) + INSET[1] + INSET[3] + pt(2)
 
 

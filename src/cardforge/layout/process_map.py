@@ -33,7 +33,7 @@ CHIP_PAD_PT = 4
 MARK_GAP_PT = 2
 """Space between a chip and the edges of its lane or column."""
 ROW_PAD_PT = 6
-ROW_MAX_PT = 40
+ROW_MAX_PT = 48
 """Rows grow to fill the slide, up to this pitch; beyond it chips float in empty rows."""
 CHIP_MAX_PT = 24
 HEADER_WORD_MAX_PT = 140

@@ -1,7 +1,9 @@
-"""RBAC matrices: for each environment, services x personas with the role in each cell.
+"""RBAC matrices: services x personas with the role in each cell.
 
 Services are rows and personas narrow columns headed by their ID chips, so that a whole
 environment usually fits one slide (two matrices side by side when they fit the width).
+Either a matrix per environment, or one matrix for all with a sub-column per environment
+under each persona's chip, whichever needs fewer slides (per environment on a tie).
 Roles are abbreviated with a key, as the MLOps v2 identity table does (R Reader,
 C Contributor, O Owner, ADS AzureML Data Scientist...), and written in full in the notes,
 with each persona's name. Cells are coloured by privilege and always carry the role's text;
@@ -12,7 +14,7 @@ slides that hold about as much as each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..diagnostics import Report
@@ -41,6 +43,7 @@ PERSONA_MIN_PT = 30
 MAX_BLOCKS = 3
 MAX_KEY_LINES = 2
 SWATCH_PT = 16
+ALL_ENVIRONMENTS = "every environment"
 
 
 def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
@@ -48,57 +51,92 @@ def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
         return []
     services = list(dict.fromkeys(g.service for g in deck.rbac.grants))
     key = abbreviations(role for g in deck.rbac.grants for role in g.roles.values())
-    _, area, _ = overview_frame(deck, fonts, "Access in Environment (9 of 9)", "")
-    plans = []
-    for env in deck.rbac.environments:
-        access = Access.of(deck, services, env)
+    _, area, _ = overview_frame(deck, fonts, "Access in every environment (9 of 9)", "")
+    environments = list(deck.rbac.environments)
+    apart = []
+    for env in environments:
+        access = Access.of(deck, services, [env])
         if access.services:
-            plans += [(access, page) for page in _pages(fonts, area, access, key)]
+            apart.append((access, _pages(fonts, area, access, key)))
+    if len(environments) > 1:
+        together = Access.of(deck, services, environments)
+        pages = _pages(fonts, area, together, key)
+        if len(pages) < sum(len(p) for _, p in apart):
+            apart = [(together, pages)]
     slides = []
-    counts = {env: sum(1 for a, _ in plans if a.env == env) for env in deck.rbac.environments}
-    index = dict.fromkeys(counts, 0)
-    for access, page in plans:
-        index[access.env] += 1
-        title = numbered(f"Access in {access.env}", index[access.env], counts[access.env])
-        slide, area, notes = overview_frame(deck, fonts, title, "RBAC")
-        used = _draw(deck, fonts, slide, area, access, page, key)
-        slide.notes = "\n".join(notes + _notes(access, page, key, used))
-        slides.append(slide)
+    for access, pages in apart:
+        for index, page in enumerate(pages, start=1):
+            title = numbered(f"Access in {access.name}", index, len(pages))
+            slide, area, notes = overview_frame(deck, fonts, title, "RBAC")
+            used = _draw(deck, fonts, slide, area, access, page, key)
+            slide.notes = "\n".join(notes + _notes(access, page, key, used))
+            slides.append(slide)
     return slides
 
 
 @dataclass
 class Access:
-    """Who holds which role on what in one environment, indexed both ways."""
+    """Who holds which role on what in some environments, indexed both ways."""
 
-    env: str
+    environments: list[str]
     personas: list[Persona]
     """Those holding a role here, in deck order."""
     services: list[str]
     """Those with a role held here, in the order grants first name them."""
-    held: dict[str, dict[str, str]]
-    """Persona id to service to role."""
+    held: dict[str, dict[str, dict[str, str]]]
+    """Persona id to service to environment to role."""
     holders: dict[str, list[str]]
     """Service to the ids of personas holding a role on it."""
 
     @classmethod
-    def of(cls, deck: Deck, services: list[str], env: str) -> Access:
-        held: dict[str, dict[str, str]] = {}
+    def of(cls, deck: Deck, services: list[str], environments: list[str]) -> Access:
+        held: dict[str, dict[str, dict[str, str]]] = {}
         holders: dict[str, list[str]] = {}
         assert deck.rbac is not None
         for grant in deck.rbac.grants:
-            role = grant.roles.get(env)
-            if role:
-                held.setdefault(grant.persona, {})[grant.service] = role
-                holders.setdefault(grant.service, []).append(grant.persona)
+            for env in environments:
+                role = grant.roles.get(env)
+                if role:
+                    held.setdefault(grant.persona, {}).setdefault(grant.service, {})[env] = role
+                    if grant.persona not in holders.get(grant.service, ()):
+                        holders.setdefault(grant.service, []).append(grant.persona)
         personas = [p for p in deck.personas if p.id in held]
-        return cls(env, personas, [s for s in services if s in holders], held, holders)
+        return cls(environments, personas, [s for s in services if s in holders], held, holders)
 
-    def role(self, persona: str, service: str) -> str:
-        return self.held.get(persona, {}).get(service, "")
+    @property
+    def name(self) -> str:
+        return self.environments[0] if len(self.environments) == 1 else ALL_ENVIRONMENTS
+
+    @property
+    def split(self) -> bool:
+        """Whether each persona's column splits into a sub-column per environment."""
+        return len(self.environments) > 1
+
+    def role(self, persona: str, service: str, env: str) -> str:
+        return self.held.get(persona, {}).get(service, {}).get(env, "")
 
     def parts(self) -> set[str]:
-        return {part for roles in self.held.values() for role in roles.values() for part in _parts(role)}
+        return {
+            part
+            for services in self.held.values()
+            for roles in services.values()
+            for role in roles.values()
+            for part in _parts(role)
+        }
+
+    def short_names(self) -> dict[str, str]:
+        """Each environment's sub-column heading: the shortest prefix that tells them apart."""
+        names = {}
+        for env in self.environments:
+            for length in range(1, len(env) + 1):
+                prefix = env[:length]
+                if (
+                    sum(1 for other in self.environments if other[:length].casefold() == prefix.casefold())
+                    == 1
+                ):
+                    break
+            names[env] = prefix
+        return names
 
 
 def abbreviations(roles) -> dict[str, str]:
@@ -138,11 +176,12 @@ class Block:
     services: list[str]
     heights: list[int]
     personas: list[Persona]
-    widths: list[int]
+    widths: list[list[int]]
+    """Per persona, the widths of its sub-columns (one per environment shown)."""
 
     @property
     def width(self) -> int:
-        return sum(self.widths)
+        return sum(sum(w) for w in self.widths)
 
 
 @dataclass
@@ -160,7 +199,7 @@ class Page:
 
 
 def _pages(fonts: Fonts, area: Box, access: Access, key: dict[str, str]) -> list[Page]:
-    """The pages of one environment at the size that needs the fewest, larger on a tie."""
+    """The pages of *access* at the size that needs the fewest, larger on a tie."""
     best: list[Page] | None = None
     for size in SIZES:
         pages = _pages_at(fonts, area, access, key, size)
@@ -177,9 +216,12 @@ def _pages_at(fonts: Fonts, area: Box, access: Access, key: dict[str, str], size
     services = access.services
     service_w = _service_width(services, size, fonts)
     header_h = _row_height(fonts, [("Service", service_w)], size, bold=True)
-    room = area.h - header_h - _legend_height(fonts, area.w, _other_roles(key, access.parts()))
+    if access.split:
+        header_h *= 2  # the chips, then the environments under them
+    entries = _environment_key(access) + _other_roles(key, access.parts())
+    room = area.h - header_h - _legend_height(fonts, area.w, entries)
     heights = [_row_height(fonts, [(s, service_w)], size) for s in services]
-    widths = {p.id: _persona_width(p, access, key, size, fonts) for p in access.personas}
+    widths = {p.id: _persona_widths(p, access, key, size, fonts) for p in access.personas}
     order = {p.id: index for index, p in enumerate(access.personas)}
     by_id = {p.id: p for p in access.personas}
     gap = pt(BLOCK_GAP_PT)
@@ -187,7 +229,7 @@ def _pages_at(fonts: Fonts, area: Box, access: Access, key: dict[str, str], size
     def blocks_for(rows: list[int]) -> list[Block]:
         ids = {pid for i in rows for pid in access.holders[services[i]]}
         members = [by_id[pid] for pid in sorted(ids, key=order.__getitem__)]
-        groups = _persona_groups([widths[p.id] for p in members], area.w - service_w)
+        groups = _persona_groups([sum(widths[p.id]) for p in members], area.w - service_w)
         blocks = []
         for group in groups:
             chosen = [members[i] for i in group]
@@ -210,12 +252,8 @@ def _pages_at(fonts: Fonts, area: Box, access: Access, key: dict[str, str], size
             blocks = blocks_for(chunk)
             for block in blocks:
                 width = service_w + block.width
-                if (
-                    slides
-                    and len(blocks) == 1
-                    and len(slides[-1]) < MAX_BLOCKS
-                    and used + gap + width <= area.w
-                ):
+                fits = used + gap + width <= area.w
+                if slides and len(blocks) == 1 and len(slides[-1]) < MAX_BLOCKS and fits:
                     slides[-1].append(block)
                     used += gap + width
                 else:
@@ -261,11 +299,29 @@ def _flagged(role: str, env: str) -> bool:
     return is_production(env) and rank(role) >= 2
 
 
-def _persona_width(persona: Persona, access: Access, key: dict[str, str], size: int, fonts: Fonts) -> int:
-    """A persona column as wide as its ID chip or its widest abbreviated role."""
-    texts = [_cell_text(role, access.env, key) for role in access.held.get(persona.id, {}).values()]
-    widest = max(fonts.width_pt(text, size, bold=True) for text in [*texts, persona.id])
-    return max(pt(PERSONA_MIN_PT), pt(min(widest, 120) + 2) + INSET[0] + INSET[2])
+def _persona_widths(
+    persona: Persona, access: Access, key: dict[str, str], size: int, fonts: Fonts
+) -> list[int]:
+    """A persona's sub-columns, each as wide as its widest abbreviated role (and its
+    environment's heading), together at least as wide as the persona's ID chip."""
+    pad = INSET[0] + INSET[2]
+    short = access.short_names()
+    widths = []
+    for env in access.environments:
+        texts = [
+            _cell_text(roles.get(env, ""), env, key) for roles in access.held.get(persona.id, {}).values()
+        ]
+        if access.split:
+            texts.append(short[env])
+        widest = max([fonts.width_pt(text, size, bold=True) for text in texts if text] or [0.0])
+        widths.append(pt(min(widest, 120) + 2) + pad)
+    chip = max(pt(PERSONA_MIN_PT), pt(min(fonts.width_pt(persona.id, size, bold=True), 120) + 2) + pad)
+    if sum(widths) < chip:
+        extra = chip - sum(widths)
+        widths = [
+            w + extra // len(widths) + (1 if i < extra % len(widths) else 0) for i, w in enumerate(widths)
+        ]
+    return widths
 
 
 def _row_height(fonts: Fonts, texts: list[tuple[str, int]], size: int, bold: bool = False) -> int:
@@ -279,26 +335,48 @@ def _draw(deck: Deck, fonts: Fonts, slide: Slide, area: Box, access: Access, pag
     used: set[str] = set()
     x = area.x
     bottom = area.y
+    short = access.short_names()
     for number, block in enumerate(page.blocks, start=1):
-        header = [_cell("Service", theme.text, page.size, bold=True)]
-        header += [_cell(p.id, p.colour.hex, page.size, bold=True, align="ctr") for p in block.personas]
-        rows = [tuple(header)]
+        rows = _header_rows(theme, access, block, page.size, short)
         for service in block.services:
             row = [_cell(service, theme.background, page.size, colour=theme.text)]
             for persona in block.personas:
-                role = access.role(persona.id, service)
-                used.update(_parts(role))
-                row.append(_role_cell(role, access.env, key, page.size, theme.background))
+                for env in access.environments:
+                    role = access.role(persona.id, service, env)
+                    used.update(_parts(role))
+                    row.append(_role_cell(role, env, key, page.size, theme.background))
             rows.append(tuple(row))
-        heights = (page.header_h, *block.heights)
-        columns = (page.service_w, *block.widths)
-        name = f"RBAC {access.env}" + (f" {number}" if len(page.blocks) > 1 else "")
-        slide.add(Table(name, Box(x, area.y, sum(columns), sum(heights)), columns, tuple(rows), heights))
+        header_heights = (
+            (page.header_h // 2, page.header_h - page.header_h // 2) if access.split else (page.header_h,)
+        )
+        heights = (*header_heights, *block.heights)
+        columns = (page.service_w, *(w for widths in block.widths for w in widths))
+        name = f"RBAC {access.name}" + (f" {number}" if len(page.blocks) > 1 else "")
+        table = Table(name, Box(x, area.y, sum(columns), sum(heights)), columns, tuple(rows), heights)
+        slide.add(replace(table, header_rows=len(header_heights)))
         x += sum(columns) + pt(BLOCK_GAP_PT)
         bottom = max(bottom, area.y + sum(heights))
     below = Box(area.x, bottom + pt(14), area.w, area.bottom - bottom - pt(14))
-    _legend(deck, fonts, slide, below, access.env, used, key)
+    _legend(deck, fonts, slide, below, access, used, key)
     return used
+
+
+def _header_rows(
+    theme, access: Access, block: Block, size: int, short: dict[str, str]
+) -> list[tuple[Cell, ...]]:
+    """The chips row (each chip across its persona's sub-columns), and under it, when the
+    matrix holds every environment, a row naming each sub-column's environment."""
+    chips = [_cell("Service", theme.text, size, bold=True)]
+    envs = [_cell("", theme.text, size)]
+    count = len(access.environments)
+    for persona in block.personas:
+        chip = _cell(persona.id, persona.colour.hex, size, bold=True, align="ctr")
+        chips.append(replace(chip, span=count) if count > 1 else chip)
+        chips += [replace(_cell("", persona.colour.hex, size), merged=True)] * (count - 1)
+        envs += [
+            _cell(short[env], theme.card, size, colour=theme.text, align="ctr") for env in access.environments
+        ]
+    return [tuple(chips), tuple(envs)] if access.split else [tuple(chips)]
 
 
 @lru_cache(maxsize=4096)
@@ -321,8 +399,10 @@ def _other_roles(key: dict[str, str], used: set[str]) -> list[str]:
     return [f"{short} {part}" for short, part in others]
 
 
-def _key_paragraph(fonts: Fonts, entries: list[str], width: int, colour: str) -> Paragraph | None:
-    """The key to other abbreviations on at most two lines; the rest is in the notes."""
+def _key_paragraph(
+    fonts: Fonts, entries: list[str], width: int, colour: str, max_lines: int = MAX_KEY_LINES
+) -> Paragraph | None:
+    """The key to other abbreviations on at most *max_lines* lines; the rest is in the notes."""
     if not entries:
         return None
     for count in range(len(entries), 0, -1):
@@ -330,9 +410,17 @@ def _key_paragraph(fonts: Fonts, entries: list[str], width: int, colour: str) ->
         if count < len(entries):
             text += f"   + {len(entries) - count} more in the notes"
         paragraph = Paragraph((Run(text),), KEY_SIZE, colour=colour)
-        if len(fonts.lines(paragraph, width)) <= MAX_KEY_LINES:
+        if len(fonts.lines(paragraph, width)) <= max_lines:
             return paragraph
     return Paragraph((Run(f"{len(entries)} other roles: see the notes"),), KEY_SIZE, colour=colour)
+
+
+def _environment_key(access: Access) -> list[str]:
+    """Key entries for the environments' sub-column headings, when a matrix has them."""
+    if not access.split:
+        return []
+    short = access.short_names()
+    return [f"{short[env]} {env}" for env in access.environments]
 
 
 def _legend_height(fonts: Fonts, width: int, entries: list[str]) -> int:
@@ -342,17 +430,21 @@ def _legend_height(fonts: Fonts, width: int, entries: list[str]) -> int:
     return pt(SWATCH_PT) + key_h + pt(10)
 
 
-def _legend(deck, fonts, slide, area, env, used: set[str], key: dict[str, str]) -> None:
+def _legend(deck, fonts, slide, area, access: Access, used: set[str], key: dict[str, str]) -> None:
     """Colour swatches with their abbreviations, then the key to the other abbreviations, at
     the top of *area* (the room under the matrices)."""
     theme = deck.theme
-    paragraph = _key_paragraph(fonts, _other_roles(key, used), area.w, theme.muted)
+    room = (area.h - pt(SWATCH_PT) - pt(4)) / EMU_PER_PT
+    lines = max(MAX_KEY_LINES, int(room // line_height(KEY_SIZE)))
+    entries = _environment_key(access) + _other_roles(key, used)
+    paragraph = _key_paragraph(fonts, entries, area.w, theme.muted, lines)
     key_h = round(fonts.height_pt([paragraph], area.w) * EMU_PER_PT) if paragraph else 0
     swatch_h = pt(SWATCH_PT)
     y = area.y
     x = area.x
     swatches = [(RANK_FILLS[value], RANK_NAMES[value]) for value in (3, 2, 1, 0)]
-    if is_production(env):
+    production = any(is_production(env) for env in access.environments)
+    if production:
         swatches.append((PRODUCTION_FILL, "Owner or Contributor in production"))
     for fill, label in swatches:
         short = STANDARD.get(
@@ -372,7 +464,7 @@ def _legend(deck, fonts, slide, area, env, used: set[str], key: dict[str, str]) 
             )
         )
         x += width + pt(6)
-    if is_production(env):
+    if production:
         note = "should be read-only, or granted just in time"
         box = Box(x + pt(4), y, max(0, area.right - x - pt(4)), swatch_h)
         if fonts.width_pt(note, KEY_SIZE) <= box.w / EMU_PER_PT:
@@ -383,12 +475,21 @@ def _legend(deck, fonts, slide, area, env, used: set[str], key: dict[str, str]) 
 
 def _notes(access: Access, page: Page, key: dict[str, str], used: set[str]) -> list[str]:
     """Each persona's name and roles in full, and the key to the abbreviations shown."""
-    lines = [f"Access in {access.env}, roles in full:"]
+    lines = [f"Access in {access.name}, roles in full:"]
     shown = {s for block in page.blocks for s in block.services}
     for persona in page.personas:
-        held = [f"{s}: {role}" for s, role in access.held.get(persona.id, {}).items() if s in shown]
+        held = []
+        for service, roles in access.held.get(persona.id, {}).items():
+            if service in shown:
+                if access.split:
+                    held.append(f"{service}: " + ", ".join(f"{env} {role}" for env, role in roles.items()))
+                else:
+                    held.append(f"{service}: {next(iter(roles.values()))}")
         if held:
             lines.append(f"{persona.id} {persona.name}: " + "; ".join(held))
+    if access.split:
+        short = access.short_names()
+        lines.append("Environments: " + "; ".join(f"{short[env]} = {env}" for env in access.environments))
     abbreviations_used = sorted((key[part], part) for part in used if part in key)
     if abbreviations_used:
         lines.append("Key: " + "; ".join(f"{short} = {part}" for short, part in abbreviations_used))
