@@ -74,6 +74,19 @@ class CardText:
     left: list[Field]
     right: list[Field]
     cut: list[Field] = field(default_factory=list)
+    measured: _Heights | None = None
+    """The fields' heights, kept from choosing the deck's size to laying the card out."""
+
+    def heights(self, columns: tuple[Box, Box], fonts: Fonts) -> _Heights:
+        fields = self.left + self.right
+        known = self.measured
+        if (
+            known is None
+            or known.columns != columns
+            or [id(f) for f in known.fields] != [id(f) for f in fields]
+        ):
+            known = self.measured = _Heights(fields, columns, fonts)
+        return known
 
 
 def card_slides(deck: Deck, personas: list[Persona], fonts: Fonts, report: Report) -> list[Slide]:
@@ -353,8 +366,8 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = 
     one, and break where the taller column is least tall (the columns come out even). Below
     the smallest size, long lists are shortened instead.
     """
-    fields = text.left + text.right
-    measure = _Heights(fields, columns, fonts)
+    measure = text.heights(columns, fonts)
+    fields = measure.fields
     for size in sizes:
         k = measure.best_split(size)
         if k is not None:
@@ -365,6 +378,7 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = 
     assert k is not None
     text.left, text.right = fields[:k], fields[k:]
     dropped = []
+    text.measured = None  # shortening changes the fields' heights
     for column_fields, column in zip((text.left, text.right), columns):
         dropped += _shorten(column_fields, column, fonts, smallest)
     text.cut = [f for f in text.left + text.right if f.is_cut] + dropped
@@ -373,7 +387,7 @@ def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = 
 
 def _fitting_size(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range) -> int | None:
     """The largest of *sizes* at which the card's fields fit whole, or ``None``."""
-    measure = _Heights(text.left + text.right, columns, fonts)
+    measure = text.heights(columns, fonts)
     return next((size for size in sizes if measure.best_split(size) is not None), None)
 
 

@@ -14,8 +14,8 @@ slides that hold about as much as each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
@@ -87,6 +87,7 @@ class Access:
     """Persona id to service to environment to role."""
     holders: dict[str, list[str]]
     """Service to the ids of personas holding a role on it."""
+    _widest: dict[str, list[float]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, deck: Deck, services: list[str], environments: list[str]) -> Access:
@@ -123,6 +124,27 @@ class Access:
             for role in roles.values()
             for part in _parts(role)
         }
+
+    def widest(self, persona: str, key: dict[str, str], fonts: Fonts) -> list[float]:
+        """Per environment, the widest text of the persona's sub-column at 1 pt (bold, as a
+        flagged role is drawn): widths scale with size, so this is measured once."""
+        found = self._widest.get(persona)
+        if found is None:
+            short = self._short
+            found = []
+            for env in self.environments:
+                texts = {
+                    _cell_text(roles.get(env, ""), env, key) for roles in self.held.get(persona, {}).values()
+                }
+                if self.split:
+                    texts.add(short[env])
+                found.append(max((fonts.width_pt(text, 1, bold=True) for text in texts if text), default=0.0))
+            self._widest[persona] = found
+        return found
+
+    @cached_property
+    def _short(self) -> dict[str, str]:
+        return self.short_names()
 
     def short_names(self) -> dict[str, str]:
         """Each environment's sub-column heading: the shortest prefix that tells them apart."""
@@ -305,16 +327,7 @@ def _persona_widths(
     """A persona's sub-columns, each as wide as its widest abbreviated role (and its
     environment's heading), together at least as wide as the persona's ID chip."""
     pad = INSET[0] + INSET[2]
-    short = access.short_names()
-    widths = []
-    for env in access.environments:
-        texts = [
-            _cell_text(roles.get(env, ""), env, key) for roles in access.held.get(persona.id, {}).values()
-        ]
-        if access.split:
-            texts.append(short[env])
-        widest = max([fonts.width_pt(text, size, bold=True) for text in texts if text] or [0.0])
-        widths.append(pt(min(widest, 120) + 2) + pad)
+    widths = [pt(min(widest * size, 120) + 2) + pad for widest in access.widest(persona.id, key, fonts)]
     chip = max(pt(PERSONA_MIN_PT), pt(min(fonts.width_pt(persona.id, size, bold=True), 120) + 2) + pad)
     if sum(widths) < chip:
         extra = chip - sum(widths)
