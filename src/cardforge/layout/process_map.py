@@ -126,7 +126,7 @@ def _label_floor(personas: list[Persona], chip_w: int, fonts: Fonts) -> int:
     longest = max(
         (fonts.width_pt(w, NAME_SIZES[-1]) for p in personas for w in p.name.split()[:12]), default=40
     )
-    return chip_w + pt(8) + pt(min(longest, LABEL_MAX_PT - 60) + 4)
+    return chip_w + pt(8) + pt(max(48, min(longest, LABEL_MAX_PT - 60)) + 4)
 
 
 def _geometry(processes: list[Process], personas: list[Persona], area: Box, fonts: Fonts) -> Geometry:
@@ -142,8 +142,10 @@ def _geometry(processes: list[Process], personas: list[Persona], area: Box, font
             break
     room = area.w - label_w
     if sum(floors) > room:  # the label column gives way to the processes' words
-        label_w = max(chip_w + pt(60), area.w - sum(floors))
+        label_w = max(_label_floor(personas, chip_w, fonts), area.w - sum(floors))
         room = area.w - label_w
+    if sum(floors) > room:  # one process alone wider than the slide: it takes what there is
+        floors = [f * room // sum(floors) for f in floors]
     spans = _spans(processes, floors, room)
     header_lines = max(
         len(fonts.wrapped(_header_text(p), w - pt(6), size, bold=True)) for p, (_, w) in zip(processes, spans)
@@ -271,7 +273,9 @@ def _marks(persona: Persona, process: Process, x: int, width: int, y: int, heigh
     gap = pt(MARK_GAP_PT)
     named = persona.stages_in(process.name)
     if not named or not process.stages:
-        return [(f"mark:{persona.id}:{process.name}", Box(x + gap * 2, top, width - gap * 4, chip_h))]
+        return [
+            (f"mark:{persona.id}:{process.name}", Box(x + gap * 2, top, max(pt(4), width - gap * 4), chip_h))
+        ]
     indexes = sorted(process.stages.index(stage) for stage in named)
     runs: list[list[int]] = []
     for index in indexes:
@@ -284,7 +288,7 @@ def _marks(persona: Persona, process: Process, x: int, width: int, y: int, heigh
         first_x, _ = _lane(x, width, len(process.stages), run[0])
         last_x, last_w = _lane(x, width, len(process.stages), run[-1])
         stages = "+".join(process.stages[i] for i in run)
-        box = Box(first_x + gap, top, last_x + last_w - first_x - 2 * gap, chip_h)
+        box = Box(first_x + gap, top, max(pt(4), last_x + last_w - first_x - 2 * gap), chip_h)
         marks.append((f"mark:{persona.id}:{process.name}:{stages}", box))
     return marks
 

@@ -58,8 +58,8 @@ def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
         access = Access.of(deck, services, [env])
         if access.services:
             apart.append((access, _pages(fonts, area, access, key)))
-    if len(environments) > 1:
-        together = Access.of(deck, services, environments)
+    together = Access.of(deck, services, environments)
+    if len(environments) > 1 and together.services:
         pages = _pages(fonts, area, together, key)
         if len(pages) < sum(len(p) for _, p in apart):
             apart = [(together, pages)]
