@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 
@@ -14,17 +16,19 @@ def command() -> None:
     Freeing a large build's objects one by one at interpreter exit takes a tenth of a
     second or more; the operating system reclaims the memory at once. Output files are
     complete by then (written and renamed), so nothing is lost by skipping the teardown.
+    For the same reason the cycle collector stays off for the run: reading and laying out
+    a deck make millions of small objects without cycles, and the collector's passes over
+    them grow with the deck (a third of the time of reading 5000 personas).
     """
+    gc.disable()
     status = 0
     try:
         main()
     except SystemExit as exit_info:
         status = _exit_status(exit_info.code)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nobody is reading any more
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nobody is reading any more
-            pass
     os._exit(status)
 
 

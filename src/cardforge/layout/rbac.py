@@ -255,8 +255,8 @@ def _pages_at(fonts: Fonts, area: Box, access: Access, key: dict[str, str], size
         blocks = []
         for group in groups:
             chosen = [members[i] for i in group]
-            chosen_ids = {p.id for p in chosen}
-            shown = [i for i in rows if chosen_ids.intersection(access.holders[services[i]])]
+            held = {service for p in chosen for service in access.held[p.id]}
+            shown = [i for i in rows if services[i] in held]
             blocks.append(
                 Block(
                     [services[i] for i in shown],
