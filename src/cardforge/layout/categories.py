@@ -43,7 +43,9 @@ def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     width = (area.w - pt(GAP_PT) * (len(columns) - 1)) // len(columns)
     header_h = max(pt(HEADER_PT), max(_header_height(fonts, t, h, width) for t, h, m in columns))
     room = area.h - header_h - pt(8)
-    heights = [[_chip_height(p, width, fonts) + pt(GAP_BETWEEN_PT) for p in m] for _, _, m in columns]
+    heights = [
+        [min(_chip_height(p, width, fonts), room) + pt(GAP_BETWEEN_PT) for p in m] for _, _, m in columns
+    ]
     count = max(len(greedy_pages(h, room)) for h in heights if h)
     parts = [balanced_pages(h, room, parts=count) if h else [] for h in heights]
     slides = []
@@ -110,8 +112,9 @@ def _column(
                 anchor="ctr",
             )
         )
+    room = column.bottom - y
     for persona in members:
-        box = Box(column.x, y, column.w, _chip_height(persona, column.w, fonts))
+        box = Box(column.x, y, column.w, min(_chip_height(persona, column.w, fonts), room))
         paragraph = Paragraph((Run(_label(persona)),), NAME_SIZE, colour=text_on(persona.colour.hex))
         inset = pt(CHIP_INSET_PT)
         slide.add(

@@ -70,6 +70,7 @@ def process_map_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
         legend_h = round(fonts.height_pt(legend, area.w) * EMU_PER_PT) + pt(6)
         body_h = area.h - geometry.header_h - geometry.lane_h - legend_h
         heights = [_row_height(p, geometry, fonts) for p in members]
+        heights = [min(h, body_h) for h in heights]  # a name of many lines: its row is cut to the page
         for page in balanced_pages(heights, body_h):
             plans.append((group, [members[i] for i in page], [heights[i] for i in page], geometry, legend))
     missing = [p for p in deck.personas if not p.processes]
@@ -82,7 +83,8 @@ def process_map_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
         rows_h = _stretched(heights, body, geometry)
         _draw(deck, fonts, slide, body, group, rows, rows_h, geometry)
         bottom = body.y + geometry.header_h + geometry.lane_h + sum(rows_h)
-        slide.add(text_box("Legend", Box(area.x, bottom + pt(4), area.w, legend_h), legend, "t"))
+        top = min(bottom + pt(4), area.bottom - legend_h)
+        slide.add(text_box("Legend", Box(area.x, top, area.w, legend_h), legend, "t"))
         slide.notes = "\n".join(notes + _notes(group, missing if index == 1 else []))
         slides.append(slide)
     return slides
@@ -150,7 +152,7 @@ def _geometry(processes: list[Process], personas: list[Persona], area: Box, font
     header_lines = max(
         len(fonts.wrapped(_header_text(p), w - pt(6), size, bold=True)) for p, (_, w) in zip(processes, spans)
     )
-    header_h = round(header_lines * line_height(size) * EMU_PER_PT) + pt(6)
+    header_h = min(round(header_lines * line_height(size) * EMU_PER_PT) + pt(6), area.h // 3)
     lane_h = round(line_height(STAGE_SIZE) * EMU_PER_PT) + pt(6) if any(p.stages for p in processes) else 0
     name_size = next(  # names on one line make even rows; else on two at most, where they can
         (
@@ -178,7 +180,9 @@ def _spans(processes: list[Process], floors: list[int], room: int) -> list[tuple
 
 
 def _header_text(process: Process) -> str:
-    return process.name + (AD_HOC_MARK if process.ad_hoc else "")
+    """A process's header: its name on as few lines as its column allows (line breaks in the
+    name become spaces), and the ad-hoc mark."""
+    return " ".join(process.name.split()) + (AD_HOC_MARK if process.ad_hoc else "")
 
 
 def _name_lines(persona: Persona, label_w: int, chip_w: int, size: int, fonts: Fonts) -> int:

@@ -242,7 +242,7 @@ def _pages_at(fonts: Fonts, area: Box, access: Access, key: dict[str, str], size
         header_h *= 2  # the chips, then the environments under them
     entries = _environment_key(access) + _other_roles(key, access.parts())
     room = area.h - header_h - _legend_height(fonts, area.w, entries)
-    heights = [_row_height(fonts, [(s, service_w)], size) for s in services]
+    heights = [min(_row_height(fonts, [(s, service_w)], size), room) for s in services]
     widths = {p.id: _persona_widths(p, access, key, size, fonts) for p in access.personas}
     order = {p.id: index for index, p in enumerate(access.personas)}
     by_id = {p.id: p for p in access.personas}
