@@ -125,18 +125,65 @@ def test_table_trims_columns_the_deck_leaves_empty(write_deck, tmp_path):
 
 
 def test_process_map_marks_every_persona_process(tmp_path):
+    """A chip spans the whole process unless the persona names stages; then it sits in those
+    lanes only (P004 names MLOps/Dev and MLOps/Stage: one chip over the two lanes)."""
     output = build(MLOPS, tmp_path / "map.pptx", "process-map")
     deck = cardforge.load_deck(MLOPS)
     ((_name, root),) = slide_xml(output)
-    marks = {b.name for b in boxes(root) if b.name.startswith("mark:")}
-    expected = {f"mark:{p.id}:{process}" for p in deck.personas for process in p.processes}
-    assert marks == expected
-    for box in boxes(root):
-        if box.name.startswith("mark:"):
-            assert box.text == box.name.split(":")[1], "each mark carries the persona's ID"
-    lanes = [b for b in boxes(root) if b.name.startswith("process:MLOps:")]
+    found = {b.name: b for b in boxes(root)}
+    expected = set()
+    for persona in deck.personas:
+        for process in persona.processes:
+            stages = persona.stages_in(process)
+            expected.add(f"mark:{persona.id}:{process}" + (f":{'+'.join(stages)}" if stages else ""))
+    assert {name for name in found if name.startswith("mark:")} == expected
+    for name, box in found.items():
+        if name.startswith("mark:"):
+            assert box.text == name.split(":")[1], "each mark carries the persona's ID"
+    lanes = [found[f"process:MLOps:{stage}"] for stage in ("Dev", "Stage", "Prod")]
     assert [b.text for b in lanes] == ["Dev", "Stage", "Prod"]
-    assert any(b.name == "Legend" for b in boxes(root))
+    column = found["process:MLOps"]
+    spanning, staged = found["mark:P005:MLOps"], found["mark:P004:MLOps:Dev+Stage"]
+    assert spanning.w > column.w * 0.8, "a persona naming MLOps alone spans all its stages"
+    assert lanes[0].x <= staged.x and staged.x + staged.w <= lanes[1].x + lanes[1].w
+    assert staged.x + staged.w < lanes[2].x, "the Dev+Stage chip stays out of the Prod lane"
+    assert found["mark:P009:MLOps:Stage+Prod"].x >= lanes[1].x
+    legend = found["Legend"].text
+    assert legend.count("Ad hoc") == 1
+    assert not any("ad hoc" in b.text.casefold() for n, b in found.items() if n.startswith("process:"))
+
+
+def test_process_map_headers_hold_their_text(tmp_path):
+    """Each header box is tall enough for its wrapped lines (measured), and no header word is
+    wider than its column."""
+    from cardforge.layout.fonts import Fonts
+    from cardforge.text.fit import line_height
+
+    deck = cardforge.load_deck(MLOPS, theme="contoso")
+    fonts = Fonts.from_theme(deck.theme)
+    output = tmp_path / "map.pptx"
+    cardforge.build(deck, output, sections=[s for s in deck.sections if s.kind == "process-map"])
+    ((_name, root),) = slide_xml(output)
+    for shape in root.iter(f"{{{NS['p']}}}sp"):
+        name = shape.find(".//p:cNvPr", NS).get("name")
+        if not name.startswith("process:") or name.count(":") > 1:
+            continue
+        box = next(b for b in boxes(root) if b.name == name)
+        size = int(shape.find(".//a:rPr", NS).get("sz")) // 100
+        assert size >= 10
+        inner = box.w - 2 * 3 * 12700
+        lines = fonts.wrapped(box.text, inner, size, "body", bold=True)
+        assert len(lines) * line_height(size) * 12700 <= box.h, (name, lines, box.h)
+        for word in box.text.split():
+            assert fonts.width_pt(word, size, "body", True) * 12700 <= inner, (name, word)
+
+
+def test_process_map_is_skipped_when_no_persona_names_a_process(write_deck, tmp_path, capsys):
+    deck = write_deck("cardforge: 1\ntitle: t\npersonas:\n  - {id: A1, name: Ann}\n  - {id: B2, name: Bob}\n")
+    with _no_exit():
+        main(["build", str(deck), "-o", str(tmp_path / "m.pptx"), "--only", "process-map", "--only", "title"])
+    assert "process-map: skipped" in capsys.readouterr().err
+    assert titles(tmp_path / "m.pptx") == ["t"]
 
 
 def _inside(inner, outer) -> bool:
@@ -241,7 +288,8 @@ def test_categories_put_personas_in_each_of_their_columns(tmp_path):
 def test_slides_order_and_only_override(write_deck, tmp_path):
     deck = write_deck(
         "cardforge: 1\ntitle: Ordered\nslides: [categories, {cards: {personas: [B2]}}, title]\n"
-        "personas:\n  - {id: A1, name: Ann, category: generative}\n  - {id: B2, name: Bob, category: pretrained}\n"
+        "personas:\n  - {id: A1, name: Ann, category: generative}\n"
+        "  - {id: B2, name: Bob, category: pretrained}\n"
     )
     output = build(deck, tmp_path / "o.pptx")
     assert titles(output) == ["AI categories", "Bob (B2 | Purple)", "Ordered"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 
@@ -16,8 +17,12 @@ def command() -> None:
     second or more; the operating system reclaims the memory at once. Output files are
     complete by then (written and renamed), so nothing is lost by skipping the teardown,
     unless a profiler, tracer or coverage tool is watching: those write their results at
-    exit, so the run then ends the ordinary way.
+    exit, so the run then ends the ordinary way. For the same reason the cycle collector
+    stays off for the run: reading and laying out a deck make millions of small objects
+    without cycles, and the collector's passes over them grow with the deck (a third of the
+    time of reading 5000 personas).
     """
+    gc.disable()
     status = 0
     try:
         main()

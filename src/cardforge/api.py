@@ -9,6 +9,8 @@ for warning in result.warnings:
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,13 +39,28 @@ def build(
 
     report = report if report is not None else Report()
     local = Report()
-    laid_out = layout_deck(deck, local, sections)
-    fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
-    write_presentation(
-        laid_out.presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout
-    )
+    with _no_cycle_collection():
+        laid_out = layout_deck(deck, local, sections)
+        fonts = {"heading": deck.theme.heading_font.family, "body": deck.theme.body_font.family}
+        write_presentation(
+            laid_out.presentation, Path(output), fonts, deck.theme.template, deck.theme.template_layout
+        )
     report.extend(local)
     return BuildResult(Path(output), len(laid_out.presentation.slides), local.sorted(), laid_out.skipped)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while a deck is laid out and written: layout makes
+    millions of small, acyclic objects, and the collector's passes over them cost a sixth of
+    a large build. Reference counting still frees them; the collector resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build_print(

@@ -1,10 +1,14 @@
 """Persona card slides: a header band in the persona colour and the template's fields.
 
 The fields follow the persona template: Team, Primary interaction, Component access,
-Processes, Skills, Links to learn, plus Scope, Architecture, Data access and People where
-the deck gives them. Both columns share one text size, the largest whole point size at
-which everything fits; below the readable minimum, long lists are shortened ("+ 4 more")
-and kept whole in the speaker notes.
+Processes, Skills, Links to learn (shown as "-" when empty, so a card shows what is
+missing), plus Scope, Architecture, Data access and People where the deck gives them.
+
+Every card of a deck sets its values in one size, the largest at which the densest card
+fits; a few overfull cards do not pull a whole deck below 12 pt: they keep the deck's size
+and shorten their longest lists ("+ 4 more"), kept whole in the speaker notes. A list of
+personas is shortened last. Fields flow from the left column into the right one in the
+template's order, split where the two columns come out most even.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
 
 VALUE_SIZES = range(18, 9, -1)
 MIN_VALUE_SIZE = VALUE_SIZES[-1]
+REASONABLE_SIZE = 12
+"""The deck's card size goes below this only when more than one card in ten needs it."""
+OUTLIER_SHARE = 0.1
+TEMPLATE_FIELDS = ("team", "interacts_with", "processes", "services", "skills", "learn")
+"""The persona template's fields: shown on every card, as "-" when the deck leaves them empty."""
+EMPTY = "-"
 TITLE_SIZES = range(32, 15, -1)
 BAND_HEIGHT = 92
 PANEL_PADDING = 20
@@ -51,7 +61,7 @@ class Field:
 
     @property
     def shown(self) -> list[Run]:
-        if self.clipped is not None:
+        if self.clipped is not None and self.items:
             return [replace(self.items[0], text=self.clipped)]
         return self.items[: len(self.items) - self.hidden] if self.hidden else self.items
 
@@ -65,16 +75,87 @@ class CardText:
     left: list[Field]
     right: list[Field]
     cut: list[Field] = field(default_factory=list)
+    measured: _Heights | None = None
+    """The fields' heights, kept from choosing the deck's size to laying the card out."""
+
+    def heights(self, columns: tuple[Box, Box], fonts: Fonts) -> _Heights:
+        fields = self.left + self.right
+        known = self.measured
+        if (
+            known is None
+            or known.columns != columns
+            or [id(f) for f in known.fields] != [id(f) for f in fields]
+        ):
+            known = self.measured = _Heights(fields, columns, fonts)
+        return known
 
 
 def card_slides(deck: Deck, personas: list[Persona], fonts: Fonts, report: Report) -> list[Slide]:
-    return [card_slide(deck, persona, fonts, report) for persona in personas]
+    """One slide per persona, all with the same value size (see :func:`deck_value_size`)."""
+    frame = Frame.for_deck(deck)
+    texts = [card_fields(deck, p, deck.theme.text) for p in personas]
+    columns, sizes = _columns(frame, compact=False)
+    size = deck_value_size([_fitting_size(text, columns, fonts, sizes) for text in texts], sizes)
+    return [
+        card_slide(deck, persona, fonts, report, frame, size=size, text=text)
+        for persona, text in zip(personas, texts)
+    ]
+
+
+def deck_value_size(best: list[int | None], sizes: range) -> int:
+    """The value size for every card of a deck, from each card's largest fitting size (``None``
+    where a card fits at no size): the densest card's, unless that is below 12 pt for the sake
+    of at most one card in ten; those few cards are then shortened instead."""
+    if not best:
+        return sizes[0]
+    needed = sorted(b if b is not None else sizes[-1] - 1 for b in best)
+    size = needed[0]
+    floor = min(REASONABLE_SIZE, sizes[0])
+    if size < floor:
+        outliers = sum(1 for b in needed if b < floor)
+        if outliers <= OUTLIER_SHARE * len(needed):
+            size = next(b for b in needed if b >= floor)
+    return max(size, sizes[-1])
+
+
+def _columns(frame: Frame, compact: bool) -> tuple[tuple[Box, Box], range]:
+    """The two text columns of a card's panel (one on a portrait card), and the value sizes."""
+    s = frame.scale
+    band_bottom = pt(BAND_HEIGHT * s)
+    panel_y = band_bottom + pt(20 * s)
+    panel = Box(
+        frame.margin,
+        panel_y,
+        frame.width - 2 * frame.margin,
+        frame.height - frame.margin // 2 - frame.footer_height - pt(12 * s) - panel_y,
+    )
+    padding = pt(PANEL_PADDING * s)
+    inner = panel.inset(padding + pt(6 * s), padding, padding, padding)
+    sizes = _scaled(VALUE_SIZES, s, 6 if compact else 7)
+    if frame.width < frame.height:  # a portrait card: one column
+        return (inner, Box(inner.right, inner.y, 0, inner.h)), sizes
+    gap = pt(COLUMN_GAP * s)
+    left_w = round((inner.w - gap) * LEFT_SHARE)
+    return (
+        Box(inner.x, inner.y, left_w, inner.h),
+        Box(inner.x + left_w + gap, inner.y, inner.w - left_w - gap, inner.h),
+    ), sizes
 
 
 def card_slide(
-    deck: Deck, persona: Persona, fonts: Fonts, report: Report, frame: Frame | None = None
+    deck: Deck,
+    persona: Persona,
+    fonts: Fonts,
+    report: Report,
+    frame: Frame | None = None,
+    size: int | None = None,
+    text: CardText | None = None,
 ) -> Slide:
-    """A persona card on a slide, or on a *frame* of another size (a printed card)."""
+    """A persona card on a slide, or on a *frame* of another size (a printed card).
+
+    *size* is the value size the deck chose for all its cards; without it the card takes
+    the largest size at which it fits by itself.
+    """
     frame = frame or Frame.for_deck(deck)
     s = frame.scale
     theme = deck.theme
@@ -88,8 +169,9 @@ def card_slide(
         frame.margin, 0, band.w - 2 * frame.margin - (pill_width + pt(16 * s) if pill_width else 0), band.h
     )
     title_sizes = _scaled(TITLE_SIZES, s, 7)
+    tag = persona.title[len(persona.name) :].strip()
     title, whole = fitted_title(
-        fonts, persona.title, title_box.inset(0, pt(8 * s)), band_text, title_sizes, 2
+        fonts, persona.title, title_box.inset(0, pt(8 * s)), band_text, title_sizes, 2, keep_whole=tag
     )
     slide.add(
         Shape(
@@ -110,6 +192,8 @@ def card_slide(
     if persona.is_agent:
         slide.add(_agent_pill(band, frame, pill_width, band_text, fonts))
 
+    compact = s < COMPACT_SCALE
+    columns, sizes = _columns(frame, compact)
     panel = Box(frame.margin, band.bottom + pt(20 * s), frame.width - 2 * frame.margin, 0)
     panel = replace(panel, h=frame.height - frame.margin // 2 - frame.footer_height - pt(12 * s) - panel.y)
     outline = "BFBFBF" if theme.card == theme.background else None  # a white card on white needs an edge
@@ -129,23 +213,14 @@ def card_slide(
         )
     )
 
-    padding = pt(PANEL_PADDING * s)
-    inner = panel.inset(padding + pt(6 * s), padding, padding, padding)
-    text = card_fields(deck, persona, theme.text)
-    if s < COMPACT_SCALE:  # a playing-card size: the fields a workshop needs at a glance
+    text = text or card_fields(deck, persona, theme.text)
+    if compact:  # a playing-card size: the fields a workshop needs at a glance
         text.left = [f for f in text.left if f.key in COMPACT_FIELDS]
         text.right = [f for f in text.right if f.key in COMPACT_FIELDS]
-    sizes = _scaled(VALUE_SIZES, s, 6 if s < COMPACT_SCALE else 7)
-    if frame.width < frame.height:  # a portrait card: one column
-        columns = (inner, Box(inner.right, inner.y, 0, inner.h))
+    if columns[1].w == 0:
         text.left, text.right = text.left + text.right, []
-    else:
-        gap = pt(COLUMN_GAP * s)
-        left_w = round((inner.w - gap) * LEFT_SHARE)
-        columns = (
-            Box(inner.x, inner.y, left_w, inner.h),
-            Box(inner.x + left_w + gap, inner.y, inner.w - left_w - gap, inner.h),
-        )
+    if size is not None:
+        sizes = range(size, size - 1, -1)
     size = _fit(text, columns, fonts, sizes)
     for column, fields, name in zip(columns, (text.left, text.right), ("left", "right")):
         paragraphs = render_fields(fields, size, theme.muted, theme.text)
@@ -206,7 +281,7 @@ def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
     left = [
         Field("team", "Team", _runs([persona.team] if persona.team else [])),
         Field("interacts_with", "Primary interaction", _runs(persona.interacts_with)),
-        Field("processes", "Processes", _runs(persona.processes)),
+        Field("processes", "Processes", _runs(persona.process_labels)),
         Field("architectures", "Architecture", _runs(architectures)),
         Field("scope", "Scope", _runs([persona.scope] if persona.scope else [])),
         _people_field(persona),
@@ -224,7 +299,10 @@ def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
             as_list=True,
         ),
     ]
-    return CardText([f for f in left if f.items], [f for f in right if f.items])
+    return CardText(
+        [f for f in left if f.items or f.key in TEMPLATE_FIELDS],
+        [f for f in right if f.items or f.key in TEMPLATE_FIELDS],
+    )
 
 
 def _runs(texts) -> list[Run]:
@@ -257,7 +335,9 @@ def render_fields(fields: list[Field], size: int, label_colour: str, text_colour
         )
         shown = field_.shown
         more = [Run(_more_text(field_.hidden), italic=True)] if field_.hidden else []
-        if field_.as_list:
+        if not field_.items:
+            paragraphs.append(Paragraph((Run(EMPTY),), size, colour=label_colour, space_before=VALUE_GAP_PT))
+        elif field_.as_list:
             for run in shown + more:
                 paragraphs.append(
                     Paragraph((run,), size, colour=text_colour, bullet=True, space_before=VALUE_GAP_PT)
@@ -283,43 +363,78 @@ def _more_text(hidden: int) -> str:
 def _fit(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range = VALUE_SIZES) -> int:
     """Choose the value size and where the fields break between the two columns.
 
-    Fields keep the template's reading order, flowing from the left column into the
-    right one; the break moves from its usual place when that lets the text be larger.
-    Below the minimum size, long lists are shortened instead.
+    Fields keep the template's reading order, flowing from the left column into the right
+    one, and break where the taller column is least tall (the columns come out even). Below
+    the smallest size, long lists are shortened instead.
     """
-    fields = text.left + text.right
-    usual = len(text.left)
-    smallest = sizes[-1]
-    splits = sorted(range(len(fields) + 1), key=lambda k: (abs(k - usual), k))
-    if columns[1].w == 0:
-        splits = [len(fields)]
-    heights: dict[tuple[int, int, int], float] = {}
-
-    def column_height(first: int, last: int, size: int, column: int) -> float:
-        total = 0.0
-        for index in range(first, last):
-            key = (index, size, column)
-            if key not in heights:
-                heights[key] = field_height(fields[index], size, columns[column].w, fonts)
-            total += heights[key]
-        return total + round(size * 0.7) * max(0, last - first - 1)
-
-    limit = columns[0].h / EMU_PER_PT
+    measure = text.heights(columns, fonts)
+    fields = measure.fields
     for size in sizes:
-        for k in splits:
-            if column_height(0, k, size, 0) <= limit and column_height(k, len(fields), size, 1) <= limit:
-                text.left, text.right = fields[:k], fields[k:]
-                return size
-    k = min(
-        splits,
-        key=lambda k: max(column_height(0, k, smallest, 0), column_height(k, len(fields), smallest, 1)),
-    )
+        k = measure.best_split(size)
+        if k is not None:
+            text.left, text.right = fields[:k], fields[k:]
+            return size
+    smallest = sizes[-1]
+    k = measure.best_split(smallest, fitting=False)
+    assert k is not None
     text.left, text.right = fields[:k], fields[k:]
     dropped = []
+    text.measured = None  # shortening changes the fields' heights
     for column_fields, column in zip((text.left, text.right), columns):
         dropped += _shorten(column_fields, column, fonts, smallest)
     text.cut = [f for f in text.left + text.right if f.is_cut] + dropped
     return smallest
+
+
+def _fitting_size(text: CardText, columns: tuple[Box, Box], fonts: Fonts, sizes: range) -> int | None:
+    """The largest of *sizes* at which the card's fields fit whole, or ``None``."""
+    measure = text.heights(columns, fonts)
+    return next((size for size in sizes if measure.best_split(size) is not None), None)
+
+
+class _Heights:
+    """Column heights of a card's fields at each size and split, each field measured once."""
+
+    def __init__(self, fields: list[Field], columns: tuple[Box, Box], fonts: Fonts):
+        self.fields = fields
+        self.columns = columns
+        self.fonts = fonts
+        self.limit = columns[0].h / EMU_PER_PT
+        self._sums: dict[tuple[int, int], list[float]] = {}
+
+    def _prefix(self, size: int, column: int) -> list[float]:
+        """Running totals of the fields' heights in *column* at *size*."""
+        key = (size, column)
+        sums = self._sums.get(key)
+        if sums is None:
+            width = self.columns[column].w
+            sums = [0.0]
+            for field_ in self.fields:
+                sums.append(sums[-1] + field_height(field_, size, width, self.fonts))
+            self._sums[key] = sums
+        return sums
+
+    def column(self, first: int, last: int, size: int, column: int) -> float:
+        if last <= first:
+            return 0.0
+        sums = self._prefix(size, column)
+        return sums[last] - sums[first] + round(size * 0.7) * (last - first - 1)
+
+    def best_split(self, size: int, fitting: bool = True) -> int | None:
+        """Where the fields break at *size*: the split whose taller column is least tall,
+        among those that fit (all of them when *fitting* is false); ``None`` if none fits."""
+        count = len(self.fields)
+        if self.columns[1].w == 0:
+            left = self.column(0, count, size, 0)
+            return count if not fitting or left <= self.limit else None
+        best, best_height = None, 0.0
+        for k in range(count + 1):
+            left, right = self.column(0, k, size, 0), self.column(k, count, size, 1)
+            if fitting and (left > self.limit or right > self.limit):
+                continue
+            if best is None or max(left, right) < best_height:
+                best, best_height = k, max(left, right)
+        return best
 
 
 def field_height(field_: Field, size: int, width: int, fonts: Fonts) -> float:
@@ -333,6 +448,8 @@ def field_height(field_: Field, size: int, width: int, fonts: Fonts) -> float:
     texts = [run.text for run in field_.shown]
     if field_.hidden:
         texts.append(_more_text(field_.hidden))
+    if not field_.items:
+        return height + VALUE_GAP_PT + line_height(size)
     if not field_.as_list:
         texts = [field_.separator.join(texts)]
     pitch = line_height(size)
@@ -356,7 +473,9 @@ def _shorten(fields: list[Field], column: Box, fonts: Fonts, size: int = MIN_VAL
     """
     dropped: list[Field] = []
     while not _fits(fields, column, size, fonts):
-        lists = [f for f in fields if len(f.shown) > 1]
+        lists = [f for f in fields if len(f.shown) > 1 and f.key != "interacts_with"] or [
+            f for f in fields if len(f.shown) > 1
+        ]  # a list of personas is shortened last: a name is never hidden for want of room
         texts = [f for f in fields if f.shown and len(f.shown[0].text) > 12]
         if lists:
             max(lists, key=lambda f: (len(f.shown), -fields.index(f))).hidden += 1

@@ -1,7 +1,9 @@
 """AI categories: personas grouped under Pretrained, Discriminative and Generative AI.
 
 A persona may sit in several columns. Personas with no category stand in a fourth column
-only when there are any. Columns too long for one slide continue on numbered slides.
+only when there are any. A persona's chip holds its ID and whole name, on two lines or more
+when the name is long. Columns too long for one slide continue on numbered slides, each
+column spread evenly over them.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from ..diagnostics import Report
 from ..model import Deck, Persona
 from ..spec.slides import Options
-from ..text.fit import ellipsize
+from ..text.fit import line_height
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame, text_box
 from .fonts import Fonts
+from .paging import balanced_pages, greedy_pages
 from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
 
 CATEGORIES = (
@@ -23,6 +26,9 @@ CATEGORIES = (
 HEADER_PT = 52
 PITCH_PT = 30
 GAP_PT = 24
+GAP_BETWEEN_PT = 6
+NAME_SIZE = 11
+CHIP_INSET_PT = 8
 
 
 def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
@@ -35,29 +41,48 @@ def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     if not any(members for _, _, members in columns[:3]):
         return []
     _, area, _ = overview_frame(deck, fonts, "AI categories (9 of 9)", "")
-    per_page = max(1, (area.h - pt(HEADER_PT) - pt(8)) // pt(PITCH_PT))
-    pages = max(1, max((len(m) + per_page - 1) // per_page for _, _, m in columns))
+    width = (area.w - pt(GAP_PT) * (len(columns) - 1)) // len(columns)
+    header_h = max(pt(HEADER_PT), max(_header_height(fonts, t, h, width) for t, h, m in columns))
+    room = area.h - header_h - pt(8)
+    heights = [
+        [min(_chip_height(p, width, fonts), room) + pt(GAP_BETWEEN_PT) for p in m] for _, _, m in columns
+    ]
+    count = max(len(greedy_pages(h, room)) for h in heights if h)
+    parts = [balanced_pages(h, room, parts=count) if h else [] for h in heights]
     slides = []
-    for page in range(pages):
+    for page in range(count):
         slide, area, notes = overview_frame(
-            deck, fonts, numbered("AI categories", page + 1, pages), "AI categories"
+            deck, fonts, numbered("AI categories", page + 1, count), "AI categories"
         )
-        width = (area.w - pt(GAP_PT) * (len(columns) - 1)) // len(columns)
         for index, (title, hint, members) in enumerate(columns):
             x = area.x + index * (width + pt(GAP_PT))
-            _column(
-                deck,
-                fonts,
-                slide,
-                Box(x, area.y, width, area.h),
-                title,
-                hint,
-                members[page * per_page : (page + 1) * per_page],
-                len(members),
-            )
+            shown = [members[i] for i in parts[index][page]] if page < len(parts[index]) else []
+            box = Box(x, area.y, width, area.h)
+            _column(deck, fonts, slide, box, header_h, title, hint, shown, len(members))
         slide.notes = "\n".join(notes)
         slides.append(slide)
     return slides
+
+
+def _header_paragraphs(title: str, hint: str, total: int, colour: str) -> list[Paragraph]:
+    return [
+        Paragraph((Run(f"{title} ({total})"),), 16, colour=colour, bold=True, font="heading"),
+        Paragraph((Run(hint),), 10, colour=colour, space_before=2),
+    ]
+
+
+def _header_height(fonts: Fonts, title: str, hint: str, width: int) -> int:
+    paragraphs = _header_paragraphs(title, hint, 999, "000000")
+    return round(fonts.height_pt(paragraphs, width - 2 * pt(CHIP_INSET_PT)) * EMU_PER_PT) + pt(14)
+
+
+def _label(persona: Persona) -> str:
+    return f"{persona.id}  {persona.name}"
+
+
+def _chip_height(persona: Persona, width: int, fonts: Fonts) -> int:
+    lines = len(fonts.wrapped(_label(persona), width - 2 * pt(CHIP_INSET_PT), NAME_SIZE))
+    return max(pt(PITCH_PT) - pt(GAP_BETWEEN_PT), round(lines * line_height(NAME_SIZE) * EMU_PER_PT) + pt(8))
 
 
 def _column(
@@ -65,28 +90,19 @@ def _column(
     fonts: Fonts,
     slide: Slide,
     column: Box,
+    header_h: int,
     title: str,
     hint: str,
     members: list[Persona],
     total: int,
 ) -> None:
     theme = deck.theme
-    header = Box(column.x, column.y, column.w, pt(HEADER_PT))
+    header = Box(column.x, column.y, column.w, header_h)
     slide.add(Shape(f"category:{title}", header, fill=theme.text))
-    colour = text_on(theme.text)
-    width = header.w / EMU_PER_PT - 16
-    paragraphs = [
-        Paragraph(
-            (Run(ellipsize(f"{title} ({total})", width, 16, fonts.heading, True)),),
-            16,
-            colour=colour,
-            bold=True,
-            font="heading",
-        ),
-        Paragraph((Run(ellipsize(hint, width, 10, fonts.body)),), 10, colour=colour, space_before=2),
-    ]
-    slide.add(text_box(f"category:{title}:label", header, paragraphs, anchor="ctr"))
-    slide.elements[-1] = _with_inset(slide.elements[-1])
+    paragraphs = _header_paragraphs(title, hint, total, text_on(theme.text))
+    header_inset = (pt(CHIP_INSET_PT), 0, pt(CHIP_INSET_PT), 0)
+    frame = TextFrame(tuple(paragraphs), anchor="ctr", inset=header_inset)
+    slide.add(Shape(f"category:{title}:label", header, text=frame, is_textbox=True))
     y = header.bottom + pt(8)
     if not total:
         slide.add(
@@ -97,29 +113,24 @@ def _column(
                 anchor="ctr",
             )
         )
+    room = column.bottom - y
     for persona in members:
-        box = Box(column.x, y, column.w, pt(PITCH_PT) - pt(6))
-        label = ellipsize(f"{persona.id}  {persona.name}", column.w / EMU_PER_PT - 16, 11, fonts.body)
-        paragraph = Paragraph((Run(label),), 11, colour=text_on(persona.colour.hex))
+        box = Box(column.x, y, column.w, min(_chip_height(persona, column.w, fonts), room))
+        paragraph = Paragraph((Run(_label(persona)),), NAME_SIZE, colour=text_on(persona.colour.hex))
+        inset = pt(CHIP_INSET_PT)
         slide.add(
             Shape(
                 f"persona:{persona.id}:{title}",
                 box,
                 geometry="roundRect",
                 fill=persona.colour.hex,
-                text=TextFrame((paragraph,), anchor="ctr", inset=(pt(8), 0, pt(8), 0)),
+                text=TextFrame((paragraph,), anchor="ctr", inset=(inset, 0, inset, 0)),
                 adjust=20000,
                 link=f"#card:{persona.id}",
                 description=persona.title,
             )
         )
-        y += pt(PITCH_PT)
-
-
-def _with_inset(shape: Shape) -> Shape:
-    from dataclasses import replace
-
-    return replace(shape, text=replace(shape.text, inset=(pt(8), 0, pt(8), 0)))
+        y += box.h + pt(GAP_BETWEEN_PT)
 
 
 def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:

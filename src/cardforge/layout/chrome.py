@@ -89,17 +89,28 @@ def fitted_title(
     sizes: range,
     max_lines: int,
     bold: bool = True,
+    keep_whole: str | None = None,
 ) -> tuple[Paragraph, bool]:
     """The title paragraph at the largest size that fits *box* in at most *max_lines*.
 
+    *keep_whole* is a trailing part that no line may break inside (a card's ``(ID | COLOUR)``
+    tag): a size qualifies only when the tag stays on one line, also for a renderer whose
+    glyphs are a little narrower than measured; failing that, the tag starts a line of its own.
     Returns the paragraph and whether the whole text fits; when it does not, the text is
     cut with an ellipsis at the smallest size and the caller keeps the full text elsewhere.
     """
     height = box.h / EMU_PER_PT
-    for size in sizes:
-        paragraph = Paragraph((Run(text),), size, colour=colour, bold=bold, font="heading")
-        lines = fonts.lines(paragraph, box.w)
-        if len(lines) <= max_lines and len(lines) * line_height(size) <= height:
+    candidates = [text]
+    if keep_whole and text.endswith(keep_whole) and len(text) > len(keep_whole):
+        candidates.append(text[: -len(keep_whole)].rstrip() + "\n" + keep_whole)
+    for candidate in candidates:
+        for size in sizes:
+            paragraph = Paragraph((Run(candidate),), size, colour=colour, bold=bold, font="heading")
+            lines = fonts.lines(paragraph, box.w)
+            if len(lines) > max_lines or len(lines) * line_height(size) > height:
+                continue
+            if keep_whole and not _kept_whole(fonts, paragraph, box.w, keep_whole):
+                continue
             return paragraph, True
     size = sizes[-1]
     probe = Paragraph((Run(text),), size, colour=colour, bold=bold, font="heading")
@@ -111,6 +122,18 @@ def fitted_title(
         one_line = ellipsize(text, box.w / EMU_PER_PT, size, fonts.heading, bold)
         cut = Paragraph((Run(one_line),), size, colour=colour, bold=bold, font="heading")
     return cut, False
+
+
+RENDERER_SLACK = 1.06
+"""A renderer may set a line up to this much wider than measured (narrower glyphs, no safety)."""
+
+
+def _kept_whole(fonts: Fonts, paragraph: Paragraph, width: int, part: str) -> bool:
+    """Whether *part* stays on one line as measured and with a renderer's slack."""
+    for room in (width, round(width * RENDERER_SLACK)):
+        if not any(part in line for line in fonts.lines(paragraph, room)):
+            return False
+    return True
 
 
 def text_box(name: str, box: Box, paragraphs: list[Paragraph], anchor: str = "t") -> Shape:

@@ -1,29 +1,43 @@
-"""The persona table: the reference table's columns, trimmed to what the deck fills.
+"""The persona table: the reference table's columns, as many as read well.
 
-A native PowerPoint table. Column widths follow how much text each column holds; row
-heights come from measured text; long tables split between rows across numbered slides,
-the header repeated on each. Every row carries the persona's colour and ID and links to
-its card slide.
+A native PowerPoint table whose cells always hold their whole text, in words that stay
+whole: no cell is cut short. When the deck's text is too much for every column at a
+readable size, the columns that the persona cards already show go first (the notes say
+which moved to the cards), and the rows split between numbered slides with the header
+repeated, each slide about as full as the others. Every row carries the persona's colour
+and ID and its name links to its card slide.
 """
 
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
 from ..spec.slides import Options
-from ..text.fit import ellipsize, line_height
+from ..text.fit import ellipsize, line_height, words_of
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame
 from .fonts import Fonts
+from .paging import balanced_pages
 from .shapes import EMU_PER_PT, Box, Cell, Paragraph, Run, Slide, Table, TextFrame, pt
 
-SIZES = range(12, 8, -1)
-CELL_INSET = (pt(4), pt(3), pt(4), pt(3))
-ID_WIDTH_PT = 48
+SIZES = (12, 11, 10)
+CELL_INSET = (pt(5), pt(2), pt(5), pt(2))
+ID_MIN_PT = 40
+LONG_WORD = 20
+"""Characters from which a word (a compound, a URL) may split rather than widen its column."""
+LONG_WORD_CAP_PT = 110
+MAX_ROW_LINES = 6
+"""A row taller than this many lines reads as a paragraph, not a table row."""
+MEAN_ROW_LINES = 3.5
+SAMPLE_ROWS = 300
+"""Rows looked at to judge a choice of columns; the chosen one is then measured in full."""
+WRAP_WASTE = 1.12
+"""Estimated lines: the text's length over the column width, plus what line ends waste."""
 
 
 @dataclass(frozen=True)
@@ -46,17 +60,16 @@ def _links(persona: Persona) -> list[Run]:
     return _joined([link.title for link in persona.learn], "; ")
 
 
+def _name(deck: Deck, persona: Persona) -> list[Run]:
+    runs = [Run(persona.name, link=f"#card:{persona.id}")]
+    return runs + ([Run(" (agent)", italic=True)] if persona.is_agent else [])
+
+
 COLUMNS = (
-    Column(
-        "name",
-        "Persona",
-        lambda d, p: (
-            [Run(p.name, link=f"#card:{p.id}")] + ([Run(" (agent)", italic=True)] if p.is_agent else [])
-        ),
-    ),
+    Column("name", "Persona", _name),
     Column("team", "Team", lambda d, p: _text(p.team)),
     Column("interacts_with", "Primary interaction", lambda d, p: _joined(p.interacts_with)),
-    Column("processes", "Process", lambda d, p: _joined(p.processes)),
+    Column("processes", "Process", lambda d, p: _joined(p.process_labels)),
     Column(
         "architectures",
         "Architecture",
@@ -68,140 +81,270 @@ COLUMNS = (
     Column("skills", "Skills", lambda d, p: _joined(p.skills)),
     Column("learn", "Learn", lambda d, p: _links(p)),
 )
+MOVABLE = ("learn", "skills", "services", "data_access", "scope", "architectures")
+"""Columns that may give way to the persona cards, the first to go first."""
+CARD_NAMES = {
+    "learn": "Links to learn",
+    "skills": "Skills",
+    "services": "Component access (services)",
+    "data_access": "Data access",
+    "scope": "Scope",
+    "architectures": "Architecture",
+}
+
+
+@dataclass
+class Plan:
+    """A choice of columns and size, with each column's width (EMU)."""
+
+    columns: list[int]
+    """Indexes into the deck's columns."""
+    size: int
+    widths: list[int]
 
 
 def persona_table_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     personas = deck.personas
     columns = [c for c in COLUMNS if c.key == "name" or any(c.runs(deck, p) for p in personas)]
     cells = [[c.runs(deck, p) for c in columns] for p in personas]
+    texts = [[_plain(runs) for runs in row] for row in cells]
     _probe, area, _ = overview_frame(deck, fonts, "Personas (9 of 9)", "")
-    widths = _column_widths(columns, cells, area.w - pt(ID_WIDTH_PT), fonts)
-    size, cells, heights, header_height, pages = _choose_size(columns, cells, widths, area.h, fonts)
+    plan = _plan(deck, columns, texts, area.w, area.h, fonts)
+    header, heights, pages = _paged(plan, columns, texts, area.h, fonts)
+    if len(personas) <= SAMPLE_ROWS:  # pages with room to spare: larger text on as many pages
+        for size in (s for s in SIZES if s > plan.size):
+            larger = _widths(
+                _measure_columns([columns[i] for i in plan.columns], texts, fonts, plan.columns),
+                size,
+                area.w - _id_width(personas, size, fonts),
+            )
+            if larger is None:
+                continue
+            bigger = Plan(plan.columns, size, larger)
+            paged = _paged(bigger, columns, texts, area.h, fonts)
+            if len(paged[2]) <= len(pages):
+                plan, (header, heights, pages) = bigger, paged
+                break
+    shown = [columns[i] for i in plan.columns]
+    size = plan.size
+    id_w = _id_width(personas, size, fonts)
+    notes = _notes(columns, plan)
     slides = []
     for index, rows in enumerate(pages, start=1):
         title = numbered("Personas", index, len(pages))
-        slide, area, notes = overview_frame(deck, fonts, title, "Persona table")
-        table_rows = [_header_row(deck, columns, size)]
-        row_heights = [header_height]
+        slide, area, overflow = overview_frame(deck, fonts, title, "Persona table")
+        table_rows = [_header_row(deck, shown, size)]
+        row_heights = [header]
         for row in rows:
-            persona = personas[row]
-            table_rows.append(_persona_row(deck, persona, cells[row], size))
+            row_cells = [
+                _fitted(cells[row][i], texts[row][i], w, size, heights[row], fonts)
+                for i, w in zip(plan.columns, plan.widths)
+            ]
+            table_rows.append(_persona_row(deck, personas[row], row_cells, size))
             row_heights.append(heights[row])
-        column_widths = (pt(ID_WIDTH_PT), *widths)
+        column_widths = (id_w, *plan.widths)
         box = Box(area.x, area.y, sum(column_widths), sum(row_heights))
         slide.add(Table("Persona table", box, column_widths, tuple(table_rows), tuple(row_heights)))
-        slide.notes = "\n".join(notes)
+        slide.notes = "\n".join(overflow + notes)
         slides.append(slide)
     return slides
 
 
-def _column_widths(
-    columns: list[Column], cells: list[list[list[Run]]], total: int, fonts: Fonts
-) -> list[int]:
-    """Share *total* between columns by how much text each holds, never below its longest word."""
-    demands, floors = [], []
-    for index, column in enumerate(columns):
-        texts = [_plain(row[index]) for row in cells] + [column.header]
-        mean = sum(len(t) for t in texts) / len(texts)
-        demands.append(math.sqrt(max(mean, 4)))
-        pieces = texts if column.key == "name" else [w for t in texts for w in t.split()]
-        longest = max((fonts.width_pt(piece, 9, "body") for piece in pieces), default=20)
-        floors.append(min(pt(longest + 14), pt(130 if column.key == "name" else 110)))
-    if sum(floors) > total:  # too many columns for their longest words: share out what there is
-        floors = [max(pt(12), f * total // sum(floors)) for f in floors]
-    scale = total / sum(demands)
-    widths = [max(round(d * scale), f) for d, f in zip(demands, floors)]
-    excess = sum(widths) - total
-    if excess > 0:  # take the excess back from columns above their floor, in proportion
-        slack = [w - f for w, f in zip(widths, floors)]
-        share = sum(slack) or 1
-        widths = [w - round(excess * s / share) for w, s in zip(widths, slack)]
-    widths[-1] += total - sum(widths)
-    return widths
+def _paged(
+    plan: Plan, columns: list[Column], texts: list[list[str]], height: int, fonts: Fonts
+) -> tuple[int, list[int], list[list[int]]]:
+    """The header's height, every row's height and the rows of each slide, for *plan*."""
+    shown = [columns[i] for i in plan.columns]
+    header = max(_cell_height(c.header, w, plan.size, fonts, True) for c, w in zip(shown, plan.widths))
+    available = height - header
+    heights = [_row_height(row, plan, plan.size, fonts, available) for row in texts]
+    return header, heights, balanced_pages(heights, available)
 
 
 def _plain(runs: list[Run]) -> str:
     return "".join(run.text for run in runs)
 
 
-def _cell_height(runs: list[Run], width: int, size: int, fonts: Fonts) -> int:
-    if not runs:
-        return 0
-    lines = len(fonts.lines(Paragraph(tuple(runs), size), width - CELL_INSET[0] - CELL_INSET[2]))
-    return round(lines * line_height(size) * EMU_PER_PT) + CELL_INSET[1] + CELL_INSET[3] + pt(2)
+def _cards_shown(deck: Deck) -> bool:
+    """Whether the deck has a card for every persona (so table columns may move there)."""
+    for section in deck.sections:
+        if section.kind == "cards":
+            chosen = section.options.get("personas")
+            if not chosen or len(set(chosen)) >= len(deck.personas):
+                return True
+    return False
 
 
-def _clip(runs: list[Run], width: int, size: int, max_lines: int, fonts: Fonts) -> list[Run]:
-    """*runs* cut to *max_lines* lines with an ellipsis; the card keeps the whole text."""
-    inner = width - CELL_INSET[0] - CELL_INSET[2]
-    if not runs or len(fonts.lines(Paragraph(tuple(runs), size), inner)) <= max_lines:
-        return runs
-    lines = fonts.lines(Paragraph((Run(_plain(runs)),), size), inner)[:max_lines]
-    lines[-1] = ellipsize(lines[-1] + " …", inner / EMU_PER_PT, size, fonts.body)
-    clipped = [Run(" ".join(lines), link=runs[0].link)]
-    while len(fonts.lines(Paragraph(tuple(clipped), size), inner)) > max_lines:
-        clipped = [Run(ellipsize(clipped[0].text[:-2] + "…", 10_000, size, fonts.body), link=runs[0].link)]
-    return clipped
+@dataclass
+class _ColumnText:
+    """What one column needs, measured once at 1 pt: its longest word and its texts' widths."""
+
+    longest_word: float
+    header_word: float
+    widths: list[float]
+    mean: float
+    longest: float
 
 
-def _choose_size(columns, cells, widths, available: int, fonts: Fonts):
-    """The size and line limit that need the fewest slides, preferring larger, whole text.
-
-    Each cell is wrapped at most once per size, and not at all once it fits on one line
-    at a larger size (widths scale with size). A line limit only caps a row's tallest
-    cell, so trying the limits costs nothing more. Only the chosen combination is cut.
-    """
-    pad = CELL_INSET[1] + CELL_INSET[3] + pt(2)
-    inners = [w - CELL_INSET[0] - CELL_INSET[2] for w in widths]
-    texts = [[_plain(cell) for cell in row] for row in cells]
-    counts = [[2] * len(row) for row in texts]  # "more than one line" until measured
-    best = None
-    for size in SIZES:
-        counts = [_row_counts(row, previous, inners, size, fonts) for row, previous in zip(texts, counts)]
-        tallest = [max(row, default=0) for row in counts]
-        header = max(
-            _cell_height([Run(c.header, bold=True)], w, size, fonts) for c, w in zip(columns, widths)
+def _measure_columns(
+    columns: list[Column], texts: list[list[str]], fonts: Fonts, indexes: list[int] | None = None
+) -> list[_ColumnText]:
+    """Each column measured; *indexes* are the columns' places in the rows of *texts*. Line
+    counts are estimated on a sample of rows, drawn at random (but always the same for the
+    same deck) so that a deck's regular patterns do not bias it."""
+    rows = range(len(texts))
+    if len(texts) > SAMPLE_ROWS:
+        rows = sorted(random.Random(len(texts)).sample(rows, SAMPLE_ROWS))  # type: ignore[assignment]
+    sample = [texts[row] for row in rows]
+    measured = []
+    body = fonts.body
+    for index, column in zip(indexes or range(len(columns)), columns):
+        words = {word for row in texts for word in words_of(row[index])}
+        longest_word = max((_word_width(word, body) for word in words), default=0.0)
+        header_word = max(
+            (_word_width(word, fonts.body, True) for word in words_of(column.header)), default=0.0
         )
-        pitch = line_height(size) * EMU_PER_PT
-        for max_lines in (99, 6, 5, 4, 3):
-            heights = [
-                min(max(header, round(min(n, max_lines) * pitch) + pad), available - header) for n in tallest
-            ]
-            pages = _paginate(heights, available - header)
-            key = (len(pages), -max_lines, -size)
+        widths = [body.width(row[index], 1) for row in sample]
+        mean = sum(widths) / max(1, len(widths))
+        longest = max((body.width(row[index], 1) for row in texts), default=0.0)
+        measured.append(_ColumnText(longest_word, header_word, widths, mean, longest))
+    return measured
+
+
+def _word_width(word: str, metrics, bold: bool = False) -> float:
+    """A word's width at 1 pt; a long word (a URL, a compound) may split, so it counts capped."""
+    width = metrics.width(word, 1, bold)
+    if len(word) >= LONG_WORD or "/" in word:
+        return min(width, LONG_WORD_CAP_PT / 10)
+    return width
+
+
+def _plan(
+    deck: Deck, columns: list[Column], texts: list[list[str]], total: int, height: int, fonts: Fonts
+) -> Plan:
+    """Among the choices of columns and size whose rows read as table rows, the one that needs
+    the fewest slides; then the one with the most columns, then the largest size. Columns go
+    only when the cards show them; otherwise the same columns take more slides."""
+    measured = _measure_columns(columns, texts, fonts)
+    keys = [c.key for c in columns]
+    movable = [keys.index(k) for k in MOVABLE if k in keys] if _cards_shown(deck) else []
+    kept = list(range(len(columns)))
+    best: tuple | None = None
+    last: Plan | None = None
+    scale = len(texts) / max(1, len(measured[0].widths))
+    while True:
+        for size in SIZES:
+            id_w = _id_width(deck.personas, size, fonts)
+            shown = [measured[i] for i in kept]
+            widths = _widths(shown, size, total - id_w)
+            if widths is None:
+                continue
+            last = Plan(list(kept), size, widths)
+            lines = _row_lines(shown, widths, size)
+            if max(lines) > MAX_ROW_LINES or sum(lines) > MEAN_ROW_LINES * len(lines):
+                continue
+            header = max(_cell_height(columns[i].header, w, size, fonts, True) for i, w in zip(kept, widths))
+            pad = CELL_INSET[1] + CELL_INSET[3] + pt(1)
+            rows = sum(round(n * line_height(size) * EMU_PER_PT) + pad for n in lines) * scale
+            pages = math.ceil(rows * 1.02 / max(1, height - header))
+            key = (pages, -len(kept), -size)
             if best is None or key < best[0]:
-                best = (key, size, max_lines, heights, header, pages, counts)
-    _, size, max_lines, heights, header, pages, counts = best
-    clipped = [
-        [
-            cell if n <= max_lines else _clip(cell, w, size, max_lines, fonts)
-            for cell, w, n in zip(row, widths, row_counts)
-        ]
-        for row, row_counts in zip(cells, counts)
-    ]
-    return size, clipped, heights, header, pages
+                best = (key, last)
+        if not movable:
+            break
+        kept.remove(movable.pop(0))
+    if best is not None:
+        return best[1]
+    if last is not None:  # no choice reads well: the fewest columns at the smallest size
+        return last
+    size = SIZES[-1]  # words wider than any share: give each column what there is
+    id_w = _id_width(deck.personas, size, fonts)
+    share = (total - id_w) // len(kept)
+    return Plan(kept, size, [share] * (len(kept) - 1) + [total - id_w - share * (len(kept) - 1)])
 
 
-def _row_counts(
-    texts: list[str], previous: list[int], inners: list[int], size: int, fonts: Fonts
-) -> list[int]:
-    """Line counts of one row's cells at *size*; a cell on one line at a larger size stays so."""
+def _widths(measured: list[_ColumnText], size: int, total: int) -> list[int] | None:
+    """Column widths: each at least its longest word, the rest shared by how much text each
+    column holds, none wider than its longest text. ``None`` when the words alone are too wide."""
+    pad = CELL_INSET[0] + CELL_INSET[2]
+    floors = [pt(max(m.longest_word, m.header_word) * size + 1) + pad for m in measured]
+    if sum(floors) > total:
+        return None
+    ceilings = [max(f, pt(m.longest * size * 1.02) + pad) for f, m in zip(floors, measured)]
+    demands = [math.sqrt(max(m.mean, 2.0)) for m in measured]
+    widths = list(floors)
+    spare = total - sum(widths)
+    open_columns = [i for i in range(len(widths)) if widths[i] < ceilings[i]]
+    while spare > len(widths) and open_columns:
+        weight = sum(demands[i] for i in open_columns)
+        given = 0
+        for i in open_columns:
+            extra = min(round(spare * demands[i] / weight), ceilings[i] - widths[i])
+            widths[i] += extra
+            given += extra
+        spare -= given
+        open_columns = [i for i in open_columns if widths[i] < ceilings[i]]
+        if not given:
+            break
+    if spare > 0:  # every column holds its longest text on one line: share out the rest
+        weight = sum(demands)
+        for i in range(len(widths)):
+            widths[i] += int(spare * demands[i] / weight)
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _row_lines(measured: list[_ColumnText], widths: list[int], size: int) -> list[int]:
+    """Each sampled row's estimated line count: its tallest cell's text over the column width."""
+    inners = [(w - CELL_INSET[0] - CELL_INSET[2]) / EMU_PER_PT for w in widths]
+    rows = len(measured[0].widths)
+    lines = []
+    for row in range(rows):
+        tallest = 1
+        for column, inner in zip(measured, inners):
+            tallest = max(tallest, math.ceil(column.widths[row] * size * WRAP_WASTE / inner))
+        lines.append(tallest)
+    return lines
+
+
+def _id_width(personas: list[Persona], size: int, fonts: Fonts) -> int:
+    longest = max((fonts.width_pt(p.id, size, "body", True) for p in personas), default=20)
+    return max(pt(ID_MIN_PT), min(pt(100), pt(longest + 2)) + CELL_INSET[0] + CELL_INSET[2])
+
+
+def _cell_height(text: str, width: int, size: int, fonts: Fonts, bold: bool = False) -> int:
+    if not text:
+        return 0
+    lines = len(fonts.wrapped(text, width - CELL_INSET[0] - CELL_INSET[2], size, bold=bold))
+    return round(lines * line_height(size) * EMU_PER_PT) + CELL_INSET[1] + CELL_INSET[3] + pt(1)
+
+
+def _row_height(texts: list[str], plan: Plan, size: int, fonts: Fonts, available: int) -> int:
+    height = max(_cell_height(texts[i], w, size, fonts) for i, w in zip(plan.columns, plan.widths))
+    return min(height, available)
+
+
+def _fitted(runs: list[Run], text: str, width: int, size: int, height: int, fonts: Fonts) -> list[Run]:
+    """The cell's runs, whole; only a row taller than a whole slide is cut, with an ellipsis."""
+    is_name = bool(runs) and runs[0].link is not None
+    if is_name or _cell_height(text, width, size, fonts) <= height:
+        return runs
+    inner = width - CELL_INSET[0] - CELL_INSET[2]
+    room = max(1, int((height - CELL_INSET[1] - CELL_INSET[3] - pt(2)) / (line_height(size) * EMU_PER_PT)))
+    lines = fonts.wrapped(text, inner, size)[:room]
+    lines[-1] = ellipsize(lines[-1] + " …", inner / EMU_PER_PT, size, fonts.body)
+    return [Run(" ".join(lines))]
+
+
+def _notes(columns: list[Column], plan: Plan) -> list[str]:
+    moved = [columns[i].key for i in range(len(columns)) if i not in plan.columns]
+    if not moved:
+        return []
+    names = ", ".join(CARD_NAMES.get(key, key) for key in moved)
     return [
-        n if n <= 1 else len(fonts.wrapped(t, w, size)) if t else 0
-        for t, n, w in zip(texts, previous, inners)
+        f"Moved to the persona cards, to keep this table readable: {names}. "
+        "Click a persona's name to open its card."
     ]
-
-
-def _paginate(heights: list[int], available: int) -> list[list[int]]:
-    pages: list[list[int]] = [[]]
-    used = 0
-    for row, height in enumerate(heights):
-        if pages[-1] and used + height > available:
-            pages.append([])
-            used = 0
-        pages[-1].append(row)
-        used += height
-    return pages
 
 
 def _header_row(deck: Deck, columns: list[Column], size: int) -> tuple[Cell, ...]:

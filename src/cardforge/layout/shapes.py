@@ -172,6 +172,10 @@ class Connector:
 class Cell:
     text: TextFrame
     fill: str | None = None
+    span: int = 1
+    """Grid columns the cell spans (the cells it covers follow it with ``merged``)."""
+    merged: bool = False
+    """Covered by the spanning cell before it in its row."""
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,13 @@ def to_architecture(
                 continue
             seen[key] = where
             components.append(
-                Component(component.id, component.name, tuple(component.aliases), component.description)
+                Component(
+                    component.id,
+                    component.name,
+                    tuple(component.aliases),
+                    component.description,
+                    component.kind,
+                )
             )
         layers.append(Layer(layer.name, tuple(components)))
     ids = {key: locate(where) for key, where in seen.items()}
@@ -74,7 +80,8 @@ def to_architecture(
                 report.error(
                     document.file,
                     locate((*path, "flows", index, end_key)),
-                    f"flow {end_key} `{value}`: no component has this id{did_you_mean(value, canonical.values())}",
+                    f"flow {end_key} `{value}`: no component has this id"
+                    f"{did_you_mean(value, canonical.values())}",
                     "CF405",
                 )
             ends.append(canonical.get(value.casefold(), value))

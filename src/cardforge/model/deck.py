@@ -46,6 +46,9 @@ class Persona:
     interacts_with: tuple[str, ...] = ()
     """Display names: persona names with ids, or team names."""
     processes: tuple[str, ...] = ()
+    stages: tuple[tuple[str, str], ...] = ()
+    """(process, stage) pairs for processes the persona takes part in at named stages only
+    (``MLOps/Prod``); a process named alone spans all its stages."""
     architectures: tuple[str, ...] = ()
     scope: str | None = None
     services: tuple[Service, ...] = ()
@@ -70,6 +73,19 @@ class Persona:
     @property
     def is_agent(self) -> bool:
         return self.kind == "agent"
+
+    def stages_in(self, process: str) -> tuple[str, ...]:
+        """The stages of *process* the persona names; empty when it takes part in all of them."""
+        return tuple(stage for name, stage in self.stages if name == process)
+
+    @property
+    def process_labels(self) -> tuple[str, ...]:
+        """The processes as a reader sees them: ``MLOps (Dev, Stage)`` for named stages."""
+        labels = []
+        for process in self.processes:
+            stages = self.stages_in(process)
+            labels.append(f"{process} ({', '.join(stages)})" if stages else process)
+        return tuple(labels)
 
 
 @dataclass
@@ -125,6 +141,12 @@ class Component:
     name: str
     aliases: tuple[str, ...] = ()
     description: str | None = None
+    kind: str = "service"
+    """``service``, or ``actor``: outside the team (a chat's end user), used by no persona."""
+
+    @property
+    def is_actor(self) -> bool:
+        return self.kind == "actor"
 
     def matches(self, service: str) -> bool:
         folded = service.strip().casefold()

@@ -1,7 +1,9 @@
 """Persona lint: staffing gaps, least privilege, access mismatches, unused parts.
 
 Each finding has a stable code that a deck can silence (``lint: {disable: [CF104]}``),
-a kind for grouping on the gaps slide, and the path of the value it concerns.
+a kind for grouping on the gaps slide, the action the persona method recommends for its
+kind, and the path of the value it concerns. Every rule costs time in proportion to the
+deck's size.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..diagnostics import Report
+from ..diagnostics import Position, Report
 from ..spec.slides import ArchitectureOptions
 from .deck import Architecture, Deck, Persona
 
@@ -34,6 +36,25 @@ KINDS = {
 }
 
 
+ADVICE = {
+    "CF101": "Recruit, train someone close to the role, or redesign the work towards SaaS or "
+    "low-code so that fewer people are needed.",
+    "CF102": "Check the workload is realistic: share the personas out, or automate part of the work.",
+    "CF103": "Start with five to ten personas: merge similar ones, or split one too broad for least "
+    "privilege.",
+    "CF104": "Make production access read-only, or grant it just in time and for a limited period.",
+    "CF105": "Add the service to the persona's component access, or remove the grant.",
+    "CF106": "Grant the persona a role in each environment, or take the service off its card.",
+    "CF107": "Name the persona that works with the component, or take it out of the architecture.",
+    "CF108": "Name who runs the process, or take it out of the deck.",
+    "CF109": "Add a persona to the team, or name the persona the interaction is really with.",
+    "CF110": "Write what the persona needs from a use case, or ask whether the use cases need it at all.",
+    "CF111": "Add the stories of the other personas the use case needs: who provides the data, who runs it.",
+    "CF112": "Give the persona the access the story needs, or move the story to the persona who has it.",
+}
+"""What the persona method recommends for each kind of finding."""
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -42,10 +63,23 @@ class Finding:
     personas: tuple[str, ...] = ()
     short: str = ""
     """The finding in a few words, for the gaps slide."""
+    group: str = ""
+    """What the concerned part belongs to (a component's architecture), for the gaps slide."""
+    action: str = ""
+    """Advice for this finding when it differs from its kind's."""
 
     @property
     def kind(self) -> str:
         return KINDS[self.code]
+
+    @property
+    def advice(self) -> str:
+        return self.action or ADVICE[self.code]
+
+
+def is_production(environment: str) -> bool:
+    """Whether an environment is production-like (its name says prod or live)."""
+    return bool(_PRODUCTION.search(environment))
 
 
 def rank(role: str) -> int:
@@ -78,7 +112,7 @@ def lint(deck: Deck) -> list[Finding]:
 def report_findings(deck: Deck, findings: list[Finding], report: Report) -> None:
     document = deck.document
     for finding in findings:
-        position = document.position(finding.path) if document else None
+        position = document.position(finding.path) if document else Position()
         report.warning(deck.file, position, finding.message, finding.code)
 
 
@@ -131,27 +165,30 @@ def _persona_count(deck: Deck) -> list[Finding]:
     low, high = ADVISED
     if count < low:
         message = f"{count} personas: fewer than {low} makes least privilege hard to express"
+        action = "Split a persona that is too broad, so that each holds only the access it needs."
     elif count > high:
         message = f"{count} personas: more than {high} adds overhead; consider merging similar ones"
+        action = "Merge similar personas: every persona costs a card, grants and reviews."
     else:
         return []
-    return [Finding("CF103", message, ("personas",), (), message)]
+    return [Finding("CF103", message, ("personas",), (), f"{count} personas", action=action)]
 
 
 def _privilege(deck: Deck) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
     if deck.rbac is None:
         return findings
+    written = _written_environments(deck)
     for grant in deck.rbac.grants:
         for env, role in grant.roles.items():
-            if _PRODUCTION.search(env) and rank(role) >= 2:
-                path = (*grant.path, "roles", _written_key(deck, grant.path, env))
+            if is_production(env) and rank(role) >= 2:
+                key = written.get((grant.path, env.casefold()), env)
                 findings.append(
                     Finding(
                         "CF104",
-                        f"{grant.persona} is {role} on {grant.service} in {env}; "
-                        "production access should be read-only or just in time",
-                        path,
+                        f"{grant.persona} is {role} on {grant.service} in {env}; production access "
+                        "should be read-only or just in time",
+                        (*grant.path, "roles", key),
                         (grant.persona,),
                         f"{grant.persona}: {role} on {grant.service} ({env})",
                     )
@@ -159,17 +196,15 @@ def _privilege(deck: Deck) -> list[Finding]:
     return findings
 
 
-def _written_key(deck: Deck, path: tuple, env: str) -> str:
-    """The environment key as the deck spells it (grants resolve it case-insensitively)."""
+def _written_environments(deck: Deck) -> dict[tuple, str]:
+    """Each grant's environment keys as the deck spells them (grants resolve them
+    case-insensitively), by grant path and folded name: read once from the document."""
+    written: dict[tuple, str] = {}
     if deck.document:
         for key in deck.document.value_positions:
-            if (
-                len(key) == len(path) + 2
-                and key[: len(path) + 1] == (*path, "roles")
-                and str(key[-1]).casefold() == env.casefold()
-            ):
-                return key[-1]
-    return env
+            if len(key) == 5 and key[:2] == ("rbac", "grants") and key[3] == "roles":
+                written.setdefault((key[:3], str(key[4]).casefold()), str(key[4]))
+    return written
 
 
 def _grant_mismatch(deck: Deck) -> list[Finding]:
@@ -177,10 +212,11 @@ def _grant_mismatch(deck: Deck) -> list[Finding]:
         return []
     findings = []
     granted: dict[str, set[str]] = defaultdict(set)
+    listed = {p.id: {s.name.casefold() for s in p.services} for p in deck.personas}
     for grant in deck.rbac.grants:
         granted[grant.persona].add(grant.service.casefold())
         persona = deck.persona(grant.persona)
-        if persona and grant.service.casefold() not in {s.name.casefold() for s in persona.services}:
+        if persona and grant.service.casefold() not in listed[persona.id]:
             findings.append(
                 Finding(
                     "CF105",
@@ -211,19 +247,23 @@ def _unused_components(deck: Deck) -> list[Finding]:
     used_architectures |= {
         s.options.id for s in deck.sections if isinstance(s.options, ArchitectureOptions) and s.options.id
     }
-    services = {s.name for p in deck.personas for s in p.services}
+    services = {s.name.strip().casefold() for p in deck.personas for s in p.services}
     for arch_id in sorted(used_architectures):
         architecture = deck.architectures[arch_id]
         path = _architecture_path(deck, arch_id)
         for component in architecture.components():
-            if not any(component.matches(service) for service in services):
+            if component.is_actor:  # outside the team, such as a chat's end user: nobody's to use
+                continue
+            names = (component.name, *component.aliases)
+            if not any(name.strip().casefold() in services for name in names):
                 findings.append(
                     Finding(
                         "CF107",
                         f"no persona uses {component.name} ({architecture.id})",
                         path,
                         (),
-                        f"{component.name} ({architecture.id})",
+                        component.name,
+                        group=architecture.id,
                     )
                 )
     return findings

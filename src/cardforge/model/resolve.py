@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from ..diagnostics import Report, closest, did_you_mean
 from ..spec.deck import DeckSpec, PersonaSpec
@@ -57,7 +58,7 @@ def resolve(
     _check_unique_ids(spec, ctx)
     colours = _resolve_colours(spec, theme, ctx)
     teams, team_names = _resolve_teams(spec, ctx)
-    processes, process_names = _resolve_processes(spec, ctx)
+    processes, process_names, stage_names = _resolve_processes(spec, ctx)
     architectures, architecture_ids = _resolve_architectures(spec, ctx)
     personas = [
         _persona(ctx.paths.original(("personas", index)), persona, colours[index])
@@ -66,6 +67,7 @@ def resolve(
     for index, persona in enumerate(personas):
         persona.team = team_names[index]
         persona.processes = process_names[index]
+        persona.stages = stage_names[index]
         persona.architectures = architecture_ids[index]
     _resolve_interactions(spec, personas, teams, ctx)
     for persona in personas:
@@ -204,7 +206,11 @@ def _resolve_teams(spec: DeckSpec, ctx: Context) -> tuple[dict[str, Team], list[
     return teams, names
 
 
-def _resolve_processes(spec: DeckSpec, ctx: Context) -> tuple[list[Process], list[tuple[str, ...]]]:
+def _resolve_processes(
+    spec: DeckSpec, ctx: Context
+) -> tuple[list[Process], list[tuple[str, ...]], list[tuple[tuple[str, str], ...]]]:
+    """The deck's processes (declared, default, then ad hoc), and per persona the processes
+    it names and the stages it names (``MLOps/Prod``: the Prod stage of MLOps only)."""
     processes: dict[str, Process] = {}
     if spec.processes is None:
         for name, description in DEFAULT_PROCESSES:
@@ -218,9 +224,24 @@ def _resolve_processes(spec: DeckSpec, ctx: Context) -> tuple[list[Process], lis
             processes[key] = Process(process.name, process.description, tuple(process.stages))
     loose = {_loose(p.name): key for key, p in processes.items()}
     per_persona: list[tuple[str, ...]] = []
+    per_persona_stages: list[tuple[tuple[str, str], ...]] = []
+    order = {(p.name, stage): i for p in processes.values() for i, stage in enumerate(p.stages)}
     for index, persona in enumerate(spec.personas):
         names: list[str] = []
+        stages: list[tuple[str, str]] = []
+        whole: set[str] = set()
         for item, name in enumerate(persona.processes):
+            where = ("personas", index, "processes", item)
+            staged = _stage_of(name, processes, loose, ctx, where)
+            if staged is False:
+                continue
+            if staged is not None:
+                staged_process, stage = staged
+                if (staged_process.name, stage) not in stages:
+                    stages.append((staged_process.name, stage))
+                if staged_process.name not in names:
+                    names.append(staged_process.name)
+                continue
             key = name.casefold()
             key = key if key in processes else loose.get(_loose(name), key)
             if key not in processes:
@@ -228,16 +249,54 @@ def _resolve_processes(spec: DeckSpec, ctx: Context) -> tuple[list[Process], lis
                 near = processes[loose[near_key]].name if near_key else None
                 if near:
                     ctx.warning(
-                        ("personas", index, "processes", item),
+                        where,
                         f"process `{name}` is not one of the deck's processes and becomes an ad-hoc "
                         f"process; did you mean `{near}`?",
                         "CF002",
                     )
                 processes[key] = Process(name, ad_hoc=True)
+            whole.add(processes[key].name)
             if processes[key].name not in names:
                 names.append(processes[key].name)
         per_persona.append(tuple(names))
-    return list(processes.values()), per_persona
+        kept = sorted((pair for pair in stages if pair[0] not in whole), key=lambda pair: order[pair])
+        per_persona_stages.append(tuple(sorted(kept, key=lambda pair: names.index(pair[0]))))
+    return list(processes.values()), per_persona, per_persona_stages
+
+
+def _stage_of(
+    name: str, processes: dict[str, Process], loose: dict[str, str], ctx: Context, where: PathKey
+) -> tuple[Process, str] | Literal[False] | None:
+    """The process and stage that ``PROCESS/STAGE`` names, ``None`` when *name* names no
+    stage (a plain or ad-hoc process, such as ``CI/CD``), ``False`` after an error."""
+    if "/" not in name or name.casefold() in processes:
+        return None
+    head, _, tail = name.rpartition("/")
+    key = head.strip().casefold()
+    key = key if key in processes else loose.get(_loose(head), "")
+    process = processes.get(key)
+    if process is None or process.ad_hoc:
+        return None
+    stage = tail.strip()
+    if not process.stages:
+        ctx.error(
+            where,
+            f"process `{process.name}` has no stages to name (`{name}`); give it `stages:` under "
+            f"`processes:`, or name the process alone",
+            "CF404",
+        )
+        return False
+    by_folded = {s.casefold(): s for s in process.stages}
+    found = by_folded.get(stage.casefold())
+    if found is None:
+        hint = did_you_mean(stage, process.stages) or ""
+        ctx.error(
+            where,
+            f"`{process.name}` has no stage `{stage}`{hint} (its stages: {', '.join(process.stages)})",
+            "CF405",
+        )
+        return False
+    return process, found
 
 
 def _loose(name: str) -> str:

@@ -119,6 +119,15 @@ class ComponentSpec(Strict):
     name: Name
     aliases: NameList = []
     description: Text | None = None
+    kind: Annotated[
+        Literal["service", "actor"],
+        BeforeValidator(lower),
+        Field(
+            description="`service` (default): something personas get access to. `actor`: someone or "
+            "something outside the team that uses the workload, such as a chat's end user; no persona "
+            "is expected to use it, so it is never reported as unused."
+        ),
+    ] = "service"
 
 
 class LayerSpec(Strict):

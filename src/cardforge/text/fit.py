@@ -1,7 +1,9 @@
 """Wrap text into lines of a given width and find the largest size at which it fits.
 
-Sizes are whole points. Lines break at spaces, between CJK characters, and inside words
-that are wider than a whole line (URLs), preferring a break after ``/``, ``-``, ``_`` or ``.``.
+Sizes are whole points. Lines break at spaces, after a hyphen between letters (as PowerPoint
+and LibreOffice do: ``end-to-`` / ``end``), between CJK characters, and inside words that are
+wider than a whole line (URLs), preferring a break after ``/``, ``-``, ``_`` or ``.``. A word
+is otherwise never split: a box too narrow for its words is the layout's mistake to avoid.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ _WIDE = (
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 )
 _TOKENS = re.compile(rf"[{_WIDE}][^\S\n]*|[^\s{_WIDE}]+[^\S\n]*|[^\S\n]+")
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_][-\u2010])(?=[^\W\d_])")
 _SOFT_BREAKS = "/-_.?&=,;:"
 
 
@@ -68,7 +71,7 @@ def _measured_tokens(text: str, metrics: Metrics, bold: bool) -> list[tuple[str,
     if found is None:
         space = metrics.width(" ", 1, bold)
         found = []
-        for token in _TOKENS.findall(text):
+        for token in _tokens(text):
             word = token.rstrip()
             word_width = metrics.width(word, 1, bold) if word else 0.0
             tail = token[len(word) :]
@@ -78,6 +81,20 @@ def _measured_tokens(text: str, metrics: Metrics, bold: bool) -> list[tuple[str,
             _TOKENIZED.clear()
         _TOKENIZED[key] = found
     return found
+
+
+def _tokens(text: str) -> list[str]:
+    """*text* as break-free pieces, each a word (or part of a hyphenated word) with the
+    spaces after it."""
+    tokens = _TOKENS.findall(text)
+    if "-" not in text and "\u2010" not in text:
+        return tokens
+    return [piece for token in tokens for piece in _HYPHEN_BREAK.split(token)]
+
+
+def words_of(text: str) -> list[str]:
+    """The pieces of *text* that a line never breaks inside (words, hyphenated parts)."""
+    return [token.strip() for token in _tokens(text) if token.strip()]
 
 
 def _break_word(word: str, width: float, size: float, metrics: Metrics, bold: bool) -> list[str]:

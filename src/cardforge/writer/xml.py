@@ -201,7 +201,8 @@ class ElementWriter:
         out.append("</a:tbl></a:graphicData></a:graphic></p:graphicFrame>")
 
     def _cell(self, cell: Cell, border: str) -> None:
-        self.out.append("<a:tc>")
+        span = f' gridSpan="{cell.span}"' if cell.span > 1 else ""
+        self.out.append(f'<a:tc{span} hMerge="1">' if cell.merged else f"<a:tc{span}>")
         self._text("a:txBody", cell.text, cell_body=True)
         left, top, right, bottom = cell.text.inset
         self.out.append(
