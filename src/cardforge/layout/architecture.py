@@ -237,27 +237,45 @@ def _shared_layout_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -
     if low == 0:
         return None
     shared = capped(low)
-    pages: list[Page] = []
-    page: list[Persona] = []
-    counts: dict[str, int] = {}
-    for persona in users:
-        used = on[id(persona)]
-        if len(page) == MAX_PERSONAS or any(counts.get(cid, 0) + 1 > low for cid in used):
-            pages.append(Page(layers, page, focus, shared))
-            page, counts = [], {}
-        page.append(persona)
-        for cid in used:
-            counts[cid] = counts.get(cid, 0) + 1
-    pages.append(Page(layers, page, focus, shared))
-    return pages
+
+    def fill(per_page: int) -> list[Page]:
+        pages: list[Page] = []
+        page: list[Persona] = []
+        counts: dict[str, int] = {}
+        for persona in users:
+            used = on[id(persona)]
+            if len(page) == per_page or any(counts.get(cid, 0) + 1 > low for cid in used):
+                pages.append(Page(layers, page, focus, shared))
+                page, counts = [], {}
+            page.append(persona)
+            for cid in used:
+                counts[cid] = counts.get(cid, 0) + 1
+        pages.append(Page(layers, page, focus, shared))
+        return pages
+
+    fullest = fill(MAX_PERSONAS)
+    # Even the pages out: the fewest personas a page that needs no more pages than the
+    # fullest filling, so that the last page is not a sparse remainder.
+    for per_page in range(-(-len(users) // len(fullest)), MAX_PERSONAS):
+        even = fill(per_page)
+        if len(even) <= len(fullest):
+            return even
+    return fullest
 
 
 def _greedy_pages(usage, layers, users, focus, area: Box, fonts: Fonts) -> list[Page]:
-    """*users* in order, as many to a page as fit (at most MAX_PERSONAS, at least one)."""
+    """*users* in order, as many to a page as fit (at most MAX_PERSONAS, at least one), then
+    evened out when that needs no more pages, so the last page is not a sparse remainder."""
+    fullest = _filled_pages(usage, layers, users, focus, area, fonts, MAX_PERSONAS)
+    even = _filled_pages(usage, layers, users, focus, area, fonts, -(-len(users) // len(fullest)))
+    return even if len(even) <= len(fullest) else fullest
+
+
+def _filled_pages(usage, layers, users, focus, area: Box, fonts: Fonts, per_page: int) -> list[Page]:
     pages = []
     start = 0
     while start < len(users):
-        most = min(MAX_PERSONAS, len(users) - start)
+        most = min(per_page, len(users) - start)
         if fits(usage, Page(layers, users[start : start + most], focus), area, fonts):
             count = most
         else:  # more badges never fit where fewer do not: search for the largest count

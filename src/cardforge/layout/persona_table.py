@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Report
 from ..model import Deck, Persona
-from ..spec.slides import Options
+from ..spec.slides import CardsOptions, Options
 from ..text.fit import ellipsize, line_height, words_of
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame
@@ -168,8 +168,8 @@ def _plain(runs: list[Run]) -> str:
 def _cards_shown(deck: Deck) -> bool:
     """Whether the deck has a card for every persona (so table columns may move there)."""
     for section in deck.sections:
-        if section.kind == "cards":
-            chosen = section.options.get("personas")
+        if isinstance(section.options, CardsOptions):
+            chosen = section.options.personas
             if not chosen or len(set(chosen)) >= len(deck.personas):
                 return True
     return False
