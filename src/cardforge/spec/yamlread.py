@@ -27,10 +27,11 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from .. import limits
 from ..diagnostics import Position, Report
 
 PathKey = tuple[str | int, ...]
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = limits.DECK_BYTES
 MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
@@ -251,11 +252,12 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
             file,
             Position(1, 1),
             f"the file is {len(raw):,} bytes; a deck may be at most {MAX_FILE_BYTES:,} bytes",
-            "CF401",
+            "CF410",
         )
         return None
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[:2].count(0) == 1:
-        report.error(file, Position(1, 1), "the file is UTF-16 encoded; save it as UTF-8", "CF401")
+    encoding = _wide_encoding(raw)
+    if encoding is not None:
+        report.error(file, Position(1, 1), f"the file is {encoding} encoded; save it as UTF-8", "CF401")
         return None
     if b"\x00" in raw:
         report.error(
@@ -291,6 +293,24 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
     return text
 
 
+def _wide_encoding(raw: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when *raw* looks like text in one of them (by its byte
+    order mark, or by the zero bytes of ASCII text), else ``None``.
+
+    UTF-32's little-endian mark begins with UTF-16's, so it is tested first.
+    """
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    head = raw[:4]
+    if len(head) == 4 and (head[1:] == b"\0\0\0" or head[:3] == b"\0\0\0") and head.count(0) == 3:
+        return "UTF-32"
+    if raw[:2].count(0) == 1:
+        return "UTF-16"
+    return None
+
+
 def _report_tabs(text: str, file: str, report: Report) -> bool:
     found = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -304,7 +324,7 @@ def _report_tabs(text: str, file: str, report: Report) -> bool:
     return found
 
 
-_FLOW_HEX = re.compile(r"[{\[][^#\n]*?:\s+(#[0-9A-Fa-f]{6})\b")
+_VALUE_HEX = re.compile(r":[ \t]+(#[0-9A-Fa-f]{6})\b")
 _UNCLOSED = {"flow sequence": ("list", "[", "]"), "flow mapping": ("mapping", "{", "}")}
 
 
@@ -312,17 +332,34 @@ def _report_hex_in_flow(text: str, file: str, report: Report) -> bool:
     """``{colour: #002060}``: the comment swallows the closing brace. Say so, where it is."""
     found = False
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _FLOW_HEX.search(line)
-        if match:
+        colour = _flow_hex(line)
+        if colour is not None:
             report.error(
                 file,
-                Position(number, match.start(1) + 1),
-                f"`{match.group(1)}` here starts a YAML comment that hides the rest of the line; "
-                f'quote the colour: "{match.group(1)}"',
+                Position(number, colour[0] + 1),
+                f"`{colour[1]}` here starts a YAML comment that hides the rest of the line; "
+                f'quote the colour: "{colour[1]}"',
                 "CF402",
             )
             found = True
     return found
+
+
+def _flow_hex(line: str) -> tuple[int, str] | None:
+    """The column and text of the first ``key: #RRGGBB`` inside a flow collection on *line*.
+
+    The colour must follow a `{` or `[` with no `#` between them (a `#` starts a comment).
+    Each part of the line is looked at once: a 40 KB line of brackets takes as long as
+    any other 40 KB line (a backtracking pattern took seconds per line).
+    """
+    previous_hash = 0
+    for match in _VALUE_HEX.finditer(line):
+        start = match.start(1)
+        segment_start = line.rfind("#", previous_hash, start) + 1 or previous_hash
+        if "{" in line[segment_start:start] or "[" in line[segment_start:start]:
+            return start, match.group(1)
+        previous_hash = start + 1
+    return None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[Position, str]:

@@ -19,6 +19,8 @@ class SlideSize:
 class Font:
     family: str
     file: Path | None = None
+    data: bytes | None = field(default=None, repr=False)
+    """The font file's bytes, as read and checked when the theme was loaded."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,12 @@ class Theme:
     logo: Path | None = None
     logo_size: tuple[int, int] | None = None
     """The logo's size in pixels, for its aspect ratio."""
+    logo_data: bytes | None = field(default=None, repr=False)
+    """The logo's bytes, as read and checked when the theme was loaded: the deck uses these,
+    never the file again (which may have been swapped since)."""
     template: Path | None = None
+    template_data: bytes | None = field(default=None, repr=False)
+    """The template's bytes, as read and checked when the theme was loaded."""
     template_layout: str | None = None
     """The template layout slides are built on (one with just a title placeholder)."""
     source: Path | None = None
