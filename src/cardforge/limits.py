@@ -73,6 +73,6 @@ ECHOED_CHARACTERS = 60
 """Characters of the user's text repeated in a message (a 1.5 MB key is not echoed whole)."""
 MESSAGE_CHARACTERS = 1000
 """Characters of any one message."""
-SUGGESTION_COMPARISONS = 400_000
+SUGGESTION_COMPARISONS = 200_000
 """Name comparisons spent on "did you mean" suggestions while reading one deck: enough for
 hundreds of misspellings among thousands of names; past it, errors carry no suggestion."""

@@ -9,6 +9,7 @@ from .diagnostics import DeckError, Position, Report, suggestion_budget
 from .model.deck import Deck
 from .paths import FileProblem, read_user_file
 from .spec.deck import DeckSpec
+from .spec.totals import check_totals
 from .spec.validate import validate_and_salvage
 from .spec.yamlread import read_yaml
 from .theme.load import load_theme
@@ -16,6 +17,8 @@ from .theme.load import load_theme
 _ADVICE = {
     "missing": "no such file",
     "folder": "this is a folder; name a deck file such as decks/mlops.yaml",
+    "special": "this is {detail}, not a file; name a deck file such as decks/mlops.yaml",
+    "size": "the file is {detail}; a deck may be at most {limit:,} bytes",
 }
 
 
@@ -29,7 +32,8 @@ def read_source(path: Path, report: Report, limit: int = limits.DECK_BYTES) -> b
     try:
         return read_user_file(path, limit).data
     except FileProblem as problem:
-        message = _ADVICE.get(problem.kind) or str(problem)
+        advice = _ADVICE.get(problem.kind)
+        message = advice.format(detail=problem.detail, limit=limit) if advice else str(problem)
         report.error(file, Position(1, 1), message, "CF410" if problem.kind == "size" else "CF401")
         return None
 
@@ -59,6 +63,7 @@ def _load(path: Path, theme: str | None, local: Report) -> Deck | None:
     spec, paths = validate_and_salvage(document, DeckSpec, local) if document is not None else (None, None)
     deck = None
     if spec is not None and document is not None:
+        check_totals(spec, document, paths, local)
         theme_ref = theme or spec.theme
         theme_position = document.position(("theme",)) if theme is None else Position(1, 1)
         loaded_theme = load_theme(theme_ref, path.parent, str(path), theme_position, local)

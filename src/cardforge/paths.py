@@ -72,12 +72,15 @@ def resolve_user_path(text: str, base_dir: Path, extra_roots: Iterable[Path] = (
 
 
 class FileProblem(Exception):
-    """A file cannot be used; the message is ``"problem; what to do"``, and *kind* says
-    which: ``missing``, ``folder``, ``special``, ``size``, ``outside`` or ``unreadable``."""
+    """A file cannot be used; the message is ``"problem; what to do"``, *kind* says which
+    (``missing``, ``folder``, ``special``, ``size``, ``outside`` or ``unreadable``) and
+    *detail* what was found (``a named pipe``, ``3,221,225,472 bytes``), for messages of
+    the caller's own."""
 
-    def __init__(self, message: str, kind: str):
+    def __init__(self, message: str, kind: str, detail: str = ""):
         super().__init__(message)
         self.kind = kind
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -123,14 +126,17 @@ def check_regular(info: os.stat_result, name: str, limit: int) -> None:
     """Raise :class:`FileProblem` unless *info* is a regular file of at most *limit* bytes."""
     mode = info.st_mode
     if stat.S_ISDIR(mode):
-        raise FileProblem(f"`{name}` is a folder, not a file", "folder")
+        raise FileProblem(f"`{name}` is a folder, not a file; name a file", "folder", "a folder")
     for test, kind in _NOT_REGULAR:
         if test(mode):
-            raise FileProblem(f"`{name}` is {kind}, not a regular file; give a file", "special")
+            raise FileProblem(f"`{name}` is {kind}, not a regular file; give a file", "special", kind)
     if not stat.S_ISREG(mode):
-        raise FileProblem(f"`{name}` is not a regular file; give a file", "special")
+        raise FileProblem(
+            f"`{name}` is not a regular file; give a file", "special", "neither file nor folder"
+        )
     if info.st_size > limit:
-        raise FileProblem(f"`{name}` is {info.st_size:,} bytes; at most {limit:,} bytes are allowed", "size")
+        size = f"{info.st_size:,} bytes"
+        raise FileProblem(f"`{name}` is {size}; at most {limit:,} bytes are allowed", "size", size)
 
 
 def _check_inside(path: Path, info: os.stat_result, roots: list[Path], name: str) -> None:
@@ -163,7 +169,11 @@ def _read_at_most(descriptor: int, limit: int, name: str) -> bytes:
         chunks.append(chunk)
         total += len(chunk)
         if total > limit:
-            raise FileProblem(f"`{name}` is larger than {limit:,} bytes, the most allowed", "size")
+            raise FileProblem(
+                f"`{name}` is larger than {limit:,} bytes, the most allowed",
+                "size",
+                f"more than {limit:,} bytes",
+            )
 
 
 def _open_problem(path: Path, name: str, error: OSError) -> FileProblem:
@@ -173,7 +183,7 @@ def _open_problem(path: Path, name: str, error: OSError) -> FileProblem:
             return FileProblem(f"`{name}` does not exist (there is no folder {parent})", "missing")
         return FileProblem(f"`{name}` does not exist", "missing")
     if error.errno == errno.EISDIR or (error.errno == errno.EACCES and path.is_dir()):
-        return FileProblem(f"`{name}` is a folder, not a file", "folder")
+        return FileProblem(f"`{name}` is a folder, not a file; name a file", "folder", "a folder")
     if error.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket, or a device with no driver
         return FileProblem(f"`{name}` is not a regular file; give a file", "special")
     return FileProblem(f"cannot open `{name}`: {error.strerror or error}", "unreadable")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import limits
 from ..diagnostics import did_you_mean
 from ..spec.deck import SECTIONS, DeckSpec
 from ..spec.yamlread import PathKey
@@ -18,12 +19,43 @@ def resolve_sections(
 ) -> list[Section]:
     if spec.slides is None:
         return [Section(kind) for kind in SECTIONS]
-    sections = []
+    sections: list[Section] = []
+    first: dict[str, PathKey] = {}
+    slides = 0
     for index, entry in enumerate(spec.slides):
         section = _section(entry, ("slides", index), personas, architectures, ctx)
-        if section is not None:
-            sections.append(section)
+        if section is None:
+            continue
+        key = _identity(section)
+        if key in first:
+            line = ctx.position(first[key]).line
+            ctx.error(
+                section.path, f"section `{key}` is already listed at line {line}; list it once", "CF406"
+            )
+            continue
+        first[key] = section.path
+        slides += len(section.options.get("personas") or personas) if section.kind == "cards" else 1
+        if slides > limits.SLIDES:
+            ctx.error(
+                section.path,
+                f"the sections listed so far come to more than {limits.SLIDES:,} slides; "
+                "split the deck or list fewer cards",
+                "CF410",
+            )
+            break
+        sections.append(section)
     return sections
+
+
+def _identity(section: Section) -> str:
+    """The section as the user would name it, options included: two entries that name the
+    same section draw the same slides twice."""
+    options = section.options
+    if section.kind == "cards" and options.get("personas") is not None:
+        return f"cards: {', '.join(options['personas'])}"
+    if section.kind == "architecture" and options.get("id"):
+        return f"architecture: {options['id']}" + (" per persona" if options.get("per_persona") else "")
+    return section.kind
 
 
 def _section(

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from .. import limits
 from .types import Name, NameList, Text, Url, canonical, check_version, lower, one_or_many_of
 
 FORMAT_VERSION = 1
-MAX_PERSONAS = 5000
+MAX_PERSONAS = limits.PERSONAS
 SECTIONS = (
     "title",
     "persona-table",
@@ -114,7 +115,7 @@ class ComponentSpec(Strict):
 
 class LayerSpec(Strict):
     name: Name
-    components: list[ComponentSpec] = Field(min_length=1)
+    components: list[ComponentSpec] = Field(min_length=1, max_length=limits.COMPONENTS)
 
 
 class FlowSpec(Strict):
@@ -128,23 +129,23 @@ class ArchitectureSpec(Strict):
     title: Text | None = None
     description: Text | None = None
     direction: Annotated[Literal["horizontal", "vertical"], BeforeValidator(lower)] = "horizontal"
-    layers: list[LayerSpec] = Field(min_length=1)
-    flows: list[FlowSpec] = []
+    layers: list[LayerSpec] = Field(min_length=1, max_length=limits.COMPONENTS)
+    flows: list[FlowSpec] = Field([], max_length=limits.FLOWS)
 
 
 class GrantSpec(Strict):
     persona: Name
     service: Name
-    roles: dict[Name, Text] = {}
+    roles: dict[Name, Text] = Field({}, max_length=limits.ENVIRONMENTS)
 
 
 class RbacSpec(Strict):
-    environments: Annotated[NameList, Field(min_length=1)] = [
+    environments: Annotated[one_or_many_of(Name, max_items=limits.ENVIRONMENTS), Field(min_length=1)] = [
         "Dev",
         "Stage",
         "Prod",
     ]
-    grants: list[GrantSpec] = []
+    grants: list[GrantSpec] = Field([], max_length=limits.GRANTS)
 
 
 class PrintSpec(Strict):
@@ -154,7 +155,9 @@ class PrintSpec(Strict):
     paper: Annotated[Literal["A4", "Letter"], canonical("A4", "Letter")] = "A4"
     crop_marks: bool = True
     backs: bool = False
-    bleed: Annotated[float, Field(ge=0, le=10, description="Bleed in millimetres.")] = 0.0
+    bleed: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False, description="Bleed in millimetres.")] = (
+        0.0
+    )
 
 
 class LintSpec(Strict):
@@ -180,10 +183,10 @@ class DeckSpec(Strict):
     theme: Name = "default"
     footer: Text | None = None
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
-    slides: list[SlideEntry] | None = None
-    teams: list[TeamSpec] = []
-    processes: list[ProcessSpec] | None = None
-    architectures: list[ArchitectureSpec] = []
+    slides: Annotated[list[SlideEntry], Field(max_length=limits.SLIDE_ENTRIES)] | None = None
+    teams: Annotated[list[TeamSpec], Field(max_length=limits.TEAMS)] = []
+    processes: Annotated[list[ProcessSpec], Field(max_length=limits.PROCESSES)] | None = None
+    architectures: Annotated[list[ArchitectureSpec], Field(max_length=limits.ARCHITECTURES)] = []
     personas: list[PersonaSpec] = Field(min_length=1, max_length=MAX_PERSONAS)
     rbac: RbacSpec | None = None
     print: PrintSpec | None = None

@@ -7,9 +7,11 @@ from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from .. import limits
+
 MAX_TEXT = 4000
 MAX_URL = 2048
-MAX_ITEMS = 1000
+MAX_ITEMS = limits.LIST_ENTRIES
 """Entries in one list field of a persona (services, skills...)."""
 ALLOWED_SCHEMES = ("https", "http", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -70,16 +72,17 @@ def canonical(*choices: str) -> BeforeValidator:
     return BeforeValidator(_pick)
 
 
-def one_or_many_of(item: Any, entries: bool = False) -> Any:
+def one_or_many_of(item: Any, entries: bool = False, max_items: int = MAX_ITEMS) -> Any:
     """``list[item]`` that also accepts a single item; the JSON Schema says both.
 
     With *entries*, a single mapping counts as one item too (``services: {name: ...}``).
+    At most *max_items* entries are allowed.
     """
     wrap = one_or_many_entries if entries else one_or_many
     return Annotated[
         list[item],
         BeforeValidator(wrap, json_schema_input_type=Union[item, list[item]]),  # noqa: UP007 (item may be Annotated)
-        Field(max_length=MAX_ITEMS),
+        Field(max_length=max_items),
     ]
 
 

@@ -80,6 +80,10 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = yaml.SafeLoader  # type: ignore[misc,assignment]
 
 
+class _TooDeep(Exception):
+    """Reading stops: the file nests too deeply (already reported)."""
+
+
 class _Builder:
     """Builds plain values straight from parser events, noting where each one stands.
 
@@ -192,9 +196,11 @@ class _Builder:
             )
 
     def _too_deep(self, event) -> None:
-        self._error(event, "the file nests too deeply to be a deck")
-        self._skip(event)
-        return None
+        """Stop reading: nothing that nests this deeply is a deck, and libyaml's scanner
+        spends time in proportion to the depth on every further token (a 40 KB line of
+        `{` took seconds)."""
+        self._error(event, f"the file nests more than {MAX_DEPTH} levels deep, too deeply to be a deck")
+        raise _TooDeep
 
     def _skip(self, started=None) -> None:
         """Consume one value's events: the rest of *started*'s, or the next value's."""
@@ -203,6 +209,8 @@ class _Builder:
         while True:
             if isinstance(event, CollectionStartEvent):
                 depth += 1
+                if depth > MAX_DEPTH:
+                    self._too_deep(event)
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
             if depth == 0:
@@ -237,6 +245,8 @@ def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
         return None
     except yaml.YAMLError as exc:  # the reader's own complaints carry no problem mark
         report.error(file, Position(1, 1), f"invalid YAML: {exc}", "CF402")
+        return None
+    except _TooDeep:
         return None
     if not found:
         report.error(

@@ -14,7 +14,7 @@ from ..spec.yamlread import Document, read_yaml
 from ..text.measure import builtin_table_for, nearest_table
 from .contrast import MIN_CONTRAST, best_contrast
 from .images import check_image
-from .model import Font, SlideSize, Theme, parse_slide_size
+from .model import Font, SlideSize, Theme, parse_slide_size, slide_size_problem
 
 STAND_IN_NAMES = {"calibri": "Calibri", "arial": "Arial", "times": "Times New Roman"}
 
@@ -87,7 +87,7 @@ def read_asset(
         message = str(problem)
         if problem.kind == "missing":
             message = f"{noun}`{text}` does not exist (looked in {path.parent})"
-        code = {"size": "CF410", "outside": "CF407", "missing": "CF407"}.get(problem.kind, "CF408")
+        code = {"size": "CF410", "unreadable": "CF401"}.get(problem.kind, "CF407")
         report.error(file, position, message, code)
         return None
 
@@ -143,6 +143,7 @@ def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report:
     )
     if spec.slide_size:
         size = parse_slide_size(spec.slide_size)
+        problem = slide_size_problem(size) if size is not None else ""
         if size is None:
             report.error(
                 file,
@@ -150,6 +151,8 @@ def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report:
                 f"`{spec.slide_size}` is not a slide size; use 16:9, 4:3, A4, Letter or WIDTHxHEIGHTmm",
                 "CF404",
             )
+        elif problem:
+            report.error(file, document.position(("slide_size",)), f"`{spec.slide_size}`: {problem}", "CF404")
         else:
             theme = replace(theme, slide_size=size)
     theme = _apply_fonts(spec, theme, path, document, report)
@@ -217,7 +220,18 @@ def _apply_template(
         files=(*theme.files, template.path),
     )
     if not spec.slide_size:
-        theme = replace(theme, slide_size=SlideSize(info.width, info.height))
+        size = SlideSize(info.width, info.height)
+        problem = slide_size_problem(size)
+        if problem:
+            report.error(
+                file,
+                position,
+                f"the slides of `{template.path.name}`: {problem.partition('; ')[0]}; "
+                "give the theme a `slide_size:` of at least 190 x 140 mm",
+                "CF404",
+            )
+            return theme
+        theme = replace(theme, slide_size=size)
     return theme
 
 

@@ -78,7 +78,7 @@ def inspect_template(source: Path | bytes, name: str | None = None) -> TemplateI
     size = root.find(f"{_P}sldSz")
     if size is None:
         raise TemplateError(f"{shown} gives no slide size (p:sldSz); open it in PowerPoint and save it again")
-    width, height = (coordinate(size, key, "the slide size") for key in ("cx", "cy"))
+    width, height = (coordinate(size, key, shown) for key in ("cx", "cy"))
     if not (MIN_SIDE_EMU <= width <= MAX_SIDE_EMU and MIN_SIDE_EMU <= height <= MAX_SIDE_EMU):
         raise TemplateError(
             f"{shown} has a slide size of {width / MIN_SIDE_EMU:.2f} x {height / MIN_SIDE_EMU:.2f} in; "
@@ -88,12 +88,12 @@ def inspect_template(source: Path | bytes, name: str | None = None) -> TemplateI
     if not masters:
         raise TemplateError(f"{shown} has no slide master; open it in PowerPoint and save it again")
     master_root = parse_xml(masters[0].blob)
-    _check_coordinates(master_root, masters[0].name[1:])
+    _check_coordinates(master_root, f"{shown} ({masters[0].name[1:]})")
     inherited = _placeholder_boxes(master_root)
     layouts = []
     for part in base.layouts():
         layout_root = parse_xml(part.blob)
-        _check_coordinates(layout_root, part.name[1:])
+        _check_coordinates(layout_root, f"{shown} ({part.name[1:]})")
         layouts.append(_layout(layout_root, inherited))
     return TemplateInfo(width, height, tuple(layouts))
 
