@@ -517,7 +517,11 @@ def _big_deck(folder: Path, *more: str) -> list[str]:
     return build(folder, deck, *more)
 
 
-def _send(sig: int, after: float) -> Callable[[subprocess.Popen, Path], None]:
+def _send(sig: int, after: float, group: bool) -> Callable[[subprocess.Popen, Path], None]:
+    """Send *sig* once the temporary output appears, and *after* seconds more: to the whole
+    process group as a terminal does (Ctrl-C, a closed terminal), or to cardforge alone as
+    a supervisor does (SIGTERM)."""
+
     def drive(process: subprocess.Popen, folder: Path) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
@@ -526,7 +530,7 @@ def _send(sig: int, after: float) -> Callable[[subprocess.Popen, Path], None]:
             time.sleep(0.01)
         time.sleep(after)
         if process.poll() is None:
-            os.kill(process.pid, sig)
+            (os.killpg if group else os.kill)(process.pid, sig)
 
     return drive
 
@@ -537,17 +541,51 @@ def _leftovers(folder: Path) -> str:
     return f"old output {'intact' if old else 'replaced or lost'}; left: {', '.join(extra) or 'nothing'}"
 
 
-for _sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+for _sig, _group in ((signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGHUP, True)):
     CASES.append(
         Case(
             f"signal-{_sig.name}",
             "5 signals",
-            f"{_sig.name} while a 1000-persona deck is written on two cores",
+            f"{_sig.name} to {'the process group' if _group else 'cardforge'} while a 1000-persona deck "
+            "is written on two cores",
             _big_deck,
             inspect=_leftovers,
-            drive=_send(_sig, 0.3),
+            drive=_send(_sig, 0.3, _group),
         )
     )
+
+
+def _pdf_signal(folder: Path) -> list[str]:
+    return _big_deck(folder, "--pdf")
+
+
+def _lo_leftovers(folder: Path) -> str:
+    import glob
+
+    profiles = glob.glob(os.path.join(tempfile.gettempdir(), "cardforge-lo-*"))
+    return _leftovers(folder) + f"; LibreOffice folders in {tempfile.gettempdir()}: {len(profiles)}"
+
+
+def _send_when_converting(sig: int) -> Callable[[subprocess.Popen, Path], None]:
+    def drive(process: subprocess.Popen, folder: Path) -> None:
+        import glob
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if glob.glob(os.path.join(tempfile.gettempdir(), "cardforge-lo-*", "profile")):
+                break
+            time.sleep(0.05)
+        time.sleep(1.0)
+        if process.poll() is None:
+            os.kill(process.pid, sig)
+
+    return drive
+
+
+CASES.append(
+    Case("signal-SIGTERM-pdf", "5 signals", "SIGTERM to cardforge while LibreOffice converts (--pdf)",
+         _pdf_signal, inspect=_lo_leftovers, drive=_send_when_converting(signal.SIGTERM))
+)  # fmt: skip
 
 
 # 8. Every value inside its valid range -----------------------------------------------------

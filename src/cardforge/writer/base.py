@@ -52,6 +52,7 @@ class BasePackage:
         template when ``None``); *name* names it in messages. Raises
         :class:`~cardforge.writer.opc.TemplateError`."""
         self.package = Package.open(template or default_template(), name)
+        self.name = f"`{name}`" if name else "the template"
         self.presentation = self.package.related(None, REL_OFFICE_DOCUMENT)[0]
         self._root = parse_xml(self.presentation.blob)
 
@@ -110,8 +111,8 @@ class BasePackage:
         if size is None:
             size = etree.Element(f"{_P}sldSz")
             self._insert(size, ("notesSz",))
-        old_width = coordinate(size, "cx", "the slide size", _DEFAULT_SIZE[0])
-        old_height = coordinate(size, "cy", "the slide size", _DEFAULT_SIZE[1])
+        old_width = coordinate(size, "cx", self.name, _DEFAULT_SIZE[0])
+        old_height = coordinate(size, "cy", self.name, _DEFAULT_SIZE[1])
         if old_width <= 0 or old_height <= 0:
             raise TemplateError(
                 f"the template's slide size is {old_width} x {old_height} EMU, which has no area"
@@ -124,7 +125,7 @@ class BasePackage:
         sx, sy = width / old_width, height / old_height
         for part in self.masters()[:1] + self.layouts():
             root = parse_xml(part.blob)
-            where = part.name[1:]
+            where = f"{self.name} ({part.name[1:]})"
             for offset in root.iter(f"{_A}off"):
                 offset.set("x", str(round(coordinate(offset, "x", where) * sx)))
                 offset.set("y", str(round(coordinate(offset, "y", where) * sy)))
@@ -211,7 +212,8 @@ class BasePackage:
 
 
 def coordinate(element: etree._Element, name: str, where: str, default: int | None = None) -> int:
-    """The whole-number attribute *name* of *element* (a position or extent in EMU).
+    """The whole-number attribute *name* of *element* (a position or extent in EMU); *where*
+    names the template and part for messages.
 
     A template whose shapes lack a position, or give it as text, is damaged: say so
     rather than fail on it.
@@ -219,17 +221,17 @@ def coordinate(element: etree._Element, name: str, where: str, default: int | No
     value = element.get(name)
     if value is None and default is not None:
         return default
+    tag = f"a:{etree.QName(element).localname}"
     try:
         number = int(value or "")
     except ValueError:
-        shown = "no value" if value is None else f"`{value[:20]}`"
+        given = "missing" if value is None else f"`{value[:20]}`"
         raise TemplateError(
-            f"the template is damaged: {where} gives {shown} for `{name}` of a "
-            f"{etree.QName(element).localname}, where a whole number is needed; "
+            f"{where} is damaged: the `{name}` of an `{tag}` is {given}, not a whole number; "
             "open it in PowerPoint and save it again"
         ) from None
     if abs(number) > 2**31 - 1:
-        raise TemplateError(f"the template is damaged: {where} gives {number} for `{name}`, out of range")
+        raise TemplateError(f"{where} is damaged: the `{name}` of an `{tag}` is {number}, out of range")
     return number
 
 
