@@ -183,6 +183,8 @@ def _checked_output(deck: Path, output: Path | None) -> Path:
                 "-o", "standard output is a terminal; redirect it to a file or give -o FILE.pptx"
             )
         return output
+    if _is_null_device(output):
+        return output
     if output.suffix.lower() != ".pptx":
         raise _option_error(str(output), "the output must be a .pptx file")
     if output.exists() and deck.exists() and output.resolve() == deck.resolve():
@@ -195,11 +197,18 @@ def _refuse_output(output: Path) -> None:
     """Stop before any work when *output* may not be written (a link, folder, pipe, device)."""
     from .paths import output_problem
 
-    if os.path.samefile(output, os.devnull) if output.exists() else False:
+    if _is_null_device(output):
         return  # the null device takes an output and discards it
     problem = output_problem(output)
     if problem:
         raise _option_error(str(output), problem)
+
+
+def _is_null_device(path: Path) -> bool:
+    try:
+        return os.path.samefile(path, os.devnull)
+    except OSError:
+        return False
 
 
 def _built(make: Any) -> Any:

@@ -35,7 +35,7 @@ class Interrupted(BaseException):
 
     @property
     def verb(self) -> str:
-        verbs = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+        verbs = {int(signal.SIGINT): "interrupted", int(signal.SIGTERM): "terminated"}
         return verbs.get(self.signum, f"stopped by {signal.Signals(self.signum).name}")
 
 
@@ -46,7 +46,7 @@ def signals_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    stopping = []
+    stopping: list[int] = []
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if stopping:

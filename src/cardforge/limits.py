@@ -41,12 +41,13 @@ TEMPLATE_PARTS = 5000
 # Deck contents, checked when the deck is validated.
 PERSONAS = 5000
 """Personas in a deck."""
-LIST_ENTRIES = 100
+LIST_ENTRIES = 50
 """Entries in one list of a persona (services, skills, links, people, processes...). A card
-shows a dozen or two; the rest go to the speaker notes, and shortening a card costs time
-that grows with the square of its longest list."""
-DECK_LIST_ENTRIES = 50_000
-"""Entries in all persona lists of a deck together (a 5000-persona deck has ten each)."""
+shows a dozen or two; the rest go to the speaker notes. Shortening a card to fit costs time
+that grows with the square of its lists' length (100 entries in six lists took 0.9 s a card)."""
+DECK_LIST_ENTRIES = 40_000
+"""Entries in all persona lists of a deck together: a deck of 2,400 realistic personas (the
+most a deck file holds) has about 31,000; 130 personas with every list full take 30 s."""
 TEAMS = 1000
 PROCESSES = 1000
 ARCHITECTURES = 50
@@ -54,10 +55,10 @@ COMPONENTS = 400
 """Components of one architecture, over all its layers."""
 FLOWS = 1000
 """Flows of one architecture."""
-ENVIRONMENTS = 20
-"""RBAC environments: each is a column of every RBAC matrix."""
-GRANTS = 20_000
-"""RBAC grants."""
+ENVIRONMENTS = 10
+"""RBAC environments (Dev, Stage, Prod...): each multiplies the RBAC slides."""
+GRANTS = 10_000
+"""RBAC grants (two per persona for the largest deck a file holds)."""
 SLIDE_ENTRIES = 100
 """Entries in `slides:`."""
 

@@ -9,6 +9,7 @@ from .diagnostics import DeckError, Position, Report, suggestion_budget
 from .model.deck import Deck
 from .paths import FileProblem, read_user_file
 from .spec.deck import DeckSpec
+from .spec.salvage import PathMap
 from .spec.totals import check_totals
 from .spec.validate import validate_and_salvage
 from .spec.yamlread import read_yaml
@@ -63,7 +64,7 @@ def _load(path: Path, theme: str | None, local: Report) -> Deck | None:
     spec, paths = validate_and_salvage(document, DeckSpec, local) if document is not None else (None, None)
     deck = None
     if spec is not None and document is not None:
-        check_totals(spec, document, paths, local)
+        check_totals(spec, document, paths or PathMap(), local)
         theme_ref = theme or spec.theme
         theme_position = document.position(("theme",)) if theme is None else Position(1, 1)
         loaded_theme = load_theme(theme_ref, path.parent, str(path), theme_position, local)

@@ -155,7 +155,7 @@ def _check_inside(path: Path, info: os.stat_result, roots: list[Path], name: str
 
 
 def _read_at_most(descriptor: int, limit: int, name: str) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     total = 0
     while True:
         try:

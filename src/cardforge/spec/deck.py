@@ -8,7 +8,7 @@ pydantic, only where a field is a number or a boolean.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -64,6 +64,18 @@ LinkItem = Annotated[LinkSpec, BeforeValidator(_link_from_text, json_schema_inpu
 Category = Annotated[Literal["pretrained", "discriminative", "generative"], BeforeValidator(lower)]
 
 
+if TYPE_CHECKING:  # what the validated values are, for the type checker
+    CategoryList = list[str]
+    ServiceList = list[ServiceSpec]
+    LinkList = list[LinkSpec]
+    EnvironmentList = list[str]
+else:
+    CategoryList = one_or_many_of(Category)
+    ServiceList = one_or_many_of(ServiceItem, entries=True)
+    LinkList = one_or_many_of(LinkItem, entries=True)
+    EnvironmentList = one_or_many_of(Name, max_items=limits.ENVIRONMENTS)
+
+
 class PersonaSpec(Strict):
     """One persona: a role in the workload team, human or agent."""
 
@@ -72,16 +84,16 @@ class PersonaSpec(Strict):
     colour: Name | None = None
     color: Name | None = Field(None, description="Same as `colour`.")
     kind: Annotated[Literal["person", "agent"], BeforeValidator(lower)] = "person"
-    category: one_or_many_of(Category) = []
+    category: CategoryList = []
     team: Name | None = None
     interacts_with: NameList = []
     processes: NameList = []
     architectures: NameList = []
     scope: Text | None = None
-    services: one_or_many_of(ServiceItem, entries=True) = []
+    services: ServiceList = []
     data_access: Text | None = None
     skills: NameList = []
-    learn: one_or_many_of(LinkItem, entries=True) = []
+    learn: LinkList = []
     people: NameList | None = None
     notes: Text | None = None
 
@@ -140,7 +152,7 @@ class GrantSpec(Strict):
 
 
 class RbacSpec(Strict):
-    environments: Annotated[one_or_many_of(Name, max_items=limits.ENVIRONMENTS), Field(min_length=1)] = [
+    environments: Annotated[EnvironmentList, Field(min_length=1)] = [
         "Dev",
         "Stage",
         "Prod",

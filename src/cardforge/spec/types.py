@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
@@ -86,7 +86,10 @@ def one_or_many_of(item: Any, entries: bool = False, max_items: int = MAX_ITEMS)
     ]
 
 
-NameList = one_or_many_of(Name)
+if TYPE_CHECKING:  # what the validated value is, for the type checker
+    NameList = list[str]
+else:
+    NameList = one_or_many_of(Name)
 
 
 def check_version(value: int, supported: int, key: str) -> int:

@@ -94,7 +94,7 @@ def describe(value: Any) -> str:
     return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
 
 
-def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[Position, str]:
+def _explain(error: Any, document: Document, model: type[BaseModel]) -> tuple[Position, str]:
     loc = tuple(error["loc"])
     kind = error["type"]
     path = document.nearest_path(loc)
@@ -116,7 +116,10 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
     if kind == "string_too_short":
         return position, f"{label}must not be empty"
     if kind == "string_too_long":
-        return position, f"{label}is too long ({len(value)} characters; at most {context.get('max_length')})"
+        return (
+            position,
+            f"{label}is too long ({len(str(value))} characters; at most {context.get('max_length')})",
+        )
     if kind == "string_pattern_mismatch":
         hint = _PATTERN_HINTS.get(key or "", "use letters, digits, `-`, `_` or `.`")
         return position, f"{label}{describe(value)} is not valid here; {hint}"

@@ -70,8 +70,9 @@ class Document:
         return tuple(path)
 
 
-def _pos(mark: yaml.Mark) -> Position:
-    return Position(mark.line + 1, mark.column + 1)
+def _pos(mark: Any) -> Position:
+    """The 1-based position of a parser mark (libyaml's or PyYAML's; none: the start)."""
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
 
 
 try:  # libyaml's parser is several times faster than PyYAML's own
@@ -105,11 +106,11 @@ class _Builder:
         if parser.check_event(StreamEndEvent):
             return False, None
         parser.get_event()  # document start
-        first = parser.peek_event()
+        first: Any = parser.peek_event()
         value = self._value((), 0)
         parser.get_event()  # document end
         if not parser.check_event(StreamEndEvent):
-            extra = parser.get_event()
+            extra: Any = parser.get_event()
             raise yaml.composer.ComposerError(
                 "expected a single document in the stream",
                 first.start_mark,
@@ -119,7 +120,7 @@ class _Builder:
         return True, value
 
     def _value(self, path: PathKey, depth: int) -> Any:
-        event = self._parser.get_event()
+        event: Any = self._parser.get_event()
         self._doc.value_positions[path] = _pos(event.start_mark)
         if isinstance(event, ScalarEvent):
             self._check_decorations(event)
@@ -133,7 +134,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             return self._too_deep(event)
         if isinstance(event, SequenceStartEvent):
-            items = []
+            items: list[Any] = []
             while not self._parser.check_event(SequenceEndEvent):
                 items.append(self._value((*path, len(items)), depth + 1))
             self._parser.get_event()
@@ -144,7 +145,7 @@ class _Builder:
         parser, doc = self._parser, self._doc
         result: dict[str, Any] = {}
         while not parser.check_event(MappingEndEvent):
-            key = parser.get_event()
+            key: Any = parser.get_event()
             if isinstance(key, AliasEvent):
                 self._error(key, f"alias `*{key.anchor}` is not allowed; write the value out in full")
                 self._skip()
@@ -160,11 +161,11 @@ class _Builder:
                 self._skip()
                 continue
             if key.value in result:
-                first = doc.key_positions[(*path, key.value)]
+                first = doc.key_positions[path + (key.value,)]
                 self._error(key, f"duplicate key `{key.value}` (first given at line {first.line})")
                 self._skip()
                 continue
-            doc.key_positions[(*path, key.value)] = _pos(key.start_mark)
+            doc.key_positions[path + (key.value,)] = _pos(key.start_mark)
             self._check_hex_comment(key, parser.peek_event())
             result[key.value] = self._value((*path, key.value), depth + 1)
         parser.get_event()
@@ -177,7 +178,7 @@ class _Builder:
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             self._error(event, f"tag `{shown}` is not allowed; deck files hold plain values only")
 
-    def _check_hex_comment(self, key: ScalarEvent, value) -> None:
+    def _check_hex_comment(self, key: Any, value: Any) -> None:
         """``colour: #002060`` is a key with a comment, not a colour: say so."""
         if not (isinstance(value, ScalarEvent) and not value.style and value.value == ""):
             return

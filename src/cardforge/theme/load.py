@@ -101,11 +101,11 @@ def _load_chain(found: UserFile, report: Report, seen: tuple[Path, ...]) -> Them
     report.extend(local)
     if spec is None or document is None:
         return None
-    base = Theme(name=spec.name)
+    base: Theme | None = Theme(name=spec.name)
     if spec.extends:
         base = _load_parent(spec.extends, path, document, report, seen)
-        if base is None:
-            return None
+    if base is None:
+        return None
     return _apply(spec, base, path, document, report)
 
 
@@ -179,10 +179,10 @@ def _apply(spec: ThemeSpec, base: Theme, path: Path, document: Document, report:
     if spec.logo:
         logo = _asset(spec.logo, path, document, ("logo",), limits.IMAGE_BYTES, report)
         position = document.position(("logo",))
-        size = check_image(logo.data, spec.logo, file, position, report) if logo is not None else None
-        if logo is not None and size is not None:
+        pixels = check_image(logo.data, spec.logo, file, position, report) if logo is not None else None
+        if logo is not None and pixels is not None:
             theme = replace(
-                theme, logo=logo.path, logo_size=size, logo_data=logo.data, files=(*theme.files, logo.path)
+                theme, logo=logo.path, logo_size=pixels, logo_data=logo.data, files=(*theme.files, logo.path)
             )
     if spec.template:
         template = _asset(spec.template, path, document, ("template",), limits.TEMPLATE_BYTES, report)
@@ -263,7 +263,8 @@ def _apply_fonts(spec: ThemeSpec, theme: Theme, path: Path, document: Document, 
             )
         if file_path is not None:
             theme = replace(theme, files=(*theme.files, file_path))
-        theme = replace(theme, **{f"{role}_font": Font(font.family, file_path, data)})
+        chosen = Font(font.family, file_path, data)
+        theme = replace(theme, heading_font=chosen) if role == "heading" else replace(theme, body_font=chosen)
     return theme
 
 

@@ -152,4 +152,6 @@ def _box(shape: etree._Element) -> tuple[int, int, int, int] | None:
     extent = shape.find(f"{_P}spPr/{_A}xfrm/{_A}ext")
     if offset is None or extent is None:
         return None
-    return (int(offset.get("x")), int(offset.get("y")), int(extent.get("cx")), int(extent.get("cy")))
+    values = (offset.get("x"), offset.get("y"), extent.get("cx"), extent.get("cy"))
+    x, y, w, h = (int(value or 0) for value in values)  # checked whole numbers (_check_coordinates)
+    return x, y, w, h

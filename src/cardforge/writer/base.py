@@ -119,7 +119,8 @@ class BasePackage:
             )
         size.set("cx", str(width))
         size.set("cy", str(height))
-        size.attrib.pop("type", None)  # a named size (screen4x3) would no longer be true
+        if "type" in size.attrib:  # a named size (screen4x3) would no longer be true
+            del size.attrib["type"]
         if (old_width, old_height) == (width, height):
             return
         sx, sy = width / old_width, height / old_height

@@ -57,4 +57,5 @@ def _fonts(root: etree._Element, brand: Brand) -> None:
         if latin is not None:
             latin.set("typeface", clean(family))
             for attribute in ("panose", "pitchFamily", "charset"):
-                latin.attrib.pop(attribute, None)
+                if attribute in latin.attrib:
+                    del latin.attrib[attribute]

@@ -62,7 +62,7 @@ def parse_xml(blob: bytes, where: str = "the XML") -> etree._Element:
         root = etree.fromstring(blob, _XML_PARSER)
     except (etree.XMLSyntaxError, ValueError) as error:
         raise TemplateError(f"{where} is not well-formed XML ({_reason(error)})") from None
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]
         raise TemplateError(f"{where} declares a DOCTYPE (XML entities), which Office files never do")
     return root
 

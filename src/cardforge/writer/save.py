@@ -177,7 +177,7 @@ def _is_null_device(path: Path) -> bool:
 def _to_stdout() -> Iterator[BinaryIO]:
     """A spool that goes to standard output when complete: nothing half-made is sent."""
     with tempfile.TemporaryFile() as spool:
-        yield spool  # type: ignore[misc]
+        yield spool
         spool.seek(0)
         stream = sys.stdout.buffer
         shutil.copyfileobj(spool, stream)
