@@ -84,9 +84,14 @@ def pptx_to_pdf(pptx: Path, pdf: Path, timeout: float | None = None) -> Path:
             str(work_dir),
             str(pptx.resolve()),
         ]
+        scratch = work_dir / "tmp"  # LibreOffice's own temporary files go where the profile goes
+        scratch.mkdir()
         with _status(f"Converting {pptx.name} to PDF with LibreOffice"):
             returncode, said = run_tool(
-                command, timeout, f"LibreOffice did not finish converting {pptx.name}"
+                command,
+                timeout,
+                f"LibreOffice did not finish converting {pptx.name}",
+                {"TMPDIR": str(scratch)},
             )
         produced = work_dir / (pptx.stem + ".pdf")
         if returncode != 0 or not produced.exists():
@@ -97,7 +102,9 @@ def pptx_to_pdf(pptx: Path, pdf: Path, timeout: float | None = None) -> Path:
     return pdf
 
 
-def run_tool(command: list[str], timeout: float, late: str) -> tuple[int, str]:
+def run_tool(
+    command: list[str], timeout: float, late: str, env: dict[str, str] | None = None
+) -> tuple[int, str]:
     """Run *command* in a process group of its own; its exit status and what it said.
 
     On a timeout (an :class:`ExportError` starting with *late*), an error or a signal, the
@@ -111,7 +118,7 @@ def run_tool(command: list[str], timeout: float, late: str) -> tuple[int, str]:
         stderr=subprocess.STDOUT,
         text=True,
         errors="replace",
-        env=_quiet_env(),
+        env={**_quiet_env(), **(env or {})},
         start_new_session=True,
     )
     try:

@@ -51,7 +51,7 @@ class BasePackage:
         """The package of *template* (its bytes, or a trusted path; python-pptx's blank
         template when ``None``); *name* names it in messages. Raises
         :class:`~cardforge.writer.opc.TemplateError`."""
-        self.package = Package.open(template or default_template(), name)
+        self.package = Package.open(template if template is not None else default_template(), name)
         self.name = f"`{name}`" if name else "the template"
         self.presentation = self.package.related(None, REL_OFFICE_DOCUMENT)[0]
         self._root = parse_xml(self.presentation.blob)
