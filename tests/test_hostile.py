@@ -1386,8 +1386,8 @@ def test_a_long_unknown_key_is_echoed_cut_with_its_length(tmp_path_factory, leng
     assert f"… ({length:,} characters)`" in errors[0]
 
 
-@settings(max_examples=examples(8), **PROPERTY)
-@given(st.integers(limits.SHOWN_DIAGNOSTICS + 1, 20_000))
+@settings(max_examples=examples(5), **PROPERTY)
+@given(st.integers(limits.SHOWN_DIAGNOSTICS + 1, 5_000))
 def test_a_flood_of_errors_is_capped_and_counted_in_text_and_json(tmp_path_factory, count):
     folder = tmp_path_factory.mktemp("flood")
     keys = "".join(f", k{i}: 1" for i in range(count))

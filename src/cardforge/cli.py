@@ -546,6 +546,7 @@ def init(
         raise _option_error(str(file), "the file exists; choose another name or pass --force")
     _refuse_output(file)
     atomic_write(file, starter_deck(schema_url or SCHEMA_FILE).encode("utf-8"))
+    _WRITTEN.append(file)
     if schema_url is None:
         schema_file = file.parent / SCHEMA_FILE
         atomic_write(schema_file, deck_schema_json().encode("utf-8"))
