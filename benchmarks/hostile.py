@@ -556,23 +556,23 @@ for _sig, _group in ((signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIG
 
 
 def _pdf_signal(folder: Path) -> list[str]:
+    (folder / "tmp").mkdir()  # the case's own TMPDIR, so that leftovers are its own
     return _big_deck(folder, "--pdf")
 
 
 def _lo_leftovers(folder: Path) -> str:
-    import glob
-
-    profiles = glob.glob(os.path.join(tempfile.gettempdir(), "cardforge-lo-*"))
-    return _leftovers(folder) + f"; LibreOffice folders in {tempfile.gettempdir()}: {len(profiles)}"
+    left = sorted(p.name for p in (folder / "tmp").iterdir())
+    extra = sorted(p.name for p in folder.iterdir() if p.name not in ("deck.yaml", "out.pptx", "tmp"))
+    return (
+        f"{', '.join(extra) or 'nothing'} beside the output; temporary folder: {', '.join(left) or 'empty'}"
+    )
 
 
 def _send_when_converting(sig: int) -> Callable[[subprocess.Popen, Path], None]:
     def drive(process: subprocess.Popen, folder: Path) -> None:
-        import glob
-
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
-            if glob.glob(os.path.join(tempfile.gettempdir(), "cardforge-lo-*", "profile")):
+            if list((folder / "tmp").glob("cardforge-lo-*/profile")):
                 break
             time.sleep(0.05)
         time.sleep(1.0)
@@ -584,7 +584,8 @@ def _send_when_converting(sig: int) -> Callable[[subprocess.Popen, Path], None]:
 
 CASES.append(
     Case("signal-SIGTERM-pdf", "5 signals", "SIGTERM to cardforge while LibreOffice converts (--pdf)",
-         _pdf_signal, inspect=_lo_leftovers, drive=_send_when_converting(signal.SIGTERM))
+         _pdf_signal, inspect=_lo_leftovers, drive=_send_when_converting(signal.SIGTERM),
+         env={"TMPDIR": "{folder}/tmp"})
 )  # fmt: skip
 
 
@@ -700,7 +701,7 @@ def run(one: Case, timeout: float) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="cardforge-hostile-") as work:
         folder = Path(work)
         argv = one.prepare(folder)
-        env = {**os.environ, **one.env}
+        env = {**os.environ, **{key: value.format(folder=folder) for key, value in one.env.items()}}
         start = time.perf_counter()
         process = subprocess.Popen(
             CARDFORGE + argv,
@@ -757,16 +758,22 @@ class _ignored:
         return True
 
 
-def _limits(env: dict[str, str]) -> Callable[[], None] | None:
-    """A file size limit for the child, standing in for a full disk (root ignores permissions)."""
+MEMORY_LIMIT = [8 * 2**30]
+"""Address space a case may take (--memory-limit): an unbounded read of /dev/zero must not
+take the machine with it."""
+
+
+def _limits(env: dict[str, str]) -> Callable[[], None]:
+    """The child's limits: its address space, and a file size limit standing in for a full
+    disk (root ignores permissions)."""
     size = env.get("CARDFORGE_HOSTILE_FSIZE")
-    if size is None:
-        return None
 
     def apply() -> None:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_FSIZE, (int(size), int(size)))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT[0], MEMORY_LIMIT[0]))
+        if size is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (int(size), int(size)))
 
     return apply
 
@@ -815,7 +822,9 @@ def main() -> None:
     parser.add_argument("names", nargs="*")
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--group")
+    parser.add_argument("--memory-limit", type=float, default=8, help="GiB of address space per case")
     args = parser.parse_args()
+    MEMORY_LIMIT[0] = int(args.memory_limit * 2**30)
     chosen = [c for c in CASES if (not args.names or c.name in args.names)
               and (not args.group or c.group.startswith(args.group))]  # fmt: skip
     print("| case | what | time | peak MB | outcome | first line said | note |")
