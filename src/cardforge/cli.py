@@ -6,6 +6,7 @@ start-up time is most of a small build.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,12 +27,17 @@ EXIT_MISSING_TOOL = 3
 EXIT_INTERNAL = 4
 """A bug in cardforge; nothing was written."""
 EXIT_INTERRUPTED = 130
+"""Stopped by Ctrl-C (SIGINT); temporary files removed, the old output untouched. SIGHUP gives 129."""
+EXIT_TERMINATED = 143
+"""Stopped by SIGTERM; temporary files removed, the old output untouched."""
 
 EXIT_CODES_HELP = (
     "Exit status: 0 done; 1 the input has errors (or warnings with --strict), nothing written; "
     "2 wrong command-line usage; 3 LibreOffice or poppler needed but not installed; "
-    "4 internal error; 130 interrupted."
+    "4 internal error; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM)."
 )
+_WRITTEN: list[Path] = []
+"""Outputs this run completed, for the message when it is stopped part of the way."""
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -105,11 +111,16 @@ def build(
     ] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Build a presentation from DECK."""
+    """Build a presentation from DECK (`-o -` writes it to standard output)."""
     output = _checked_output(deck, output)
+    if output == STDOUT and (pdf or watch):
+        raise _option_error("-o", "--pdf and --watch need an output file, not standard output")
     if watch:
         _watch(deck, output, theme, only, png=None)
         return
+    if pdf:
+        _need_libreoffice()
+        _refuse_output(output.with_suffix(".pdf"))
     report = Report()
     loaded = _load_or_fail(deck, theme, report)
     sections = _sections_or_fail(only, loaded)
@@ -117,14 +128,15 @@ def build(
         _refuse_warnings(loaded, report, sections)
     from .api import build as build_deck
 
-    result = build_deck(loaded, output, sections=sections, report=report)
+    result = _built(lambda: build_deck(loaded, output, sections=sections, report=report))
+    _WRITTEN.append(output)
     if not quiet:
         print_diagnostics(report.sorted())
         for note in result.skipped:
             say(f"note: {note}")
-        say(f"wrote {output} ({result.slides} slides)")
+        say(f"wrote {'the deck to standard output' if output == STDOUT else output} ({result.slides} slides)")
     if pdf:
-        _export_pdf(output, output.with_suffix(".pdf"), quiet)
+        _export_pdf(output, output.with_suffix(".pdf"), quiet, made=output)
 
 
 @app.command()
@@ -149,22 +161,64 @@ def watch(
 
 
 def _watch(deck: Path, output: Path, theme: str | None, only: list[str] | None, png: Path | None) -> None:
+    from .interrupt import Interrupted
     from .watch import WatchJob
     from .watch import watch as watch_deck
 
     try:
         watch_deck(WatchJob(deck, output, theme, only, png))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted) as stop:
         say("stopped watching")
+        if isinstance(stop, Interrupted) and stop.verb != "interrupted":
+            raise typer.Exit(stop.exit_code) from None
+
+
+STDOUT = Path("-")
 
 
 def _checked_output(deck: Path, output: Path | None) -> Path:
     output = output or Path(deck.stem + ".pptx")
+    if output == STDOUT:
+        if sys.stdout.isatty():
+            raise _option_error(
+                "-o", "standard output is a terminal; redirect it to a file or give -o FILE.pptx"
+            )
+        return output
+    if _is_null_device(output):
+        return output
     if output.suffix.lower() != ".pptx":
         raise _option_error(str(output), "the output must be a .pptx file")
     if output.exists() and deck.exists() and output.resolve() == deck.resolve():
         raise _option_error(str(output), "the output would overwrite the deck itself")
+    _refuse_output(output)
     return output
+
+
+def _refuse_output(output: Path) -> None:
+    """Stop before any work when *output* may not be written (a link, folder, pipe, device)."""
+    from .paths import output_problem
+
+    if _is_null_device(output):
+        return  # the null device takes an output and discards it
+    problem = output_problem(output)
+    if problem:
+        raise _option_error(str(output), problem)
+
+
+def _is_null_device(path: Path) -> bool:
+    try:
+        return os.path.samefile(path, os.devnull)
+    except OSError:
+        return False
+
+
+def _built(make: Any) -> Any:
+    """*make*'s result; a deck that fails to lay out (errors, limits) is reported like a
+    deck that fails to load."""
+    try:
+        return make()
+    except DeckError as error:
+        raise _fail(error.report) from None
 
 
 def _sections_or_fail(only: list[str] | None, deck: Any) -> Any:
@@ -196,14 +250,29 @@ def _refuse_warnings(deck: Any, report: Report, sections: Any) -> None:
         raise typer.Exit(EXIT_INPUT)
 
 
-def _export_pdf(pptx: Path, target: Path, quiet: bool) -> None:
+def _need_libreoffice() -> None:
+    """Check for LibreOffice before any work, so that a missing tool writes nothing."""
+    from .export.libreoffice import ExportError, soffice
+
+    try:
+        soffice()
+    except ExportError as error:
+        say(f"error: {error}; nothing was written.")
+        raise typer.Exit(error.exit_code) from None
+
+
+def _export_pdf(pptx: Path, target: Path, quiet: bool, made: Path | None = None) -> None:
+    """*pptx* to *target*; when the conversion fails, say whether *made* (the .pptx written
+    before it) is complete."""
     from .export.libreoffice import ExportError, pptx_to_pdf
 
     try:
         pptx_to_pdf(pptx, target)
     except ExportError as error:
-        say(f"error: {error}")
+        kept = f"; {made} was written and is complete, only the PDF is missing" if made else ""
+        say(f"error: {error}{kept}")
         raise typer.Exit(error.exit_code) from None
+    _WRITTEN.append(target)
     if not quiet:
         say(f"wrote {target}")
 
@@ -279,6 +348,9 @@ def print_cards(
         raise _option_error(str(output), "the output must be a .pdf or a .pptx file")
     if not 0 <= blank <= MAX_BLANK_CARDS:
         raise _option_error("--blank", f"{blank} blank cards cannot be printed; give 0 to {MAX_BLANK_CARDS}")
+    _refuse_output(output)
+    if suffix == ".pdf":
+        _need_libreoffice()
     report = Report()
     loaded = _load_or_fail(deck, theme, report)
     given = {
@@ -297,16 +369,12 @@ def print_cards(
     from .api import build_print
     from .layout.print_sheet import SheetError
 
-    target = output if suffix == ".pptx" else output.with_name(f".{output.stem}.cards.pptx")
     try:
-        pages = build_print(loaded, personas, options, target, report, blanks=blank)
-        if suffix == ".pdf":
-            _export_pdf(target, output, quiet=True)
+        pages = _written_as(
+            output, lambda target: build_print(loaded, personas, options, target, report, blanks=blank)
+        )
     except SheetError as error:
         raise _option_error("--margin" if margin is not None else "--card-size", str(error)) from None
-    finally:
-        if suffix == ".pdf" and target.exists():
-            target.unlink()
     if not quiet:
         print_diagnostics(report.sorted())
         what = f"{options.card_size} cards" if not blank else f"{options.card_size} cards, {blank} blank"
@@ -315,6 +383,20 @@ def print_cards(
 
 MAX_BLANK_CARDS = 500
 """Blank cards in one run: a workshop of any size; more is a mistake in the command."""
+
+
+def _written_as(output: Path, make: Any) -> int:
+    """*make(target)* writes a .pptx: *output* itself, or, for a .pdf, one in a private folder
+    that is converted and removed (never a file beside the user's own)."""
+    if output.suffix.lower() == ".pptx":
+        return int(_built(lambda: make(output)))
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cardforge-print-") as work:
+        target = Path(work) / f"{output.stem}.pptx"
+        pages = int(_built(lambda: make(target)))
+        _export_pdf(target, output, quiet=True)
+    return pages
 
 
 @app.command()
@@ -340,20 +422,16 @@ def handout(
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".pptx"):
         raise _option_error(str(output), "the output must be a .pdf or a .pptx file")
+    _refuse_output(output)
+    if suffix == ".pdf":
+        _need_libreoffice()
     report = Report()
     loaded = _load_or_fail(deck, theme, report)
     options = _print_options(loaded.print_options, {"paper": paper})
     personas = _chosen_personas(loaded, only)
     from .api import build_handout
 
-    target = output if suffix == ".pptx" else output.with_name(f".{output.stem}.handout.pptx")
-    try:
-        pages = build_handout(loaded, personas, options.paper, target, report)
-        if suffix == ".pdf":
-            _export_pdf(target, output, quiet=True)
-    finally:
-        if suffix == ".pdf" and target.exists():
-            target.unlink()
+    pages = _written_as(output, lambda target: build_handout(loaded, personas, options.paper, target, report))
     if not quiet:
         print_diagnostics(report.sorted())
         say(f"wrote {output} ({pages} pages on {options.paper})")
@@ -365,6 +443,8 @@ def _chosen_personas(deck: Any, only: list[str] | None) -> list[Any]:
     from .diagnostics import did_you_mean
 
     wanted = [part.strip().casefold() for value in only for part in value.split(",") if part.strip()]
+    if not wanted:
+        raise _option_error("--only", "no persona ids given; name one or more, such as --only P001,P003")
     known = {p.id.casefold() for p in deck.personas}
     missing = [name for name in wanted if name not in known]
     if missing:
@@ -376,6 +456,15 @@ def _chosen_personas(deck: Any, only: list[str] | None) -> list[Any]:
             )
         raise _fail(report)
     return [p for p in deck.personas if p.id.casefold() in wanted]
+
+
+def _option_message(option: str, error: Any) -> str:
+    """What is wrong with a print option's value, naming the value given."""
+    if error["type"] in ("finite_number", "float_parsing", "float_type"):
+        return f"`{error.get('input')}` is not a number; give millimetres from 0 to 10"
+    if option == "--bleed":
+        return f"{error['input']} mm is out of range; give millimetres from 0 to 10"
+    return str(error["msg"])
 
 
 def _print_options(base: Any, given: dict[str, Any]) -> Any:
@@ -391,9 +480,10 @@ def _print_options(base: Any, given: dict[str, Any]) -> Any:
     merged = {**{key: getattr(base, key) for key in PrintSpec.model_fields}, **given}
     try:
         spec = PrintSpec.model_validate(merged)
-    except ValidationError as error:  # pydantic's message names the option and the allowed values
+    except ValidationError as error:
         first = error.errors()[0]
-        raise _option_error("--" + str(first["loc"][0]).replace("_", "-"), first["msg"]) from None
+        option = "--" + str(first["loc"][0]).replace("_", "-")
+        raise _option_error(option, _option_message(option, first)) from None
     return replace(base, **spec.model_dump())
 
 
@@ -418,7 +508,7 @@ def render(
     sections = _sections_or_fail(only, loaded)
     with tempfile.TemporaryDirectory(prefix="cardforge-render-") as work:
         pptx = Path(work) / f"{deck.stem}.pptx"
-        build_deck(loaded, pptx, sections=sections, report=report)
+        _built(lambda: build_deck(loaded, pptx, sections=sections, report=report))
         try:
             pages = pdf_to_pngs(
                 pptx_to_pdf(pptx, Path(work) / f"{deck.stem}.pdf"), png, dpi, prefix=deck.stem
@@ -441,9 +531,14 @@ def markdown(
     ],
 ) -> None:
     """Write the personas as Markdown: one file per card and an index table."""
-    from .export.markdown import write_markdown
+    from .export.markdown import file_names, write_markdown
 
+    if output.exists() and not output.is_dir():
+        raise _option_error(str(output), "the output must be a folder")
     loaded = _load_or_fail(deck, None, Report())
+    for persona, name in file_names(loaded.personas).items():
+        if name.removesuffix(".md") != persona.id:
+            say(f"note: {persona.id} is written as {name}")
     written = write_markdown(loaded, output)
     say(f"wrote {len(written)} files to {output}")
 
@@ -560,13 +655,16 @@ def validate(
 def _print_json(results: list[Any], failed: bool) -> None:
     import json
 
-    diagnostics = [d.as_dict() for result in results for d in result.diagnostics]
+    from .diagnostics import capped
+
+    shown = capped(d for result in results for d in result.diagnostics)
     document = {
         "ok": not failed,
-        "errors": sum(1 for d in diagnostics if d["severity"] == "error"),
-        "warnings": sum(1 for d in diagnostics if d["severity"] == "warning"),
+        "errors": sum(result.errors for result in results),
+        "warnings": sum(result.warnings for result in results),
         "files": [result.as_dict() for result in results],
-        "diagnostics": diagnostics,
+        "diagnostics": [d.as_dict() for d in shown.diagnostics],
+        "omitted": shown.as_dict(),
     }
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
@@ -580,8 +678,10 @@ def schema(
     """Print the JSON Schema of the deck format, for editors that check YAML."""
     from .spec.jsonschema import deck_schema_json
 
+    if output is not None and output != STDOUT:
+        _refuse_output(output)
     text = deck_schema_json()
-    if output is None:
+    if output is None or output == STDOUT:
         sys.stdout.write(text)
     else:
         from .writer.save import atomic_write
@@ -609,7 +709,9 @@ def init(
 
     if file.exists() and not force:
         raise _option_error(str(file), "the file exists; choose another name or pass --force")
+    _refuse_output(file)
     atomic_write(file, starter_deck(schema_url or SCHEMA_FILE).encode("utf-8"))
+    _WRITTEN.append(file)
     if schema_url is None:
         schema_file = file.parent / SCHEMA_FILE
         atomic_write(schema_file, deck_schema_json().encode("utf-8"))
@@ -644,13 +746,16 @@ def template(
     ],
 ) -> None:
     """List a template's layouts and placeholders, and the layout cardforge would build on."""
+    from . import limits
+    from .paths import FileProblem, read_user_file
     from .theme.template import inspect_template
 
     try:
-        info = inspect_template(file)
-    except (ValueError, OSError) as error:
+        info = inspect_template(read_user_file(file, limits.TEMPLATE_BYTES).data, file.name)
+    except (ValueError, FileProblem) as error:
         report = Report()
-        report.error(str(file), Position(1, 1), str(error), "CF408")
+        code = "CF410" if isinstance(error, FileProblem) and error.kind == "size" else "CF408"
+        report.error(str(file), Position(1, 1), str(error), code)
         raise _fail(report) from None
     inch = 914400
     typer.echo(
@@ -671,6 +776,12 @@ def template(
     )
 
 
+def _what_was_written() -> str:
+    if not _WRITTEN:
+        return "nothing was written."
+    return f"{', '.join(str(path) for path in _WRITTEN)} was written before; nothing else was."
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cardforge`` command."""
     import gc
@@ -687,17 +798,22 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(argv: list[str] | None) -> None:
+    from .interrupt import Interrupted, signals_interrupt
+
+    _WRITTEN.clear()
     try:
-        app(args=argv, prog_name="cardforge")
-    except KeyboardInterrupt:
-        say("interrupted; nothing was written.")
-        sys.exit(EXIT_INTERRUPTED)
+        with signals_interrupt():
+            app(args=argv, prog_name="cardforge")
+    except (KeyboardInterrupt, Interrupted) as stop:
+        code = stop.exit_code if isinstance(stop, Interrupted) else EXIT_INTERRUPTED
+        verb = stop.verb if isinstance(stop, Interrupted) else "interrupted"
+        say(f"{verb}; {_what_was_written()}")
+        sys.exit(code)
     except OSError as error:  # a disk or permission problem while writing
-        say(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        named = f": {error.filename}" if error.filename else ""
+        say(f"error: {error.strerror or error}{named}; {_what_was_written()}")
         sys.exit(EXIT_INPUT)
     except Exception as error:  # a bug in cardforge, not in the user's input
-        import os
-
         if os.environ.get("CARDFORGE_DEBUG"):
             raise
         say(

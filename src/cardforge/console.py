@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, capped
 
 _SEVERITY_STYLES = {"error": "bold red", "warning": "yellow"}
 
@@ -41,10 +41,15 @@ def say(message: str, style: str | None = None) -> None:
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    """One line per diagnostic, at most :data:`~cardforge.limits.SHOWN_DIAGNOSTICS` per file
+    (errors first), then a line counting the rest by code."""
     console = stderr()
     styled = coloured(console)
-    for diagnostic in diagnostics:
+    shown = capped(diagnostics)
+    for diagnostic in shown.diagnostics:
         console.print(diagnostic_text(diagnostic) if styled else Text(str(diagnostic)), markup=False)
+    if shown.summary:
+        console.print(Text(f"... {shown.summary}", style="dim" if styled else ""), markup=False)
 
 
 def diagnostic_text(diagnostic: Diagnostic) -> Text:

@@ -13,9 +13,14 @@ Every diagnostic has a stable code; :data:`CODES` says what each means.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
+
+from . import limits
 
 Severity = Literal["error", "warning"]
 
@@ -38,11 +43,14 @@ CODES: dict[str, str] = {
     "CF405": "A reference to something that does not exist: a persona id, colour, architecture, component, "
     "environment, section or theme.",
     "CF406": "Something defined twice: a persona id, team, process, architecture, component or grant.",
-    "CF407": "A path that may not be used or names no file: absolute, leaving the deck's folder, or missing.",
+    "CF407": "A path that may not be used or names no file: absolute, leaving the deck's folder, missing, "
+    "or a folder, named pipe or device rather than a file.",
     "CF408": "A theme file that cannot be used: a logo that is not a sound PNG or JPEG, a font that is not "
     "TrueType or OpenType, a template without a title-only layout, or a loop of `extends:`.",
-    "CF409": "A command-line value that cannot be used: the output file, an `--only` section or persona, "
-    "a print option.",
+    "CF409": "A command-line or environment value that cannot be used: the output file, an `--only` section "
+    "or persona, a print option, SOURCE_DATE_EPOCH.",
+    "CF410": "Larger than cardforge handles: a file, a list, a section or a whole deck beyond a limit; the "
+    "message names the limit.",
     # Import errors (`cardforge import`): nothing is written.
     "CF501": "An import source cannot be read: missing, a folder, too large, empty, of an unknown kind, or "
     "with more rows or columns than a deck can hold.",
@@ -113,9 +121,22 @@ class Diagnostic:
 
 
 def _split(message: str) -> tuple[str, str]:
-    """``"problem; advice"`` -> ``("problem", "advice")``."""
+    """``"problem; advice"`` -> ``("problem", "advice")``, each cut to a readable length."""
     problem, _, advice = message.partition("; ")
-    return problem, advice
+    return _cut(problem, limits.MESSAGE_CHARACTERS), _cut(advice, limits.MESSAGE_CHARACTERS)
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def shown(text: str, length: int = limits.ECHOED_CHARACTERS) -> str:
+    """The user's *text* as a message repeats it: at most *length* characters, with the
+    full length said when it is cut (``kkkk… (1,500,000 characters)``)."""
+    text = str(text)
+    if len(text) <= length:
+        return text
+    return f"{text[: length - 1]}… ({len(text):,} characters)"
 
 
 @dataclass
@@ -155,12 +176,76 @@ class Report:
         return sorted(unique, key=lambda d: (d.file, d.position, d.severity != "error"))
 
 
+@dataclass(frozen=True)
+class Shown:
+    """The diagnostics to show of a larger set, and a count of the rest by severity and code."""
+
+    diagnostics: list[Diagnostic]
+    omitted: Counter[tuple[str, str]]
+
+    @property
+    def summary(self) -> str:
+        """``"and 149,900 more errors not shown: 149,900 [CF403] unknown key"``, or ``""``."""
+        if not self.omitted:
+            return ""
+        counts: Counter[str] = Counter()
+        for (severity, _), count in self.omitted.items():
+            counts[severity] += count
+        total = " and ".join(
+            f"{count:,} more {severity}{'s' if count != 1 else ''}"
+            for severity, count in sorted(counts.items())
+        )
+        by_code = ", ".join(
+            f"{count:,} [{code or 'no code'}]"
+            for (_, code), count in sorted(self.omitted.items(), key=lambda item: (-item[1], item[0]))
+        )
+        return f"{total} not shown ({by_code})"
+
+    def as_dict(self) -> dict[str, object]:
+        """The omitted diagnostics as JSON-ready counts."""
+        counts: Counter[str] = Counter()
+        codes: Counter[str] = Counter()
+        for (severity, code), count in self.omitted.items():
+            counts[severity] += count
+            codes[code] += count
+        return {
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "codes": dict(sorted(codes.items())),
+        }
+
+
+def capped(diagnostics: Iterable[Diagnostic], limit: int = limits.SHOWN_DIAGNOSTICS) -> Shown:
+    """At most *limit* of *diagnostics* per file, errors before warnings, in file order.
+
+    150,000 unknown keys are a handful of mistakes repeated (or a file that is not a deck);
+    printing them all takes minutes and megabytes and hides the first, which is the one to
+    fix. The rest are counted by code.
+    """
+    by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_file.setdefault(diagnostic.file, []).append(diagnostic)
+    kept: list[Diagnostic] = []
+    omitted: Counter[tuple[str, str]] = Counter()
+    for group in by_file.values():
+        ranked = sorted(group, key=lambda d: (d.severity != "error", d.position))
+        chosen = set(ranked[:limit])
+        kept += [d for d in group if d in chosen]
+        for diagnostic in ranked[limit:]:
+            omitted[(diagnostic.severity, diagnostic.code)] += 1
+    return Shown(kept, omitted)
+
+
 class DeckError(Exception):
     """Raised when input has errors; carries the full report."""
 
     def __init__(self, report: Report):
         self.report = report
-        super().__init__("\n".join(str(d) for d in report.sorted() if d.severity == "error"))
+        shown_errors = capped(d for d in report.sorted() if d.severity == "error")
+        lines = [str(d) for d in shown_errors.diagnostics]
+        if shown_errors.summary:
+            lines.append(shown_errors.summary)
+        super().__init__("\n".join(lines))
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, quote: str = "`") -> str:
@@ -170,9 +255,50 @@ def did_you_mean(word: str, choices: Iterable[str], *, quote: str = "`") -> str:
 
 
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The choice most like *word*, compared case-insensitively, if any is close enough."""
+    """The choice most like *word*, compared case-insensitively, if any is close enough.
+
+    Inside :func:`suggestion_budget`, each comparison spends from the budget, and none is
+    made once it is spent: 120,000 unknown names among 3,000 ids would otherwise take
+    minutes, for suggestions nobody reads past the first screen.
+    """
+    if _spent():
+        return None
+    folded = word.casefold()
     by_folded: dict[str, str] = {}
     for choice in choices:
         by_folded.setdefault(choice.casefold(), choice)
-    matches = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=cutoff)
+    if folded in by_folded:
+        return by_folded[folded]
+    if not _spend(len(by_folded)):
+        return None
+    matches = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=cutoff)
     return by_folded[matches[0]] if matches else None
+
+
+_BUDGET: ContextVar[list[int] | None] = ContextVar("cardforge_suggestion_budget", default=None)
+
+
+@contextmanager
+def suggestion_budget(comparisons: int = limits.SUGGESTION_COMPARISONS) -> Iterator[None]:
+    """Bound the name comparisons that :func:`closest` makes within the block."""
+    token = _BUDGET.set([comparisons])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _spent() -> bool:
+    budget = _BUDGET.get()
+    return budget is not None and budget[0] <= 0
+
+
+def _spend(comparisons: int) -> bool:
+    budget = _BUDGET.get()
+    if budget is None:
+        return True
+    if budget[0] < comparisons:
+        budget[0] = 0
+        return False
+    budget[0] -= comparisons
+    return True

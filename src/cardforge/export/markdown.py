@@ -7,6 +7,7 @@ code host and that :func:`read_persona_markdown` reads back (the tests round-tri
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from ..model import Deck, Persona
@@ -40,9 +41,36 @@ def unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+INDEX = "README.md"
+_RESERVED = {"readme", "con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
+"""Names a persona file may not take: the index, and names Windows keeps for devices."""
+_URL_MARKUP = re.compile(r"[<>\\\s\x00-\x1f\x7f]")
+
+
 def file_name(persona: Persona) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", persona.id).strip("-") or "persona"
+    """The file name a persona's id suggests: letters (accents dropped), digits, `-` and `_`.
+
+    Several ids may suggest one name (`P.1` and `P-1`, `Café` and `Cafe`); :func:`file_names`
+    makes them unique.
+    """
+    ascii_id = unicodedata.normalize("NFKD", persona.id).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_id).strip("-") or "persona"
     return f"{slug}.md"
+
+
+def file_names(personas: list[Persona]) -> dict[Persona, str]:
+    """A file name per persona, unique also where case does not count (macOS, Windows): a
+    name already taken, the index's or a device name gets `-2`, `-3`... in deck order."""
+    taken = {INDEX.casefold()}
+    names: dict[Persona, str] = {}
+    for persona in personas:
+        stem = file_name(persona).removesuffix(".md")
+        name, number = f"{stem}.md", 2
+        while name.casefold() in taken or name.removesuffix(".md").casefold() in _RESERVED:
+            name, number = f"{stem}-{number}.md", number + 1
+        taken.add(name.casefold())
+        names[persona] = name
+    return names
 
 
 def persona_markdown(deck: Deck, persona: Persona) -> str:
@@ -79,33 +107,43 @@ def persona_markdown(deck: Deck, persona: Persona) -> str:
 
 
 def _link(text: str, url) -> str:
-    return f"[{escape(text)}](<{url}>)" if url else escape(text)
+    return f"[{escape(text)}](<{link_target(url)}>)" if url else escape(text)
 
 
-def index_markdown(deck: Deck) -> str:
+def link_target(url: str) -> str:
+    """*url* safe inside ``<...>``: what CommonMark would read as markup there (`<`, `>`,
+    a backslash, white space, control characters) percent-encoded, so that a link can
+    neither end early nor bring in HTML."""
+    return _URL_MARKUP.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), url)
+
+
+def index_markdown(deck: Deck, names: dict[Persona, str] | None = None) -> str:
+    names = names or file_names(deck.personas)
     lines = [f"# {escape(deck.title)}", ""]
     if deck.subtitle:
         lines += [escape(deck.subtitle), ""]
     lines += ["| ID | Persona | Colour | Team | Processes |", "| --- | --- | --- | --- | --- |"]
     for persona in deck.personas:
         lines.append(
-            f"| {escape(persona.id)} | [{escape(persona.name)}]({file_name(persona)}) | {escape(persona.colour.name)} "
+            f"| {escape(persona.id)} | [{escape(persona.name)}]({names[persona]}) | {escape(persona.colour.name)} "
             f"| {escape(persona.team or '')} | {escape(', '.join(persona.processes))} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def write_markdown(deck: Deck, folder: Path) -> list[Path]:
-    """Write ``README.md`` (the index) and one file per persona into *folder*."""
+    """Write ``README.md`` (the index) and one file per persona into *folder*, each under
+    its own name (:func:`file_names`)."""
     from ..writer.save import atomic_write
 
+    names = file_names(deck.personas)
     written = []
     for persona in deck.personas:
-        path = folder / file_name(persona)
+        path = folder / names[persona]
         atomic_write(path, persona_markdown(deck, persona).encode("utf-8"))
         written.append(path)
-    index = folder / "README.md"
-    atomic_write(index, index_markdown(deck).encode("utf-8"))
+    index = folder / INDEX
+    atomic_write(index, index_markdown(deck, names).encode("utf-8"))
     return [index] + written
 
 

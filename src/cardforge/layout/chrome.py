@@ -51,6 +51,7 @@ def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h:
         Box(right - width, top + (max_h - height) // 2, width, height),
         str(theme.logo),
         f"{theme.name} logo",
+        data=theme.logo_data,
     )
 
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..diagnostics import Report
+from .. import limits
+from ..diagnostics import Position, Report
 from ..model import Deck, Section
 from ..spec.slides import slide_kind
 from .fonts import Fonts
@@ -70,4 +71,19 @@ def layout_deck(deck: Deck, report: Report, sections: list[Section] | None = Non
         if not slides:
             result.skipped.append(f"{section.kind}: skipped, the deck gives it nothing to show")
         presentation.slides.extend(slides)
+        if len(presentation.slides) > limits.SLIDES:
+            _too_many_slides(deck, section, report)
+            break
     return result
+
+
+def _too_many_slides(deck: Deck, section: Section, report: Report) -> None:
+    """Stop at the slide limit, with an error at the section that crossed it."""
+    where = deck.document.position(section.path or ("slides",)) if deck.document else Position(1, 1)
+    report.error(
+        deck.file,
+        where,
+        f"the deck comes to more than {limits.SLIDES:,} slides by `{section.kind}`; "
+        "split it into several decks or choose fewer sections",
+        "CF410",
+    )

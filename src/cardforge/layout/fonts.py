@@ -25,9 +25,10 @@ class Fonts:
 
     @classmethod
     def from_theme(cls, theme: Theme) -> Fonts:
+        heading, body = theme.heading_font, theme.body_font
         return cls(
-            metrics_for(theme.heading_font.family, theme.heading_font.file),
-            metrics_for(theme.body_font.family, theme.body_font.file),
+            metrics_for(heading.family, heading.file, heading.data),
+            metrics_for(body.family, body.file, body.data),
         )
 
     def metrics(self, role: str) -> Metrics:

@@ -197,6 +197,8 @@ class Picture:
     box: Box
     path: str
     description: str = ""
+    data: bytes | None = field(default=None, repr=False)
+    """The image's bytes as checked when the theme was loaded; read from *path* when absent."""
 
 
 @dataclass(frozen=True)

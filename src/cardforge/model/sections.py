@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import limits
 from ..diagnostics import Report, did_you_mean
 from ..spec.slides import KINDS, SECTIONS, Options, SlideKind, reference_of, slide_kind
 from ..spec.validate import validate
@@ -20,15 +21,55 @@ from .deck import Architecture, Persona, Section
 def resolve_sections(
     slides: list[Any] | None, personas: list[Persona], architectures: dict[str, Architecture], ctx: Context
 ) -> list[Section]:
-    """The sections `slides:` asks for, in its order; every kind when it is absent."""
+    """The sections `slides:` asks for, in its order; every kind when it is absent.
+
+    A section listed twice (with the same options) is an error, and so is a list whose
+    slides would pass the limit of one build, found before any is laid out.
+    """
     if slides is None:
         return [Section(kind.name, kind.options()) for kind in KINDS]
-    sections = []
+    sections: list[Section] = []
+    first: dict[str, PathKey] = {}
+    estimate = 0
     for index, entry in enumerate(slides):
         section = _section(entry, ("slides", index), personas, architectures, ctx)
-        if section is not None:
-            sections.append(section)
+        if section is None:
+            continue
+        key = _identity(section)
+        if key in first:
+            line = ctx.position(first[key]).line
+            ctx.error(section.path, f"section `{key}` is already listed at line {line}; list it once", "CF406")
+            continue
+        first[key] = section.path
+        estimate += _slides_at_least(section, len(personas))
+        if estimate > limits.SLIDES:
+            ctx.error(
+                section.path,
+                f"the sections listed so far come to more than {limits.SLIDES:,} slides; "
+                "split the deck or list fewer cards",
+                "CF410",
+            )
+            break
+        sections.append(section)
     return sections
+
+
+def _identity(section: Section) -> str:
+    """The section as the user would name it, options included: two entries that name the
+    same section with the same options draw the same slides twice."""
+    given = section.options.model_dump(exclude_defaults=True)
+    if not given:
+        return section.kind
+    options = ", ".join(f"{key}: {', '.join(v) if isinstance(v, list) else v}" for key, v in given.items())
+    return f"{section.kind} ({options})"
+
+
+def _slides_at_least(section: Section, personas: int) -> int:
+    """A lower bound of the slides *section* draws: a card per persona for `cards`, else one."""
+    if section.kind != "cards":
+        return 1
+    chosen = getattr(section.options, "personas", None)
+    return len(chosen) if chosen else personas
 
 
 def _section(

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from .. import limits
 from .types import (
     AtMostMaxItems,
     Name,
@@ -26,7 +27,7 @@ from .types import (
 )
 
 FORMAT_VERSION = 1
-MAX_PERSONAS = 5000
+MAX_PERSONAS = limits.PERSONAS
 CATEGORIES = ("pretrained", "discriminative", "generative")
 
 
@@ -64,6 +65,9 @@ Category = Annotated[Literal["pretrained", "discriminative", "generative"], Befo
 Categories = Annotated[list[Category], accepts_one(Category), AtMostMaxItems]
 Services = Annotated[list[ServiceItem], accepts_one(ServiceItem, entries=True), AtMostMaxItems]
 Links = Annotated[list[LinkItem], accepts_one(LinkItem, entries=True), AtMostMaxItems]
+
+
+Environments = Annotated[list[Name], accepts_one(Name), Field(max_length=limits.ENVIRONMENTS)]
 
 
 class PersonaSpec(Strict):
@@ -132,7 +136,7 @@ class ComponentSpec(Strict):
 
 class LayerSpec(Strict):
     name: Name
-    components: list[ComponentSpec] = Field(min_length=1)
+    components: list[ComponentSpec] = Field(min_length=1, max_length=limits.COMPONENTS)
 
 
 class FlowSpec(Strict):
@@ -146,8 +150,8 @@ class ArchitectureSpec(Strict):
     title: Text | None = None
     description: Text | None = None
     direction: Annotated[Literal["horizontal", "vertical"], BeforeValidator(lower)] = "horizontal"
-    layers: list[LayerSpec] = Field(min_length=1)
-    flows: list[FlowSpec] = []
+    layers: list[LayerSpec] = Field(min_length=1, max_length=limits.COMPONENTS)
+    flows: list[FlowSpec] = Field([], max_length=limits.FLOWS)
 
 
 class StorySpec(Strict):
@@ -164,22 +168,22 @@ class UseCaseSpec(Strict):
     category: Categories = []
     architecture: Name | None = None
     description: Text | None = None
-    stories: Annotated[list[StorySpec], AtMostMaxItems] = []
+    stories: Annotated[list[StorySpec], Field(max_length=limits.STORIES)] = []
 
 
 class GrantSpec(Strict):
     persona: Name
     service: Name
-    roles: dict[Name, Text] = {}
+    roles: dict[Name, Text] = Field({}, max_length=limits.ENVIRONMENTS)
 
 
 class RbacSpec(Strict):
-    environments: Annotated[NameList, Field(min_length=1)] = [
+    environments: Annotated[Environments, Field(min_length=1)] = [
         "Dev",
         "Stage",
         "Prod",
     ]
-    grants: list[GrantSpec] = []
+    grants: list[GrantSpec] = Field([], max_length=limits.GRANTS)
 
 
 class PrintSpec(Strict):
@@ -189,7 +193,7 @@ class PrintSpec(Strict):
     paper: Annotated[Literal["A4", "Letter"], canonical("A4", "Letter")] = "A4"
     crop_marks: bool = True
     backs: bool = False
-    bleed: Annotated[float, Field(ge=0, le=10, description="Bleed in millimetres.")] = 0.0
+    bleed: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False, description="Bleed in millimetres.")] = 0.0
     margin: Annotated[
         float, Field(ge=0, le=25, description="Millimetres at each sheet edge left empty for the printer.")
     ] = 5.0
@@ -220,11 +224,11 @@ class DeckSpec(Strict):
     theme: Name = "default"
     footer: Text | None = None
     language: Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
-    slides: list[SlideEntry] | None = None
-    teams: list[TeamSpec] = []
-    use_cases: Annotated[list[UseCaseSpec], AtMostMaxItems] = []
-    processes: list[ProcessSpec] | None = None
-    architectures: list[ArchitectureSpec] = []
+    slides: Annotated[list[SlideEntry], Field(max_length=limits.SLIDE_ENTRIES)] | None = None
+    teams: Annotated[list[TeamSpec], Field(max_length=limits.TEAMS)] = []
+    use_cases: Annotated[list[UseCaseSpec], Field(max_length=limits.USE_CASES)] = []
+    processes: Annotated[list[ProcessSpec], Field(max_length=limits.PROCESSES)] | None = None
+    architectures: Annotated[list[ArchitectureSpec], Field(max_length=limits.ARCHITECTURES)] = []
     personas: list[PersonaSpec] = Field(min_length=1, max_length=MAX_PERSONAS)
     rbac: RbacSpec | None = None
     print: PrintSpec | None = None

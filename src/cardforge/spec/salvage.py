@@ -11,6 +11,7 @@ as unknown a second time.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ class PathMap:
         return name.strip().casefold() in self.dropped_names
 
 
-def salvage(data: dict, errors: list[dict], model: type[BaseModel]) -> tuple[BaseModel | None, PathMap]:
+def salvage(data: dict, errors: Sequence[Any], model: type[BaseModel]) -> tuple[BaseModel | None, PathMap]:
     """The valid remainder of *data* as *model*, or ``None`` if too little is left."""
     repaired = copy.deepcopy(data)
     paths = PathMap()
@@ -110,7 +111,7 @@ def _existing_prefix(data: Any, loc: PathKey) -> PathKey:
         if (isinstance(current, dict) and isinstance(part, str) and part in current) or (
             isinstance(current, list) and isinstance(part, int) and part < len(current)
         ):
-            current = current[part]
+            current = current[part]  # type: ignore[index]  # a str key of a dict, an int index of a list
         else:
             continue
         path.append(part)

@@ -7,9 +7,11 @@ from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from .. import limits
+
 MAX_TEXT = 4000
 MAX_URL = 2048
-MAX_ITEMS = 1000
+MAX_ITEMS = limits.LIST_ENTRIES
 """Entries in one list field of a persona (services, skills...)."""
 ALLOWED_SCHEMES = ("https", "http", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

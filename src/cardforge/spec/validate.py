@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Position, Report, did_you_mean
+from ..diagnostics import Position, Report, did_you_mean, shown
 from .yamlread import Document
 
 M = TypeVar("M", bound=BaseModel)
 
+_LIMIT_KINDS = {"too_long", "string_too_long"}
+"""Errors that a limit of the format gives (reported as [CF410])."""
 _PATTERN_HINTS = {
     "id": "an id is one word: no spaces, `|` or brackets",
     "language": "use a BCP 47 language tag such as `en`, `de` or `pt-BR`",
@@ -51,24 +54,30 @@ def validate_and_salvage(document: Document, model: type[M], report: Report, sal
         if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
             continue  # `titel:` already says "did you mean `title`?"
         position, message = _explain(error, document, model)
-        report.error(
-            document.file, position, message, "CF403" if error["type"] == "extra_forbidden" else "CF404"
-        )
+        report.error(document.file, position, message, _code(error["type"]))
     if not salvage:
         return None, PathMap()
     return salvage_data(document.data, errors, model)
+
+
+def _code(kind: str) -> str:
+    if kind == "extra_forbidden":
+        return "CF403"
+    return "CF410" if kind in _LIMIT_KINDS else "CF404"
 
 
 def _misspelt_keys(errors: list, model: type[BaseModel]) -> set[tuple]:
     """Paths of required keys that an unknown key nearby is probably a misspelling of."""
     from ..diagnostics import closest
 
+    missing = {tuple(error["loc"]) for error in errors if error["type"] == "missing"}
+    wanting = {loc[:-1] for loc in missing}  # only where a required key is missing can it be misspelt
     found = set()
     for error in errors:
-        if error["type"] == "extra_forbidden":
-            parent = tuple(error["loc"][:-1])
+        parent = tuple(error["loc"][:-1])
+        if error["type"] == "extra_forbidden" and parent in wanting:
             near = closest(str(error["loc"][-1]), _field_names(model, parent))
-            if near:
+            if near and (*parent, near) in missing:
                 found.add((*parent, near))
     return found
 
@@ -85,7 +94,7 @@ def describe(value: Any) -> str:
     return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
 
 
-def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[Position, str]:
+def _explain(error: Any, document: Document, model: type[BaseModel]) -> tuple[Position, str]:
     loc = tuple(error["loc"])
     kind = error["type"]
     path = document.nearest_path(loc)
@@ -97,7 +106,7 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
     if kind == "extra_forbidden":
         unknown = str(loc[-1])
         known = _field_names(model, loc[:-1])
-        return document.key_position(loc), f"unknown key `{unknown}`{did_you_mean(unknown, known)}"
+        return document.key_position(loc), f"unknown key `{shown(unknown)}`{did_you_mean(unknown, known)}"
     if kind == "missing":
         missing = str(loc[-1])
         return document.position(path), f"missing required key `{missing}`"
@@ -107,7 +116,10 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
     if kind == "string_too_short":
         return position, f"{label}must not be empty"
     if kind == "string_too_long":
-        return position, f"{label}is too long ({len(value)} characters; at most {context.get('max_length')})"
+        return (
+            position,
+            f"{label}is too long ({len(str(value))} characters; at most {context.get('max_length')})",
+        )
     if kind == "string_pattern_mismatch":
         hint = _PATTERN_HINTS.get(key or "", "use letters, digits, `-`, `_` or `.`")
         return position, f"{label}{describe(value)} is not valid here; {hint}"
@@ -115,6 +127,8 @@ def _explain(error: dict, document: Document, model: type[BaseModel]) -> tuple[P
         return position, f"{label}expected a whole number, found {describe(value)}"
     if kind in ("float_parsing", "float_type"):
         return position, f"{label}expected a number, found {describe(value)}"
+    if kind == "finite_number":
+        return position, f"{label}expected a number, found {describe(value)}, which is not one"
     if kind in ("bool_parsing", "bool_type"):
         return position, f"{label}expected true or false, found {describe(value)}"
     if kind == "literal_error":
@@ -150,6 +164,13 @@ def _field_key(model: type[BaseModel], loc: tuple) -> str | None:
 
 def model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     """The model class that validates the mapping at *loc*, if any."""
+    return _model_at(model, tuple(0 if isinstance(part, int) else part for part in loc))
+
+
+@functools.lru_cache(maxsize=1024)
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """:func:`model_at` with list indexes as 0, remembered: a deck with thousands of errors
+    asks about the same few places again and again."""
     current: Any = model
     for part in loc:
         current = _step(current, part)
@@ -167,7 +188,12 @@ def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
     current = model_at(model, loc)
     if current is None:
         return []
-    return [info.alias or name for name, info in current.model_fields.items()]
+    return _keys_of(current)
+
+
+@functools.lru_cache(maxsize=256)
+def _keys_of(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
 
 
 def _step(annotation: Any, part: Any) -> Any:

@@ -27,10 +27,11 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from .. import limits
 from ..diagnostics import Position, Report
 
 PathKey = tuple[str | int, ...]
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = limits.DECK_BYTES
 MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
@@ -92,14 +93,19 @@ class DocumentView(Document):
         return self._whole.nearest_path((*self._prefix, *loc))[len(self._prefix) :]
 
 
-def _pos(mark: yaml.Mark) -> Position:
-    return Position(mark.line + 1, mark.column + 1)
+def _pos(mark: Any) -> Position:
+    """The 1-based position of a parser mark (libyaml's or PyYAML's; none: the start)."""
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
 
 
 try:  # libyaml's parser is several times faster than PyYAML's own
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+
+class _TooDeep(Exception):
+    """Reading stops: the file nests too deeply (already reported)."""
 
 
 class _Builder:
@@ -123,11 +129,11 @@ class _Builder:
         if parser.check_event(StreamEndEvent):
             return False, None
         parser.get_event()  # document start
-        first = parser.peek_event()
+        first: Any = parser.peek_event()
         value = self._value((), 0)
         parser.get_event()  # document end
         if not parser.check_event(StreamEndEvent):
-            extra = parser.get_event()
+            extra: Any = parser.get_event()
             raise yaml.composer.ComposerError(
                 "expected a single document in the stream",
                 first.start_mark,
@@ -137,7 +143,7 @@ class _Builder:
         return True, value
 
     def _value(self, path: PathKey, depth: int) -> Any:
-        event = self._parser.get_event()
+        event: Any = self._parser.get_event()
         self._doc.value_positions[path] = _pos(event.start_mark)
         if isinstance(event, ScalarEvent):
             self._check_decorations(event)
@@ -151,7 +157,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             return self._too_deep(event)
         if isinstance(event, SequenceStartEvent):
-            items = []
+            items: list[Any] = []
             while not self._parser.check_event(SequenceEndEvent):
                 items.append(self._value((*path, len(items)), depth + 1))
             self._parser.get_event()
@@ -162,7 +168,7 @@ class _Builder:
         parser, doc = self._parser, self._doc
         result: dict[str, Any] = {}
         while not parser.check_event(MappingEndEvent):
-            key = parser.get_event()
+            key: Any = parser.get_event()
             if isinstance(key, AliasEvent):
                 self._error(key, f"alias `*{key.anchor}` is not allowed; write the value out in full")
                 self._skip()
@@ -178,11 +184,11 @@ class _Builder:
                 self._skip()
                 continue
             if key.value in result:
-                first = doc.key_positions[(*path, key.value)]
+                first = doc.key_positions[path + (key.value,)]
                 self._error(key, f"duplicate key `{key.value}` (first given at line {first.line})")
                 self._skip()
                 continue
-            doc.key_positions[(*path, key.value)] = _pos(key.start_mark)
+            doc.key_positions[path + (key.value,)] = _pos(key.start_mark)
             self._check_hex_comment(key, parser.peek_event())
             result[key.value] = self._value((*path, key.value), depth + 1)
         parser.get_event()
@@ -195,7 +201,7 @@ class _Builder:
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             self._error(event, f"tag `{shown}` is not allowed; deck files hold plain values only")
 
-    def _check_hex_comment(self, key: ScalarEvent, value) -> None:
+    def _check_hex_comment(self, key: Any, value: Any) -> None:
         """``colour: #002060`` is a key with a comment, not a colour: say so."""
         if not (isinstance(value, ScalarEvent) and not value.style and value.value == ""):
             return
@@ -214,9 +220,11 @@ class _Builder:
             )
 
     def _too_deep(self, event) -> None:
-        self._error(event, "the file nests too deeply to be a deck")
-        self._skip(event)
-        return None
+        """Stop reading: nothing that nests this deeply is a deck, and libyaml's scanner
+        spends time in proportion to the depth on every further token (a 40 KB line of
+        `{` took seconds)."""
+        self._error(event, f"the file nests more than {MAX_DEPTH} levels deep, too deeply to be a deck")
+        raise _TooDeep
 
     def _skip(self, started=None) -> None:
         """Consume one value's events: the rest of *started*'s, or the next value's."""
@@ -225,6 +233,8 @@ class _Builder:
         while True:
             if isinstance(event, CollectionStartEvent):
                 depth += 1
+                if depth > MAX_DEPTH:
+                    self._too_deep(event)
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
             if depth == 0:
@@ -260,6 +270,8 @@ def read_yaml(raw: bytes, file: str, report: Report) -> Document | None:
     except yaml.YAMLError as exc:  # the reader's own complaints carry no problem mark
         report.error(file, Position(1, 1), f"invalid YAML: {exc}", "CF402")
         return None
+    except _TooDeep:
+        return None
     if not found:
         report.error(
             file, Position(1, 1), "the file is empty; `cardforge init FILE` writes a starter deck", "CF401"
@@ -274,11 +286,12 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
             file,
             Position(1, 1),
             f"the file is {len(raw):,} bytes; a deck may be at most {MAX_FILE_BYTES:,} bytes",
-            "CF401",
+            "CF410",
         )
         return None
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[:2].count(0) == 1:
-        report.error(file, Position(1, 1), "the file is UTF-16 encoded; save it as UTF-8", "CF401")
+    encoding = _wide_encoding(raw)
+    if encoding is not None:
+        report.error(file, Position(1, 1), f"the file is {encoding} encoded; save it as UTF-8", "CF401")
         return None
     if b"\x00" in raw:
         report.error(
@@ -314,6 +327,24 @@ def _decode(raw: bytes, file: str, report: Report) -> str | None:
     return text
 
 
+def _wide_encoding(raw: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when *raw* looks like text in one of them (by its byte
+    order mark, or by the zero bytes of ASCII text), else ``None``.
+
+    UTF-32's little-endian mark begins with UTF-16's, so it is tested first.
+    """
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    head = raw[:4]
+    if len(head) == 4 and (head[1:] == b"\0\0\0" or head[:3] == b"\0\0\0") and head.count(0) == 3:
+        return "UTF-32"
+    if raw[:2].count(0) == 1:
+        return "UTF-16"
+    return None
+
+
 def _report_tabs(text: str, file: str, report: Report) -> bool:
     found = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -327,7 +358,7 @@ def _report_tabs(text: str, file: str, report: Report) -> bool:
     return found
 
 
-_FLOW_HEX = re.compile(r"[{\[][^#\n]*?:\s+(#[0-9A-Fa-f]{6})\b")
+_VALUE_HEX = re.compile(r":[ \t]+(#[0-9A-Fa-f]{6})\b")
 _UNCLOSED = {"flow sequence": ("list", "[", "]"), "flow mapping": ("mapping", "{", "}")}
 
 
@@ -335,17 +366,34 @@ def _report_hex_in_flow(text: str, file: str, report: Report) -> bool:
     """``{colour: #002060}``: the comment swallows the closing brace. Say so, where it is."""
     found = False
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _FLOW_HEX.search(line)
-        if match:
+        colour = _flow_hex(line)
+        if colour is not None:
             report.error(
                 file,
-                Position(number, match.start(1) + 1),
-                f"`{match.group(1)}` here starts a YAML comment that hides the rest of the line; "
-                f'quote the colour: "{match.group(1)}"',
+                Position(number, colour[0] + 1),
+                f"`{colour[1]}` here starts a YAML comment that hides the rest of the line; "
+                f'quote the colour: "{colour[1]}"',
                 "CF402",
             )
             found = True
     return found
+
+
+def _flow_hex(line: str) -> tuple[int, str] | None:
+    """The column and text of the first ``key: #RRGGBB`` inside a flow collection on *line*.
+
+    The colour must follow a `{` or `[` with no `#` between them (a `#` starts a comment).
+    Each part of the line is looked at once: a 40 KB line of brackets takes as long as
+    any other 40 KB line (a backtracking pattern took seconds per line).
+    """
+    previous_hash = 0
+    for match in _VALUE_HEX.finditer(line):
+        start = match.start(1)
+        segment_start = line.rfind("#", previous_hash, start) + 1 or previous_hash
+        if "{" in line[segment_start:start] or "[" in line[segment_start:start]:
+            return start, match.group(1)
+        previous_hash = start + 1
+    return None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[Position, str]:

@@ -68,13 +68,16 @@ class TableMetrics:
 
 
 class FileMetrics:
-    """Widths measured by Pillow from a font file a theme gives."""
+    """Widths measured by Pillow from a font file a theme gives (its bytes, as the theme
+    loader read and checked them, or its path)."""
 
-    def __init__(self, family: str, path: Path, fallback: Metrics):
+    def __init__(self, family: str, path: Path | bytes, fallback: Metrics):
+        import io
+
         from PIL import ImageFont
 
         self.family = family
-        self._font = ImageFont.truetype(str(path), size=1000)
+        self._font = ImageFont.truetype(io.BytesIO(path) if isinstance(path, bytes) else str(path), size=1000)
         self._fallback = fallback
         self._covered: dict[str, bool] = {}
 
@@ -153,8 +156,11 @@ def nearest_table(family: str) -> str:
     return "arial"  # wider than Calibri: text measured with it wraps early rather than overflows
 
 
-def metrics_for(family: str, file: Path | None = None) -> Metrics:
-    """Metrics for *family*: from *file* when given, else a built-in table (exact or nearest)."""
+def metrics_for(family: str, file: Path | None = None, data: bytes | None = None) -> Metrics:
+    """Metrics for *family*: from the font file's *data* or *file* when given, else a
+    built-in table (exact or nearest)."""
+    if data is not None:
+        return _file_metrics(family, data)
     if file is not None:
         return _file_metrics(family, file)
     key = builtin_table_for(family)
@@ -164,5 +170,5 @@ def metrics_for(family: str, file: Path | None = None) -> Metrics:
 
 
 @lru_cache(maxsize=16)
-def _file_metrics(family: str, file: Path) -> FileMetrics:
+def _file_metrics(family: str, file: Path | bytes) -> FileMetrics:
     return FileMetrics(family, file, builtin_metrics())

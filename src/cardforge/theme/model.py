@@ -19,6 +19,8 @@ class SlideSize:
 class Font:
     family: str
     file: Path | None = None
+    data: bytes | None = field(default=None, repr=False)
+    """The font file's bytes, as read and checked when the theme was loaded."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,12 @@ class Theme:
     logo: Path | None = None
     logo_size: tuple[int, int] | None = None
     """The logo's size in pixels, for its aspect ratio."""
+    logo_data: bytes | None = field(default=None, repr=False)
+    """The logo's bytes, as read and checked when the theme was loaded: the deck uses these,
+    never the file again (which may have been swapped since)."""
     template: Path | None = None
+    template_data: bytes | None = field(default=None, repr=False)
+    """The template's bytes, as read and checked when the theme was loaded."""
     template_layout: str | None = None
     """The template layout slides are built on (one with just a title placeholder)."""
     source: Path | None = None
@@ -58,8 +65,18 @@ def _fold_colour_name(name: str) -> str:
     return " ".join(name.casefold().replace("gray", "grey").split())
 
 
+MIN_SLIDE = SlideSize(190 * EMU_PER_MM, 140 * EMU_PER_MM)
+"""The smallest slide every slide kind lays out without shapes leaving it (7.5 x 5.5 in): the
+old 16:9 on-screen size (254 x 142.9 mm), A5 landscape and A4 portrait are above it."""
+MAX_SIDE = 1422 * EMU_PER_MM
+"""PowerPoint's largest slide side: 56 in."""
+
+
 def parse_slide_size(text: str) -> SlideSize | None:
-    """Parse ``16:9``, ``4:3``, ``A4``, ``Letter`` or ``WxHmm`` / ``WxHin`` / ``WxHcm``."""
+    """Parse ``16:9``, ``4:3``, ``A4``, ``Letter`` or ``WxHmm`` / ``WxHin`` / ``WxHcm``.
+
+    The size is not checked against the range cardforge lays out (:func:`slide_size_problem`).
+    """
     named = {
         "16:9": SlideSize(12192000, 6858000),
         "4:3": SlideSize(9144000, 6858000),
@@ -72,12 +89,22 @@ def parse_slide_size(text: str) -> SlideSize | None:
         return named[cleaned]
     import re
 
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(mm|cm|in)", cleaned)
+    match = re.fullmatch(r"(\d{1,6}(?:\.\d{1,6})?)x(\d{1,6}(?:\.\d{1,6})?)(mm|cm|in)", cleaned)
     if not match:
         return None
     unit = {"mm": EMU_PER_MM, "cm": EMU_PER_MM * 10, "in": EMU_PER_INCH}[match.group(3)]
     width, height = (round(float(match.group(i)) * unit) for i in (1, 2))
-    limit_low, limit_high = 25 * EMU_PER_MM, 1422 * EMU_PER_MM  # PowerPoint's 1 in to 56 in
-    if not (limit_low <= width <= limit_high and limit_low <= height <= limit_high):
-        return None
     return SlideSize(width, height)
+
+
+def slide_size_problem(size: SlideSize) -> str:
+    """Why slides of *size* cannot be laid out, or ``""``: every kind of slide must fit, and
+    PowerPoint must open the file."""
+    if size.width > MAX_SIDE or size.height > MAX_SIDE:
+        return "PowerPoint's slides are at most 1422 mm (56 in) a side"
+    if size.width < MIN_SLIDE.width or size.height < MIN_SLIDE.height:
+        return (
+            f"{size.width / EMU_PER_MM:.0f} x {size.height / EMU_PER_MM:.0f} mm is smaller than every kind of "
+            "slide can be laid out on; make slides at least 190 x 140 mm (7.5 x 5.5 in)"
+        )
+    return ""

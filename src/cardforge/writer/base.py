@@ -29,8 +29,10 @@ from .opc import (
     REL_THUMBNAIL,
     Package,
     Part,
+    TemplateError,
     default_notes_master,
     default_template,
+    parse_xml,
 )
 from .slides import REL_SLIDE
 from .xml import NS, clean, text
@@ -45,10 +47,14 @@ _AFTER_SLIDE_LIST = ("sldSz", "notesSz")
 
 
 class BasePackage:
-    def __init__(self, template: Path | None = None):
-        self.package = Package.open(template or default_template())
+    def __init__(self, template: Path | bytes | None = None, name: str | None = None):
+        """The package of *template* (its bytes, or a trusted path; python-pptx's blank
+        template when ``None``); *name* names it in messages. Raises
+        :class:`~cardforge.writer.opc.TemplateError`."""
+        self.package = Package.open(template if template is not None else default_template(), name)
+        self.name = f"`{name}`" if name else "the template"
         self.presentation = self.package.related(None, REL_OFFICE_DOCUMENT)[0]
-        self._root = etree.fromstring(self.presentation.blob)
+        self._root = parse_xml(self.presentation.blob)
 
     def masters(self) -> list[Part]:
         """Slide masters in the presentation's order."""
@@ -66,7 +72,7 @@ class BasePackage:
         if not masters:
             return []
         master = masters[0]
-        ids = etree.fromstring(master.blob).find(f"{_P}sldLayoutIdLst")
+        ids = parse_xml(master.blob).find(f"{_P}sldLayoutIdLst")
         found = [self.package.by_rid(master, e.get(_R_ID, "")) for e in (ids if ids is not None else [])]
         return [part for part in found if part is not None] or self.package.related(master, REL_SLIDE_LAYOUT)
 
@@ -74,7 +80,7 @@ class BasePackage:
         """The first master's layout called *name*; the theme loader has checked it exists."""
         wanted = name.strip().lower()
         for layout in self.layouts():
-            slide_data = etree.fromstring(layout.blob).find(f"{_P}cSld")
+            slide_data = parse_xml(layout.blob).find(f"{_P}cSld")
             if slide_data is not None and slide_data.get("name", "").strip().lower() == wanted:
                 return layout
         raise ValueError(f"the template has no layout named {name!r}")
@@ -105,23 +111,29 @@ class BasePackage:
         if size is None:
             size = etree.Element(f"{_P}sldSz")
             self._insert(size, ("notesSz",))
-        old_width = int(size.get("cx") or _DEFAULT_SIZE[0])
-        old_height = int(size.get("cy") or _DEFAULT_SIZE[1])
+        old_width = coordinate(size, "cx", self.name, _DEFAULT_SIZE[0])
+        old_height = coordinate(size, "cy", self.name, _DEFAULT_SIZE[1])
+        if old_width <= 0 or old_height <= 0:
+            raise TemplateError(
+                f"the template's slide size is {old_width} x {old_height} EMU, which has no area"
+            )
         size.set("cx", str(width))
         size.set("cy", str(height))
-        size.attrib.pop("type", None)  # a named size (screen4x3) would no longer be true
+        if "type" in size.attrib:  # a named size (screen4x3) would no longer be true
+            del size.attrib["type"]
         if (old_width, old_height) == (width, height):
             return
         sx, sy = width / old_width, height / old_height
         for part in self.masters()[:1] + self.layouts():
-            root = etree.fromstring(part.blob)
+            root = parse_xml(part.blob)
+            where = f"{self.name} ({part.name[1:]})"
             for offset in root.iter(f"{_A}off"):
-                offset.set("x", str(round(int(offset.get("x")) * sx)))
-                offset.set("y", str(round(int(offset.get("y")) * sy)))
+                offset.set("x", str(round(coordinate(offset, "x", where) * sx)))
+                offset.set("y", str(round(coordinate(offset, "y", where) * sy)))
             for extent in root.iter(f"{_A}ext"):
                 if extent.get("cx") is not None:
-                    extent.set("cx", str(round(int(extent.get("cx")) * sx)))
-                    extent.set("cy", str(round(int(extent.get("cy")) * sy)))
+                    extent.set("cx", str(round(coordinate(extent, "cx", where) * sx)))
+                    extent.set("cy", str(round(coordinate(extent, "cy", where) * sy)))
             part.blob = serialize(root)
 
     def notes_master(self) -> Part:
@@ -198,6 +210,30 @@ class BasePackage:
                 child.addprevious(element)
                 return
         self._root.append(element)
+
+
+def coordinate(element: etree._Element, name: str, where: str, default: int | None = None) -> int:
+    """The whole-number attribute *name* of *element* (a position or extent in EMU); *where*
+    names the template and part for messages.
+
+    A template whose shapes lack a position, or give it as text, is damaged: say so
+    rather than fail on it.
+    """
+    value = element.get(name)
+    if value is None and default is not None:
+        return default
+    tag = f"a:{etree.QName(element).localname}"
+    try:
+        number = int(value or "")
+    except ValueError:
+        given = "missing" if value is None else f"`{value[:20]}`"
+        raise TemplateError(
+            f"{where} is damaged: the `{name}` of an `{tag}` is {given}, not a whole number; "
+            "open it in PowerPoint and save it again"
+        ) from None
+    if abs(number) > 2**31 - 1:
+        raise TemplateError(f"{where} is damaged: the `{name}` of an `{tag}` is {number}, out of range")
+    return number
 
 
 def serialize(root: etree._Element) -> bytes:

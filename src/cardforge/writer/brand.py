@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..layout.shapes import Brand
-from .opc import Part
+from .opc import Part, parse_xml
 from .xml import NS, clean
 
 _SLOTS = (
@@ -27,7 +27,7 @@ _SLOTS = (
 def apply_brand(themes: list[Part], brand: Brand) -> None:
     """Rewrite the colour and font schemes of *themes* (those the slide masters use)."""
     for part in themes:
-        root = etree.fromstring(part.blob)
+        root = parse_xml(part.blob)
         _colours(root, brand)
         _fonts(root, brand)
         part.blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

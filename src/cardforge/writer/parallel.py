@@ -16,6 +16,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 
+from ..interrupt import Interrupted, quiet_helper_signals
 from .archive import Member
 
 PARALLEL_FROM = 300
@@ -28,16 +29,16 @@ def compressed_slides(count: int, members_of: Callable[[int], list[Member]]) -> 
         for index in range(count):
             yield from members_of(index)
         return
-    with tempfile.TemporaryFile() as spool:
+    with tempfile.TemporaryFile() as spool:  # unlinked at once: nothing is left on disk
         helper = os.fork()
         if helper == 0:
             _helper(spool, count, members_of)
         try:
             mine = [members_of(index) for index in range(0, count, 2)]
-        except BaseException:
+            _, status = os.waitpid(helper, 0)
+        except BaseException:  # an error, Ctrl-C or SIGTERM: the helper stops with us
             _stop(helper)
             raise
-        _, status = os.waitpid(helper, 0)
         if status != 0:
             raise RuntimeError("the helper process that writes every other slide failed")
         spool.seek(0)
@@ -51,11 +52,14 @@ def _helper(spool, count: int, members_of: Callable[[int], list[Member]]) -> Non
     (the parent owns every open file and the output)."""
     status = 1
     try:
+        quiet_helper_signals()
         pickle.dump(
             [members_of(index) for index in range(1, count, 2)], spool, protocol=pickle.HIGHEST_PROTOCOL
         )
         spool.flush()
         status = 0
+    except Interrupted:  # stopped before its handlers were quietened: the parent says so
+        pass
     except BaseException:  # reported by the parent as a failure; the details go to stderr
         traceback.print_exc(file=sys.stderr)
     finally:
@@ -63,10 +67,11 @@ def _helper(spool, count: int, members_of: Callable[[int], list[Member]]) -> Non
 
 
 def _stop(helper: int) -> None:
+    """End the helper and reap it, so that no process lingers after cardforge."""
     import signal
 
     try:
-        os.kill(helper, signal.SIGTERM)
+        os.kill(helper, signal.SIGKILL)  # it holds nothing that needs cleaning up
         os.waitpid(helper, 0)
     except OSError:
         pass

@@ -161,7 +161,7 @@ class SlideParts:
         for slide in self._slides:
             for element in flatten(slide.elements):
                 if isinstance(element, Picture) and element.path not in images:
-                    blob = Path(element.path).read_bytes()
+                    blob = element.data if element.data is not None else Path(element.path).read_bytes()
                     kind = image_type(blob)
                     if kind is None:  # the theme loader admits only PNG and JPEG logos
                         raise ValueError(f"{element.path}: only PNG and JPEG images can be placed on slides")
