@@ -74,7 +74,7 @@ def pptx_to_pdf(pptx: Path, pdf: Path, timeout: float | None = None) -> Path:
     with tempfile.TemporaryDirectory(prefix="cardforge-lo-") as work:
         work_dir = Path(work)
         # LibreOffice re-routes connectors by its own rules; it is given their routes as lines.
-        source = copy_with_drawn_connectors(pptx, work_dir / pptx.name)
+        drawn = copy_with_drawn_connectors(pptx, work_dir / pptx.name)
         command = [
             executable,
             f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
@@ -85,7 +85,7 @@ def pptx_to_pdf(pptx: Path, pdf: Path, timeout: float | None = None) -> Path:
             "pdf",
             "--outdir",
             str(work_dir),
-            str(source.resolve()),
+            str(drawn.resolve()),
         ]
         scratch = work_dir / "tmp"  # LibreOffice's own temporary files go where the profile goes
         scratch.mkdir()

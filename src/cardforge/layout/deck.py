@@ -25,7 +25,7 @@ def builder(kind: str) -> SectionBuilder:
     found = slide_kind(kind)
     assert found is not None, kind  # sections are checked when the deck is read
     module = importlib.import_module(f"{__package__}.{found.module}")
-    return module.slides  # type: ignore[no-any-return]
+    return module.slides
 
 
 def brand_of(theme) -> Brand:
