@@ -18,6 +18,7 @@ import pytest
 from lxml import etree
 
 import cardforge
+from cardforge import limits
 from cardforge.layout.fonts import Fonts
 from cardforge.layout.print_card import STYLES, PrintCards, front_entries
 from cardforge.layout.print_sheet import CARD_SIZES_MM, PAPER_MM, SheetError, crop_marks, plan_sheet
@@ -434,7 +435,8 @@ def test_a_handout_page_per_persona_with_everything(tmp_path):
 
 def test_a_persona_with_more_than_a_page_continues_on_its_own_page(write_deck, tmp_path):
     duties = "\n".join(
-        f"      - Duty number {i} with a sentence long enough to wrap a line or two" for i in range(70)
+        f"      - Duty number {i} with a sentence long enough to wrap a line or two"
+        for i in range(limits.LIST_ENTRIES)
     )
     deck = write_deck(
         "cardforge: 1\ntitle: Long\npersonas:\n  - id: P1\n    name: Busy\n    responsibilities:\n"
@@ -448,7 +450,7 @@ def test_a_persona_with_more_than_a_page_continues_on_its_own_page(write_deck, t
     names = [next(b.text for b in boxes(root) if b.name == "persona:P1:name") for _, root in pages[:2]]
     assert names == ["Busy", "Busy (continued)"]
     text = "\n".join(b.text for _, root in pages[:2] for b in boxes(root))
-    assert all(f"Duty number {i} " in text for i in range(70))
+    assert all(f"Duty number {i} " in text for i in range(limits.LIST_ENTRIES))
 
 
 @pytest.mark.skipif(not SCHEMAS.exists(), reason="../shared/ooxml-schemas is absent")
@@ -599,7 +601,7 @@ def _hostile_deck() -> str:
     """Every text at its longest, lists at their largest, many environments, a long link."""
     long = " ".join(["Words that keep going"] * 190)[:4000]
     name = ("Extraordinarily Long Persona Name " * 6)[:200].strip()
-    services = ", ".join(f"Service number {i} with a long name" for i in range(400))
+    services = ", ".join(f"Service number {i} with a long name" for i in range(limits.LIST_ENTRIES))
     envs = [f"Environment {i}" for i in range(8)]
     roles = ", ".join(f"'{env}': '{'Custom role ' * 300}'" for env in envs)
     url = "https://example.org/" + "a" * 2000
@@ -668,7 +670,7 @@ def test_a_deck_at_every_limit_makes_a_handout_that_runs_on(write_deck, tmp_path
             assert margin - 1 <= b.y and b.y + b.h <= 297 * MM - margin + 1, b.name
     services = [b.text for _, root in pages for b in boxes(root) if re.search(r":services(:\d+)?$", b.name)]
     text = re.sub(r"\s", "", "".join(services))
-    assert all(f"Servicenumber{i}withalongname" in text for i in range(400))
+    assert all(f"Servicenumber{i}withalongname" in text for i in range(limits.LIST_ENTRIES))
 
 
 def test_same_deck_same_bytes(tmp_path):

@@ -57,11 +57,16 @@ def resolve_sections(
 def _identity(section: Section) -> str:
     """The section as the user would name it, options included: two entries that name the
     same section with the same options draw the same slides twice."""
-    given = section.options.model_dump(exclude_defaults=True)
+    given = {
+        key: ", ".join(value) if isinstance(value, list) else str(value)
+        for key, value in section.options.model_dump(exclude_defaults=True).items()
+    }
     if not given:
         return section.kind
-    options = ", ".join(f"{key}: {', '.join(v) if isinstance(v, list) else v}" for key, v in given.items())
-    return f"{section.kind} ({options})"
+    kind = slide_kind(section.kind)
+    if kind is not None and list(given) == [kind.shorthand]:
+        return f"{section.kind}: {given[kind.shorthand]}"
+    return f"{section.kind} ({', '.join(f'{key}: {value}' for key, value in given.items())})"
 
 
 def _slides_at_least(section: Section, personas: int) -> int:
