@@ -21,6 +21,7 @@ import cardforge
 from cardforge.diagnostics import CODES, Report
 from cardforge.importers import import_personas
 from cardforge.importers.deckwriter import scalar
+from cardforge.layout.labels import partner_labels
 from cardforge.spec.deck import PersonaSpec
 from checks import run_cli as run
 
@@ -95,8 +96,8 @@ def test_names_ids_links_and_none_are_read_as_meant(tmp_path):
         "Light Blue",  # written `Light blue`
     )
     assert deck.persona("P006").skills[2] == "Model (LLM, SLM) knowledge"  # comma inside parentheses
-    assert deck.persona("P003").interacts_with == ("Data Engineer",)
-    assert deck.persona("P011").interacts_with == ("All teams",)
+    assert partner_labels(deck, deck.persona("P003")) == ["Data Engineer"]
+    assert partner_labels(deck, deck.persona("P011")) == ["All teams"]
     assert deck.persona("P006").architectures == ("rag-chat",)
     assert deck.persona("P008").scope is None and deck.persona("P008").architectures == ()
 

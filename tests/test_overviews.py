@@ -222,7 +222,7 @@ def test_interaction_graph_draws_each_team_and_persona_once_with_routed_arrows(t
             1
             for p in deck.personas
             for target in p.interacts_with
-            if target != p.team  # working with one's own team is said in the notes
+            if target.ref != p.team  # working with one's own team is said in the notes
         )
         assert len(arrows) == expected
         for arrow in arrows:

@@ -14,6 +14,7 @@ from lxml import etree
 import cardforge
 from cardforge.diagnostics import Report
 from cardforge.layout.flow import Unit, balanced
+from cardforge.model import Partner
 from cardforge.model.lint import lint
 from cardforge.spec.jsonschema import deck_schema
 from cardforge.spec.slides import KINDS, SECTIONS
@@ -108,7 +109,7 @@ def test_a_team_named_only_in_interacts_with_is_implied(tmp_path):
     assert report.errors == [] and report.warnings == []
     outside = deck.teams["Vendor Support Desk"]
     assert outside.external and not outside.declared and outside.members == []
-    assert "Vendor Support Desk" in deck.persona("P001").interacts_with
+    assert Partner("team", "Vendor Support Desk") in deck.persona("P001").interacts_with
 
 
 def test_a_near_miss_of_a_known_team_warns_at_its_place(tmp_path):

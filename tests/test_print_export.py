@@ -11,6 +11,7 @@ import pytest
 
 import cardforge
 from cardforge.export.markdown import read_persona_markdown, write_markdown
+from cardforge.layout.labels import partner_labels
 from cardforge.layout.print_sheet import MM, plan_sheet
 from cardforge.model import PrintOptions
 from checks import boxes, slide_size, slide_xml, structural_problems
@@ -216,7 +217,7 @@ def test_markdown_round_trips_every_field(deck_name, tmp_path):
         assert fields["kind"] == persona.kind
         assert fields.get("categories", "") == ", ".join(persona.categories)
         assert fields.get("team") == persona.team
-        assert fields.get("interacts_with", "") == ", ".join(persona.interacts_with)
+        assert fields.get("interacts_with", "") == ", ".join(partner_labels(deck, persona))
         assert fields.get("processes", "") == ", ".join(persona.processes)
         assert fields.get("architectures", "") == ", ".join(persona.architectures)
         assert fields.get("scope") == persona.scope

@@ -11,6 +11,7 @@ from pptx import Presentation as OpenPptx
 import cardforge
 from cardforge.cli import main
 from cardforge.diagnostics import Report
+from cardforge.model import Partner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,7 +91,7 @@ personas:
     )
     deck = cardforge.load_deck(path)
     assert deck.architectures["plat"].title == "自社データ基盤"
-    assert deck.personas[1].interacts_with == ("データエンジニア (甲1)",)
+    assert deck.personas[1].interacts_with == (Partner("persona", "甲1"),)
     output = tmp_path / "unusual.pptx"
     cardforge.build(deck, output)
     from checks import card_slides

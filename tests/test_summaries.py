@@ -10,6 +10,7 @@ from pptx import Presentation as OpenPptx
 import cardforge
 from cardforge.diagnostics import DeckError
 from cardforge.layout.card import deck_value_size
+from cardforge.layout.labels import partner_labels
 from cardforge.layout.chrome import fitted_title
 from cardforge.layout.fonts import Fonts
 from cardforge.layout.paging import balanced_pages, even_chunks
@@ -78,7 +79,7 @@ def test_persona_table_holds_whole_text_and_says_what_moved(tmp_path):
     assert header[:5] == ["ID", "Persona", "Team", "Primary interaction", "Process"]
     for row, persona in zip(rows, deck.personas):
         assert row[1] == persona.name + (" (agent)" if persona.is_agent else "")
-        assert row[3] == ", ".join(persona.interacts_with), "no cell is cut short"
+        assert row[3] == ", ".join(partner_labels(deck, persona)), "no cell is cut short"
         assert row[4] == ", ".join(persona.process_labels)
     assert "…" not in "".join(cell for row in rows for cell in row)
     notes = OpenPptx(str(output)).slides[0].notes_slide.notes_text_frame.text

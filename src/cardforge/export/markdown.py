@@ -10,6 +10,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..layout.labels import partner_labels
 from ..model import Deck, Persona
 
 _TABLE_FIELDS = (
@@ -81,7 +82,7 @@ def persona_markdown(deck: Deck, persona: Persona) -> str:
         "kind": persona.kind,
         "categories": ", ".join(persona.categories),
         "team": persona.team or "",
-        "interacts_with": ", ".join(persona.interacts_with),
+        "interacts_with": ", ".join(partner_labels(deck, persona)),
         "processes": ", ".join(persona.processes),
         "architectures": ", ".join(persona.architectures),
         "scope": persona.scope or "",

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..layout.labels import partner_labels
 from ..layout.rbac import RANK_FILLS
 from ..model import Deck, Persona
 from ..model.lint import lint, rank
@@ -113,14 +114,14 @@ class _Styles:
 
 
 def _persona_sheet(sheet: Any, deck: Deck, styles: _Styles) -> None:
-    rows = [PERSONA_COLUMNS] + [_persona_row(p) for p in deck.personas]
+    rows = [PERSONA_COLUMNS] + [_persona_row(deck, p) for p in deck.personas]
     _fill(sheet, rows, 1, styles)
     for number, persona in enumerate(deck.personas, start=2):
         sheet.cell(number, 1).style = styles.name(persona.colour.hex, bold=True)
     _finish(sheet, rows, header_row=1, frozen="C2")
 
 
-def _persona_row(persona: Persona) -> tuple[str, ...]:
+def _persona_row(deck: Deck, persona: Persona) -> tuple[str, ...]:
     people = "" if persona.people is None else (_lines(persona.people) or "-")
     return (
         persona.id,
@@ -129,7 +130,7 @@ def _persona_row(persona: Persona) -> tuple[str, ...]:
         persona.kind,
         _lines(persona.categories),
         persona.team or "",
-        _lines(persona.interacts_with),
+        _lines(partner_labels(deck, persona)),
         _lines(persona.processes),
         _lines(persona.architectures),
         persona.scope or "",

@@ -22,6 +22,7 @@ from ..text.fit import line_height
 from ..theme.contrast import text_on
 from .chrome import Frame, fitted_title, footer
 from .fonts import Fonts
+from .labels import partner_labels
 from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
 
 VALUE_SIZES = range(18, 9, -1)
@@ -280,7 +281,7 @@ def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
     ]
     left = [
         Field("team", "Team", _runs([persona.team] if persona.team else [])),
-        Field("interacts_with", "Primary interaction", _runs(persona.interacts_with)),
+        Field("interacts_with", "Primary interaction", _runs(partner_labels(deck, persona))),
         Field("processes", "Processes", _runs(persona.process_labels)),
         Field("architectures", "Architecture", _runs(architectures)),
         Field("scope", "Scope", _runs([persona.scope] if persona.scope else [])),

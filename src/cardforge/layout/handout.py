@@ -20,6 +20,7 @@ from ..theme.contrast import text_on
 from .chrome import fitted_title
 from .flow import Page, Unit, balanced
 from .fonts import Fonts
+from .labels import partner_labels
 from .print_card import MM, SMALL_SIZE
 from .print_sheet import PAPER_MM
 from .qr import qr_fits, qr_shapes
@@ -281,7 +282,7 @@ class HandoutPage:
             ("goal", "Goal", long_goal),
             ("team", "Team", [team] if team else []),
             ("example_roles", "Example roles", list(persona.example_roles)),
-            ("interacts_with", "Primary interaction", list(persona.interacts_with)),
+            ("interacts_with", "Primary interaction", partner_labels(deck, persona)),
             ("processes", "Processes", list(persona.processes)),
             ("architectures", "Architecture", architectures),
             ("scope", "Scope", [persona.scope] if persona.scope else []),

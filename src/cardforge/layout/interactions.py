@@ -21,13 +21,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Report
-from ..model import Deck, Persona
+from ..model import Deck, Partner, Persona
 from ..spec.slides import Options
 from ..text.fit import line_height
 from ..theme.contrast import darken_to_contrast, text_on
 from .chrome import numbered, overview_frame, text_box
 from .flows import FlowSpec, draw_flows
 from .fonts import Fonts
+from .labels import partner_label
 from .shapes import EMU_PER_PT, Box, Element, Paragraph, Run, Shape, Site, Slide, TextFrame, pt
 
 MAX_ON_ONE_SLIDE = 16
@@ -131,25 +132,15 @@ def _teams(deck: Deck) -> list[tuple[str, list[Persona]]]:
     return result + ([("No team", loners)] if loners else [])
 
 
-_LABELS: dict[int, tuple[Deck, dict[str, Persona]]] = {}
-
-
 def _targets(deck: Deck, persona: Persona) -> list[tuple[str, Persona | None]]:
     """What *persona* interacts with: (team name, None) or (team of the persona, persona)."""
-    known = _LABELS.get(id(deck))
-    if known is None or known[0] is not deck:
-        known = _LABELS[id(deck)] = (deck, {f"{p.name} ({p.id})": p for p in deck.personas})
-        if len(_LABELS) > 8:
-            _LABELS.clear()
-            _LABELS[id(deck)] = known
-    by_label = known[1]
     found: list[tuple[str, Persona | None]] = []
-    for name in persona.interacts_with:
-        other = by_label.get(name)
+    for partner in persona.interacts_with:
+        other = deck.persona(partner.ref) if partner.kind == "persona" else None
         if other is not None:
             found.append((other.team or "No team", other))
         else:
-            found.append((name, None))
+            found.append((partner_label(deck, partner), None))
     return found
 
 
@@ -232,7 +223,7 @@ def _team_graph(deck: Deck) -> _Graph:
 
 def _team_pages(deck: Deck, team: str, members: list[Persona], fonts: Fonts) -> list[_Graph]:
     """One team's personas and their partners, over as few slides as hold them."""
-    groups: dict[tuple[str, ...], list[Persona]] = {}
+    groups: dict[tuple[Partner, ...], list[Persona]] = {}
     for persona in members:
         if persona.interacts_with:
             groups.setdefault(tuple(persona.interacts_with), []).append(persona)

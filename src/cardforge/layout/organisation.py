@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import Report
-from ..model import Deck, Persona, Team
+from ..model import Deck, Partner, Persona, Team
 from ..spec.slides import Options
 from .chrome import numbered, overview_frame, persona_chip, text_box
 from .flow import Page, Placed, Unit, balanced
@@ -158,7 +158,7 @@ def _team_note(deck: Deck, team: Team, members: list[Persona]) -> str:
     if members:
         return ""
     if team.external:
-        partners = sorted({p.id for p in deck.personas if team.name in p.interacts_with})
+        partners = sorted({p.id for p in deck.personas if Partner("team", team.name) in p.interacts_with})
         return "Outside this deck; worked with by " + ", ".join(partners) if partners else "Outside this deck"
     return "No persona in this team yet"
 

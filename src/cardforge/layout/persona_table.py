@@ -22,6 +22,7 @@ from ..text.fit import ellipsize, line_height, words_of
 from ..theme.contrast import text_on
 from .chrome import numbered, overview_frame
 from .fonts import Fonts
+from .labels import partner_labels
 from .paging import balanced_pages
 from .shapes import EMU_PER_PT, Box, Cell, Paragraph, Run, Slide, Table, TextFrame, pt
 
@@ -68,7 +69,7 @@ def _name(deck: Deck, persona: Persona) -> list[Run]:
 COLUMNS = (
     Column("name", "Persona", _name),
     Column("team", "Team", lambda d, p: _text(p.team)),
-    Column("interacts_with", "Primary interaction", lambda d, p: _joined(p.interacts_with)),
+    Column("interacts_with", "Primary interaction", lambda d, p: _joined(partner_labels(d, p))),
     Column("processes", "Process", lambda d, p: _joined(p.process_labels)),
     Column(
         "architectures",

@@ -23,6 +23,7 @@ from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
 from .chrome import fitted_title
 from .fonts import Fonts
+from .labels import partner_labels
 from .qr import qr_fits, qr_shapes
 from .shapes import EMU_PER_PT, Box, Element, Paragraph, Run, Shape, TextFrame, pt
 
@@ -219,7 +220,7 @@ def front_entries(deck: Deck, persona: Persona, qr_shown: bool) -> list[Entry]:
     entries = [
         Entry("goal", "Goal", (persona.goal,) if persona.goal else (), italic=True),
         Entry("team", "Team", (persona.team,) if persona.team else ()),
-        Entry("interacts_with", "Primary interaction", persona.interacts_with),
+        Entry("interacts_with", "Primary interaction", tuple(partner_labels(deck, persona))),
         Entry("processes", "Processes", persona.processes),
         Entry("architectures", "Architecture", architectures),
         Entry("scope", "Scope", (persona.scope,) if persona.scope else ()),

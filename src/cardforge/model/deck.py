@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..spec.slides import Options
 from ..spec.yamlread import Document, PathKey
@@ -35,6 +35,17 @@ class Service:
     url: str | None = None
 
 
+@dataclass(frozen=True)
+class Partner:
+    """Whom a persona works with: a persona (by id), a team (by name), or every team."""
+
+    kind: Literal["persona", "team", "everyone"]
+    ref: str = ""
+    """The persona's id or the team's name; empty for every team."""
+    item: int = field(default=-1, compare=False)
+    """Where the deck names it in the persona's `interacts_with` list, for messages."""
+
+
 @dataclass(eq=False)  # personas are compared by identity: each is one person in the deck
 class Persona:
     id: str
@@ -43,8 +54,7 @@ class Persona:
     kind: str = "person"
     categories: tuple[str, ...] = ()
     team: str | None = None
-    interacts_with: tuple[str, ...] = ()
-    """Display names: persona names with ids, or team names."""
+    interacts_with: tuple[Partner, ...] = ()
     processes: tuple[str, ...] = ()
     stages: tuple[tuple[str, str], ...] = ()
     """(process, stage) pairs for processes the persona takes part in at named stages only

@@ -304,14 +304,15 @@ def _idle_processes(deck: Deck) -> list[Finding]:
 def _empty_teams(deck: Deck) -> list[Finding]:
     findings = []
     for persona in deck.personas:
-        for index, name in enumerate(persona.interacts_with):
-            team = deck.teams.get(name)
+        for partner in persona.interacts_with:
+            team = deck.teams.get(partner.ref) if partner.kind == "team" else None
             if team is not None and team.declared and not team.members:
+                name = team.name
                 findings.append(
                     Finding(
                         "CF109",
                         f"{persona.id} interacts with {name}, but no persona belongs to that team",
-                        (*persona.path, "interacts_with", index),
+                        (*persona.path, "interacts_with", partner.item),
                         (persona.id,),
                         f"{name} (named by {persona.id})",
                     )

@@ -23,6 +23,7 @@ from .deck import (
     Deck,
     Grant,
     Link,
+    Partner,
     Persona,
     PrintOptions,
     Process,
@@ -352,22 +353,22 @@ def _resolve_interactions(
     by_name = {p.name.casefold(): p for p in personas}
     known_teams = [t.name for t in teams.values()]
     for index, persona in enumerate(spec.personas):
-        names: list[str] = []
+        partners: dict[Partner, None] = {}
         for item, ref in enumerate(persona.interacts_with):
             key = ref.casefold()
             target = by_id.get(key) or by_name.get(key)
             if target is not None:
-                names.append(f"{target.name} ({target.id})")
+                partners.setdefault(Partner("persona", target.id, item))
             elif key in teams:
-                names.append(teams[key].name)
+                partners.setdefault(Partner("team", teams[key].name, item))
             elif key in ALL_TEAMS:
-                names.append("All teams")
+                partners.setdefault(Partner("everyone", "", item))
             elif ctx.unknown(ref):
                 where = ("personas", index, "interacts_with", item)
                 _warn_near_miss(ref, known_teams, list(by_id.values()), where, ctx)
                 teams[key] = Team(ref.strip(), declared=False)
-                names.append(teams[key].name)
-        personas[index].interacts_with = tuple(dict.fromkeys(names))
+                partners.setdefault(Partner("team", teams[key].name, item))
+        personas[index].interacts_with = tuple(partners)
 
 
 def _warn_near_miss(ref: str, teams: list[str], personas: list[Persona], path: PathKey, ctx: Context) -> None:

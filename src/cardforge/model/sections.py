@@ -38,7 +38,9 @@ def resolve_sections(
         key = _identity(section)
         if key in first:
             line = ctx.position(first[key]).line
-            ctx.error(section.path, f"section `{key}` is already listed at line {line}; list it once", "CF406")
+            ctx.error(
+                section.path, f"section `{key}` is already listed at line {line}; list it once", "CF406"
+            )
             continue
         first[key] = section.path
         estimate += _slides_at_least(section, len(personas))
@@ -64,7 +66,7 @@ def _identity(section: Section) -> str:
     if not given:
         return section.kind
     kind = slide_kind(section.kind)
-    if kind is not None and list(given) == [kind.shorthand]:
+    if kind is not None and kind.shorthand is not None and list(given) == [kind.shorthand]:
         return f"{section.kind}: {given[kind.shorthand]}"
     return f"{section.kind} ({', '.join(f'{key}: {value}' for key, value in given.items())})"
 

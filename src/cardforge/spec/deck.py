@@ -193,7 +193,9 @@ class PrintSpec(Strict):
     paper: Annotated[Literal["A4", "Letter"], canonical("A4", "Letter")] = "A4"
     crop_marks: bool = True
     backs: bool = False
-    bleed: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False, description="Bleed in millimetres.")] = 0.0
+    bleed: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False, description="Bleed in millimetres.")] = (
+        0.0
+    )
     margin: Annotated[
         float, Field(ge=0, le=25, description="Millimetres at each sheet edge left empty for the printer.")
     ] = 5.0
