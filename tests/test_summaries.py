@@ -10,9 +10,9 @@ from pptx import Presentation as OpenPptx
 import cardforge
 from cardforge.diagnostics import DeckError
 from cardforge.layout.card import deck_value_size
-from cardforge.layout.labels import partner_labels
 from cardforge.layout.chrome import fitted_title
 from cardforge.layout.fonts import Fonts
+from cardforge.layout.labels import partner_labels
 from cardforge.layout.paging import balanced_pages, even_chunks
 from cardforge.layout.shapes import Box, pt
 from cardforge.text.fit import wrap
