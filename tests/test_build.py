@@ -87,7 +87,8 @@ def test_learn_links_are_real_hyperlinks(mlops):
         "DataOps for the modern data warehouse",
         "https://learn.microsoft.com/azure/architecture/databases/architecture/dataops-mdw",
     ) in links
-    assert all(url.startswith(("https://", "http://", "mailto:")) for _, url in links)
+    external = [url for _, url in links if not url.startswith("slide")]  # in-deck links name a slide
+    assert external and all(url.startswith(("https://", "http://", "mailto:")) for url in external)
 
 
 def test_agents_are_marked_and_people_shown(mlops):

@@ -288,3 +288,39 @@ def test_new_slides_are_valid(tmp_path):
     assert structural_problems(output) == []
     with zipfile.ZipFile(output) as package:
         assert package.testzip() is None
+
+
+def test_card_services_link_to_the_rbac_slide_with_the_personas_roles(tmp_path):
+    """A granted service links to the RBAC slide showing the persona's roles on it; one with a
+    link of its own keeps it and gains a "roles" link; without an RBAC slide there is none."""
+    from pptx import Presentation as OpenPptx
+
+    output = tmp_path / "deck.pptx"
+    deck = cardforge.load_deck(MLOPS)
+    cardforge.build(deck, output)
+    prs = OpenPptx(str(output))
+    slides = list(prs.slides)
+    card = next(
+        s for s in slides if s.shapes.title is not None and s.shapes.title.text.startswith("AI Data Engineer")
+    )
+    targets: dict[str, set[str]] = {}
+    for shape in card.shapes:
+        for paragraph in shape.text_frame.paragraphs if shape.has_text_frame else ():
+            text = "".join(run.text for run in paragraph.runs)
+            for run in paragraph.runs:
+                if run.hyperlink.address:
+                    targets.setdefault(text, set()).add(run.hyperlink.address)
+    factory = targets["Azure Data Factory · roles"]
+    assert "https://learn.microsoft.com/azure/data-factory/introduction" in factory
+    (slide_part,) = factory - {"https://learn.microsoft.com/azure/data-factory/introduction"}
+    rbac = next(s for s in slides if s.part.partname.endswith(slide_part))
+    assert rbac.shapes.title.text.startswith("Access in")
+    cells = {
+        c.text for shape in rbac.shapes if shape.has_table for row in shape.table.rows for c in row.cells
+    }
+    assert "P001" in cells and "Azure Data Factory" in cells
+    only_cards = tmp_path / "cards.pptx"
+    cardforge.build(deck, only_cards, sections=[s for s in deck.sections if s.kind == "cards"])
+    card = OpenPptx(str(only_cards)).slides[0]
+    texts = [p.text for shape in card.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs]
+    assert "Azure Data Factory" in texts and not any(t.endswith("· roles") for t in texts)

@@ -2,7 +2,9 @@
 
 The fields follow the persona template: Team, Primary interaction, Component access,
 Processes, Skills, Links to learn (shown as "-" when empty, so a card shows what is
-missing), plus Scope, Architecture, Data access and People where the deck gives them.
+missing), plus Goal, Example roles, Scope, Architecture, People, Responsibilities and Data
+access where the deck gives them. Each service the persona holds a role on links to the RBAC
+slide that shows those roles.
 
 Every card of a deck sets its values in one size, the largest at which the densest card
 fits; a few overfull cards do not pull a whole deck below 12 pt: they keep the deck's size
@@ -23,6 +25,7 @@ from ..theme.contrast import text_on
 from .chrome import Frame, fitted_title, footer
 from .fonts import Fonts
 from .labels import partner_labels
+from .rbac import access_anchor
 from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
 
 VALUE_SIZES = range(18, 9, -1)
@@ -57,6 +60,8 @@ class Field:
     italic: bool = False
     hidden: int = 0
     """How many trailing items are cut from view (shown as "+ N more")."""
+    extras: dict[int, tuple[Run, ...]] = field(default_factory=dict)
+    """Runs after item *i* of a list: a service's link to its roles, beside its own link."""
     clipped: str | None = None
     """The visible start of a value too long for the card, when it had to be cut."""
 
@@ -280,7 +285,9 @@ def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
         deck.architectures[a].title if a in deck.architectures else a for a in persona.architectures
     ]
     left = [
+        Field("goal", "Goal", _runs([persona.goal] if persona.goal else []), italic=True),
         Field("team", "Team", _runs([persona.team] if persona.team else [])),
+        Field("example_roles", "Example roles", _runs(persona.example_roles)),
         Field("interacts_with", "Primary interaction", _runs(partner_labels(deck, persona))),
         Field("processes", "Processes", _runs(persona.process_labels)),
         Field("architectures", "Architecture", _runs(architectures)),
@@ -288,9 +295,8 @@ def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
         _people_field(persona),
     ]
     right = [
-        Field(
-            "services", "Component access", [Run(s.name, link=s.url) for s in persona.services], as_list=True
-        ),
+        Field("responsibilities", "Responsibilities", _runs(persona.responsibilities), as_list=True),
+        _services_field(deck, persona),
         Field("data_access", "Data access", _runs([persona.data_access] if persona.data_access else [])),
         Field("skills", "Skills", _runs(persona.skills), separator=" · "),
         Field(
@@ -308,6 +314,29 @@ def card_fields(deck: Deck, persona: Persona, text_colour: str) -> CardText:
 
 def _runs(texts) -> list[Run]:
     return [Run(text) for text in texts]
+
+
+ROLES_LINK = "roles"
+
+
+def _services_field(deck: Deck, persona: Persona) -> Field:
+    """Component access: each service links to the RBAC slide with the persona's roles on it;
+    a service with a link of its own keeps it, and a short "roles" link follows."""
+    granted = deck.granted(persona.id)
+    items: list[Run] = []
+    extras: dict[int, tuple[Run, ...]] = {}
+    for index, service in enumerate(persona.services):
+        roles = f"#{access_anchor(persona.id, service.name)}" if service.name.casefold() in granted else None
+        link = service.url or roles
+        if service.url and roles:
+            extras[index] = (
+                # LibreOffice draws the last word of a link that plain text follows in the
+                # paragraph's colour, so the separator belongs to the next link, not underlined.
+                Run(" · ", link=roles, colour=deck.theme.muted, underline=False, only_with=roles),
+                Run(ROLES_LINK, link=roles, colour=deck.theme.accent, only_with=roles),
+            )
+        items.append(Run(service.name, link=link, colour=deck.theme.accent if link else None))
+    return Field("services", "Component access", items, as_list=True, extras=extras)
 
 
 def _people_field(persona: Persona) -> Field:
@@ -339,9 +368,10 @@ def render_fields(fields: list[Field], size: int, label_colour: str, text_colour
         if not field_.items:
             paragraphs.append(Paragraph((Run(EMPTY),), size, colour=label_colour, space_before=VALUE_GAP_PT))
         elif field_.as_list:
-            for run in shown + more:
+            for index, run in enumerate(shown + more):
+                extra = field_.extras.get(index, ()) if index < len(shown) else ()
                 paragraphs.append(
-                    Paragraph((run,), size, colour=text_colour, bullet=True, space_before=VALUE_GAP_PT)
+                    Paragraph((run, *extra), size, colour=text_colour, bullet=True, space_before=VALUE_GAP_PT)
                 )
         else:
             runs: list[Run] = []
@@ -446,7 +476,9 @@ def field_height(field_: Field, size: int, width: int, fonts: Fonts) -> float:
     """
     label_size = _label_size(size)
     height = len(fonts.wrapped(field_.label, width, label_size, bold=True)) * line_height(label_size)
-    texts = [run.text for run in field_.shown]
+    texts = [
+        run.text + "".join(r.text for r in field_.extras.get(i, ())) for i, run in enumerate(field_.shown)
+    ]
     if field_.hidden:
         texts.append(_more_text(field_.hidden))
     if not field_.items:

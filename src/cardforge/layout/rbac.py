@@ -70,9 +70,25 @@ def rbac_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
             title = numbered(f"Access in {access.name}", index, len(pages))
             slide, area, notes = overview_frame(deck, fonts, title, "RBAC")
             used = _draw(deck, fonts, slide, area, access, page, key)
+            slide.anchors = _anchors(access, page)
             slide.notes = "\n".join(notes + _notes(access, page, key, used))
             slides.append(slide)
     return slides
+
+
+def access_anchor(persona_id: str, service: str) -> str:
+    """The name of the RBAC slide showing *persona_id*'s roles on *service* (cards link to it)."""
+    return f"rbac:{persona_id.casefold()}:{service.casefold()}"
+
+
+def _anchors(access: Access, page: Page) -> list[str]:
+    return [
+        access_anchor(persona.id, service)
+        for block in page.blocks
+        for persona in block.personas
+        for service in block.services
+        if service in access.held.get(persona.id, {})
+    ]
 
 
 @dataclass

@@ -68,6 +68,11 @@ class Run:
     """Overrides the paragraph colour."""
     link: str | None = None
     """An https, http or mailto URL, or ``#ANCHOR`` for a slide of this deck."""
+    underline: bool = True
+    """Whether a linked run is underlined (a separator inside a link need not be)."""
+    only_with: str | None = None
+    """A link this run goes with: the run is left out when that link goes nowhere (a
+    ``#ANCHOR`` whose slide is not built)."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,8 @@ class Slide:
     background: str | None = None
     anchor: str | None = None
     """A name other slides link to with ``#ANCHOR`` (for example ``card:P001``)."""
+    anchors: list[str] = field(default_factory=list)
+    """More such names (the RBAC cells a slide shows); the first slide to claim one keeps it."""
 
     def add(self, element: Element) -> Element:
         self.elements.append(element)

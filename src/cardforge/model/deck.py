@@ -253,6 +253,7 @@ class Deck:
     disabled_lints: frozenset[str] = frozenset()
     document: Document | None = field(default=None, repr=False)
     _by_id: dict[str, Persona] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _granted: dict[str, set[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def persona(self, persona_id: str) -> Persona | None:
         """The persona with *persona_id* (case-insensitive), if any."""
@@ -261,6 +262,14 @@ class Deck:
             for persona in self.personas:
                 self._by_id.setdefault(persona.id.casefold(), persona)
         return self._by_id.get(persona_id.casefold())
+
+    def granted(self, persona_id: str) -> set[str]:
+        """The services (case-folded) *persona_id* holds a role on in `rbac:`."""
+        if self._granted is None:  # built on first use: every card asks
+            self._granted = {}
+            for grant in self.rbac.grants if self.rbac else ():
+                self._granted.setdefault(grant.persona.casefold(), set()).add(grant.service.casefold())
+        return self._granted.get(persona_id.casefold(), set())
 
     def document_value(self, path) -> Any:
         """The value the deck file holds at *path* (as read, before validation)."""

@@ -93,8 +93,9 @@ class SlideParts:
         }
         self._anchors: dict[str, str] = {}
         for slide, name in zip(slides, self.slide_names):
-            if slide.anchor:
-                self._anchors.setdefault(slide.anchor, name)
+            for anchor in (slide.anchor, *slide.anchors):
+                if anchor:
+                    self._anchors.setdefault(anchor, name)
         self.images = self._name_images(taken)
 
     def content_types(self) -> list[tuple[str, str]]:

@@ -256,6 +256,8 @@ class ElementWriter:
         )
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
+        if run.only_with and not self._links(run.only_with)[0]:
+            return
         # No empty runs: LibreOffice sizes a line holding one at its default font size.
         if "\n" not in run.text and not run.link:
             content = text(run.text)
@@ -292,9 +294,9 @@ class ElementWriter:
     def _build_run_properties(self, run: Run, paragraph: Paragraph) -> str:
         bold = "1" if (run.bold or paragraph.bold) else "0"
         italic = "1" if run.italic else "0"
-        underline = ' u="sng"' if run.link else ""
-        family = self._fonts[paragraph.font]
         click = self._hyperlink(run.link) if run.link else ""
+        underline = ' u="sng"' if click and run.underline else ""  # a link to no slide is plain text
+        family = self._fonts[paragraph.font]
         return (
             f'<a:rPr lang="{self._language}" sz="{paragraph.size * 100}" b="{bold}" i="{italic}"{underline} dirty="0">'
             f'<a:solidFill><a:srgbClr val="{run.colour or paragraph.colour}"/></a:solidFill>'
