@@ -384,7 +384,11 @@ def render_fields(fields: list[Field], size: int, label_colour: str, text_colour
 
 
 def _label_size(size: int) -> int:
-    return size - 3 if size >= 12 else max(6, size - 1)  # never larger than the values
+    """Labels are a step below the values (never larger), and never under 10 pt on a slide;
+    compact cards (print sheets of slide size) scale below that with the card."""
+    if size < MIN_VALUE_SIZE:
+        return max(6, size - 1)
+    return max(MIN_VALUE_SIZE, size - 3)
 
 
 def _more_text(hidden: int) -> str:

@@ -1,6 +1,6 @@
-"""AI categories: personas grouped under Pretrained, Discriminative and Generative AI.
+"""AI categories: personas and use cases grouped under Pretrained, Discriminative and Generative AI.
 
-A persona may sit in several columns. Personas with no category stand in a fourth column
+A persona or use case may sit in several columns. Personas with no category stand in a fourth column
 only when there are any. A persona's chip holds its ID and whole name, on two lines or more
 when the name is long. Columns too long for one slide continue on numbered slides, each
 column spread evenly over them.
@@ -9,7 +9,7 @@ column spread evenly over them.
 from __future__ import annotations
 
 from ..diagnostics import Report
-from ..model import Deck, Persona
+from ..model import Deck, Persona, UseCase
 from ..spec.slides import Options
 from ..text.fit import line_height
 from ..theme.contrast import text_on
@@ -31,13 +31,16 @@ NAME_SIZE = 11
 CHIP_INSET_PT = 8
 
 
+USE_CASES_HEADING = "Use cases"
+Item = Persona | UseCase | str
+"""What a column lists: personas, then (under a heading) the use cases of the category."""
+
+
 def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
-    columns = [
-        (title, hint, [p for p in deck.personas if key in p.categories]) for key, title, hint in CATEGORIES
-    ]
+    columns = [(title, hint, _items(deck, key)) for key, title, hint in CATEGORIES]
     others = [p for p in deck.personas if not p.categories]
     if others:
-        columns.append(("Not categorised", "No category given in the deck", others))
+        columns.append(("Not categorised", "No category given in the deck", list(others)))
     if not any(members for _, _, members in columns[:3]):
         return []
     _, area, _ = overview_frame(deck, fonts, "AI categories (9 of 9)", "")
@@ -45,7 +48,7 @@ def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
     header_h = max(pt(HEADER_PT), max(_header_height(fonts, t, h, width) for t, h, m in columns))
     room = area.h - header_h - pt(8)
     heights = [
-        [min(_chip_height(p, width, fonts), room) + pt(GAP_BETWEEN_PT) for p in m] for _, _, m in columns
+        [min(_item_height(i, width, fonts), room) + pt(GAP_BETWEEN_PT) for i in m] for _, _, m in columns
     ]
     count = max(len(greedy_pages(h, room)) for h in heights if h)
     parts = [balanced_pages(h, room, parts=count) if h else [] for h in heights]
@@ -58,7 +61,8 @@ def category_slides(deck: Deck, fonts: Fonts, report: Report) -> list[Slide]:
             x = area.x + index * (width + pt(GAP_PT))
             shown = [members[i] for i in parts[index][page]] if page < len(parts[index]) else []
             box = Box(x, area.y, width, area.h)
-            _column(deck, fonts, slide, box, header_h, title, hint, shown, len(members))
+            personas = sum(isinstance(item, Persona) for item in members)
+            _column(deck, fonts, slide, box, header_h, title, hint, shown, personas)
         slide.notes = "\n".join(notes)
         slides.append(slide)
     return slides
@@ -76,12 +80,20 @@ def _header_height(fonts: Fonts, title: str, hint: str, width: int) -> int:
     return round(fonts.height_pt(paragraphs, width - 2 * pt(CHIP_INSET_PT)) * EMU_PER_PT) + pt(14)
 
 
-def _label(persona: Persona) -> str:
-    return f"{persona.id}  {persona.name}"
+def _items(deck: Deck, category: str) -> list[Item]:
+    personas: list[Item] = [p for p in deck.personas if category in p.categories]
+    cases: list[Item] = [u for u in deck.use_cases if category in u.categories]
+    return personas + ([USE_CASES_HEADING, *cases] if cases else [])
 
 
-def _chip_height(persona: Persona, width: int, fonts: Fonts) -> int:
-    lines = len(fonts.wrapped(_label(persona), width - 2 * pt(CHIP_INSET_PT), NAME_SIZE))
+def _label(item: Persona | UseCase) -> str:
+    return f"{item.id}  {item.name}"
+
+
+def _item_height(item: Item, width: int, fonts: Fonts) -> int:
+    if isinstance(item, str):
+        return round(line_height(NAME_SIZE) * EMU_PER_PT) + pt(6)
+    lines = len(fonts.wrapped(_label(item), width - 2 * pt(CHIP_INSET_PT), NAME_SIZE))
     return max(pt(PITCH_PT) - pt(GAP_BETWEEN_PT), round(lines * line_height(NAME_SIZE) * EMU_PER_PT) + pt(8))
 
 
@@ -93,7 +105,7 @@ def _column(
     header_h: int,
     title: str,
     hint: str,
-    members: list[Persona],
+    members: list[Item],
     total: int,
 ) -> None:
     theme = deck.theme
@@ -114,23 +126,41 @@ def _column(
             )
         )
     room = column.bottom - y
-    for persona in members:
-        box = Box(column.x, y, column.w, min(_chip_height(persona, column.w, fonts), room))
-        paragraph = Paragraph((Run(_label(persona)),), NAME_SIZE, colour=text_on(persona.colour.hex))
-        inset = pt(CHIP_INSET_PT)
-        slide.add(
-            Shape(
-                f"persona:{persona.id}:{title}",
-                box,
-                geometry="roundRect",
-                fill=persona.colour.hex,
-                text=TextFrame((paragraph,), anchor="ctr", inset=(inset, 0, inset, 0)),
-                adjust=20000,
-                link=f"#card:{persona.id}",
-                description=persona.title,
-            )
-        )
+    for item in members:
+        box = Box(column.x, y, column.w, min(_item_height(item, column.w, fonts), room))
+        slide.add(_item_shape(deck, item, box, title))
         y += box.h + pt(GAP_BETWEEN_PT)
+
+
+def _item_shape(deck: Deck, item: Item, box: Box, column: str) -> Shape:
+    inset = (pt(CHIP_INSET_PT), 0, pt(CHIP_INSET_PT), 0)
+    if isinstance(item, str):
+        heading = Paragraph((Run(item),), NAME_SIZE, colour=deck.theme.muted, bold=True)
+        return text_box(f"category:{column}:{item}", box, [heading], anchor="b")
+    if isinstance(item, UseCase):
+        paragraph = Paragraph((Run(_label(item)),), NAME_SIZE, colour=deck.theme.text)
+        return Shape(
+            f"use case:{item.id}:{column}",
+            box,
+            geometry="roundRect",
+            fill=deck.theme.card,
+            line=deck.theme.muted,
+            text=TextFrame((paragraph,), anchor="ctr", inset=inset),
+            adjust=20000,
+            link=f"#use-case:{item.id}",
+            description=f"Use case {item.id}: {item.name}",
+        )
+    paragraph = Paragraph((Run(_label(item)),), NAME_SIZE, colour=text_on(item.colour.hex))
+    return Shape(
+        f"persona:{item.id}:{column}",
+        box,
+        geometry="roundRect",
+        fill=item.colour.hex,
+        text=TextFrame((paragraph,), anchor="ctr", inset=inset),
+        adjust=20000,
+        link=f"#card:{item.id}",
+        description=item.title,
+    )
 
 
 def slides(deck: Deck, options: Options, fonts: Fonts, report: Report) -> list[Slide]:

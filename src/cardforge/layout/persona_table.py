@@ -68,7 +68,9 @@ def _name(deck: Deck, persona: Persona) -> list[Run]:
 
 COLUMNS = (
     Column("name", "Persona", _name),
+    Column("goal", "Goal", lambda d, p: _text(p.goal)),
     Column("team", "Team", lambda d, p: _text(p.team)),
+    Column("example_roles", "Example roles", lambda d, p: _joined(p.example_roles)),
     Column("interacts_with", "Primary interaction", lambda d, p: _joined(partner_labels(d, p))),
     Column("processes", "Process", lambda d, p: _joined(p.process_labels)),
     Column(
@@ -77,15 +79,29 @@ COLUMNS = (
         lambda d, p: _joined([d.architectures[a].title for a in p.architectures]),
     ),
     Column("scope", "Scope", lambda d, p: _text(p.scope)),
+    Column("responsibilities", "Responsibilities", lambda d, p: _joined(p.responsibilities, "; ")),
     Column("services", "Services", lambda d, p: _joined([s.name for s in p.services])),
     Column("data_access", "Data access", lambda d, p: _text(p.data_access)),
     Column("skills", "Skills", lambda d, p: _joined(p.skills)),
     Column("learn", "Learn", lambda d, p: _links(p)),
 )
-MOVABLE = ("learn", "skills", "services", "data_access", "scope", "architectures")
+MOVABLE = (
+    "responsibilities",
+    "learn",
+    "example_roles",
+    "goal",
+    "skills",
+    "services",
+    "data_access",
+    "scope",
+    "architectures",
+)
 """Columns that may give way to the persona cards, the first to go first."""
 CARD_NAMES = {
     "learn": "Links to learn",
+    "responsibilities": "Responsibilities",
+    "goal": "Goal",
+    "example_roles": "Example roles",
     "skills": "Skills",
     "services": "Component access (services)",
     "data_access": "Data access",

@@ -55,6 +55,8 @@ def use_case_slides(deck: Deck, use_case: UseCase, fonts: Fonts) -> list[Slide]:
     slides = []
     for number, page in enumerate(pages, start=1):
         slide, area, notes = overview_frame(deck, fonts, numbered(title, number, len(pages)), "Use cases")
+        if number == 1:
+            slide.anchor = f"use-case:{use_case.id}"  # the AI categories slide links here
         slide.add(
             text_box(f"use case:{use_case.id}:about", Box(area.x, area.y, area.w, header_h - pt(12)), header)
         )
