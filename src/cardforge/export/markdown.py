@@ -1,4 +1,5 @@
-"""Markdown export: one file per persona card plus an index table, for code hosts.
+"""Markdown export: one file per persona card plus an index table, for code hosts; the
+other pages of the site are in :mod:`cardforge.export.site`.
 
 Every field of the persona is written, links intact, in a form that reads well on any
 code host and that :func:`read_persona_markdown` reads back (the tests round-trip it).
@@ -15,10 +16,12 @@ from ..model import Deck, Persona
 
 _TABLE_FIELDS = (
     ("ID", "id"),
+    ("Goal", "goal"),
     ("Colour", "colour"),
     ("Kind", "kind"),
     ("Category", "categories"),
     ("Team", "team"),
+    ("Example roles", "example_roles"),
     ("Primary interaction", "interacts_with"),
     ("Processes", "processes"),
     ("Architecture", "architectures"),
@@ -26,6 +29,7 @@ _TABLE_FIELDS = (
     ("Data access", "data_access"),
 )
 _SECTIONS = (
+    ("Responsibilities", "responsibilities"),
     ("Component access", "services"),
     ("Skills", "skills"),
     ("Links to learn", "learn"),
@@ -74,10 +78,17 @@ def file_names(personas: list[Persona]) -> dict[Persona, str]:
     return names
 
 
-def persona_markdown(deck: Deck, persona: Persona) -> str:
+ROLES = "roles"
+"""The text of the link from a service on a persona's page to its table of roles."""
+
+
+def persona_markdown(deck: Deck, persona: Persona, service_pages: dict[str, str] | None = None) -> str:
+    """A persona's page; *service_pages* maps a service (case-folded) to its page of roles."""
     lines = [f"# {escape(persona.title)}", "", "| Field | Value |", "| --- | --- |"]
     values = {
         "id": persona.id,
+        "goal": persona.goal or "",
+        "example_roles": ", ".join(persona.example_roles),
         "colour": f"{persona.colour.name} (#{persona.colour.hex})",
         "kind": persona.kind,
         "categories": ", ".join(persona.categories),
@@ -91,8 +102,15 @@ def persona_markdown(deck: Deck, persona: Persona) -> str:
     for label, key in _TABLE_FIELDS:
         if values[key]:
             lines.append(f"| **{label}** | {escape(values[key])} |")
+    granted = deck.granted(persona.id)
+    roles = service_pages or {}
     lists = {
-        "services": [_link(s.name, s.url) for s in persona.services],
+        "responsibilities": [escape(r) for r in persona.responsibilities],
+        "services": [
+            _link(s.name, s.url)
+            + _roles_link(roles.get(s.name.casefold()) if s.name.casefold() in granted else None)
+            for s in persona.services
+        ],
         "skills": [escape(s) for s in persona.skills],
         "learn": [_link(link.title, link.url) for link in persona.learn],
         "people": [escape(p) for p in persona.people or []],
@@ -107,6 +125,10 @@ def persona_markdown(deck: Deck, persona: Persona) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _roles_link(page: str | None) -> str:
+    return f" · [{ROLES}]({page})" if page else ""
+
+
 def _link(text: str, url) -> str:
     return f"[{escape(text)}](<{link_target(url)}>)" if url else escape(text)
 
@@ -118,7 +140,10 @@ def link_target(url: str) -> str:
     return _URL_MARKUP.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), url)
 
 
-def index_markdown(deck: Deck, names: dict[Persona, str] | None = None) -> str:
+def index_markdown(
+    deck: Deck, names: dict[Persona, str] | None = None, contents: list[str] | None = None
+) -> str:
+    """The index: the personas in a table, then the other pages of the site (*contents*)."""
     names = names or file_names(deck.personas)
     lines = [f"# {escape(deck.title)}", ""]
     if deck.subtitle:
@@ -129,22 +154,31 @@ def index_markdown(deck: Deck, names: dict[Persona, str] | None = None) -> str:
             f"| {escape(persona.id)} | [{escape(persona.name)}]({names[persona]}) | {escape(persona.colour.name)} "
             f"| {escape(persona.team or '')} | {escape(', '.join(persona.processes))} |"
         )
+    if contents:
+        lines += ["", "## More", "", *contents]
     return "\n".join(lines) + "\n"
 
 
 def write_markdown(deck: Deck, folder: Path) -> list[Path]:
-    """Write ``README.md`` (the index) and one file per persona into *folder*, each under
-    its own name (:func:`file_names`)."""
+    """Write the site into *folder*: ``README.md`` (the index), one page per persona, each under
+    its own name (:func:`file_names`), and the pages of :mod:`cardforge.export.site`."""
     from ..writer.save import atomic_write
+    from .site import Site
 
     names = file_names(deck.personas)
+    site = Site(deck, names)
     written = []
     for persona in deck.personas:
         path = folder / names[persona]
-        atomic_write(path, persona_markdown(deck, persona).encode("utf-8"))
+        atomic_write(path, persona_markdown(deck, persona, site.services).encode("utf-8"))
+        written.append(path)
+    for page, text in site.pages().items():
+        path = folder / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text.encode("utf-8"))
         written.append(path)
     index = folder / INDEX
-    atomic_write(index, index_markdown(deck, names).encode("utf-8"))
+    atomic_write(index, index_markdown(deck, names, site.contents(INDEX)).encode("utf-8"))
     return [index] + written
 
 
@@ -175,6 +209,7 @@ def read_persona_markdown(text: str) -> dict:
 
 
 def _read_item(item: str):
+    item = re.sub(rf" · \[{ROLES}\]\([^)]*\)$", "", item)  # the link to the service's roles page
     match = re.match(r"^\[(.*)\]\(<(.*)>\)$", item)
     if match:
         return (unescape(match.group(1)), match.group(2))

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from ..diagnostics import Position, Report
+from ..export.markdown import ROLES
 from .mapping import map_label
 from .records import Entry, Piece, Record, Where, fail, warn
 from .rows import (
@@ -121,12 +122,26 @@ def _pieces(nodes: list[SyntaxTreeNode]) -> tuple[Piece, ...]:
         elif kind == "hardbreak" or (kind == "html_inline" and _BREAK.match(child.content.strip())):
             found.append(Piece("\n"))
         elif kind == "link":
-            found.append(Piece(plain(pieces(child)), str(child.attrs.get("href", ""))))
+            text, href = plain(pieces(child)), str(child.attrs.get("href", ""))
+            if _roles_link(text, href, found):
+                continue
+            found.append(Piece(text, href))
         elif kind == "image":
             found.append(Piece(child.content))
         elif kind != "html_inline":
             found += pieces(child)
     return tuple(found)
+
+
+def _roles_link(text: str, href: str, before: list[Piece]) -> bool:
+    """Whether a link is the export's " · [roles](pages/...)" after a service (dropped, with
+    its separator): it points at the site's own page of roles, not at the service."""
+    if text != ROLES or ":" in href or not before or not before[-1].text.endswith(" · "):
+        return False
+    last = before.pop()
+    if last.text != " · ":
+        before.append(Piece(last.text.removesuffix(" · "), last.url))
+    return True
 
 
 def inline_pieces(text: str) -> tuple[Piece, ...]:
