@@ -169,6 +169,7 @@ def generated_deck(count: int, seed: int = 7) -> str:
     ids = [f"P{i + 1:03d}" for i in range(count)]
     for i, persona_id in enumerate(ids):
         lines += _generated_persona(rng, i, persona_id, ids, teams)
+    lines += _generated_use_cases(rng, ids)
     lines += ["rbac:", "  environments: [Dev, Stage, Prod]", "  grants:"]
     for persona_id in ids:
         for service in rng.sample(SERVICES, rng.randint(1, 3)):
@@ -177,6 +178,37 @@ def generated_deck(count: int, seed: int = 7) -> str:
             grant = f"persona: {persona_id}, service: {_quote(service)}, roles: {{{role_text}}}"
             lines.append(f"    - {{{grant}}}")
     return "\n".join(lines) + "\n"
+
+
+WANTS = [
+    ("fresh sales data in the silver layer every morning", "the forecast trains on complete data"),
+    ("to compare a new model with the one in production", "only a better model is promoted"),
+    ("the chat to cite the documents it used", "users can check an answer before they act on it"),
+    ("an alert when a pipeline fails overnight", "reports are never a day late without anyone knowing"),
+    (
+        "read-only access in production and a way to ask for more for an hour",
+        "audits find no standing access",
+    ),
+    ("one place to see which model version runs in each environment", ""),
+]
+
+
+def _generated_use_cases(rng: random.Random, ids: list[str]) -> list[str]:
+    lines = ["use_cases:"]
+    for case in range(max(1, len(ids) // 10)):
+        lines += [
+            f"  - id: UC{case + 1}",
+            _kv("name", f"Use case {case + 1}: {rng.choice(ROLE_WORDS)} support", 4),
+            f"    category: {rng.choice(['pretrained', 'discriminative', 'generative'])}",
+            f"    architecture: {rng.choice(['lambda', 'rag-chat'])}",
+            _kv("description", "Generated to exercise the use-case slides with uneven stories.", 4),
+            "    stories:",
+        ]
+        for persona_id in rng.sample(ids, min(len(ids), rng.randint(1, 14))):
+            want, so_that = rng.choice(WANTS)
+            story = f"persona: {persona_id}, want: {_quote(want)}"
+            lines.append(f"      - {{{story}" + (f", so_that: {_quote(so_that)}}}" if so_that else "}"))
+    return lines
 
 
 def _kv(key: str, value: str, indent: int = 0) -> str:

@@ -411,16 +411,19 @@ _CHROME = ("Title", "Footer", "Page", "Logo")
 
 
 def slide_items(root: etree._Element) -> int:
-    """What a page holds: its table's data cells, else its persona shapes, else its paragraphs."""
+    """What a page holds: its table's data cells, else the personas and use cases it lists, else
+    its paragraphs."""
     table = root.find(".//a:tbl", NS)
     if table is not None:
         rows = table.findall("a:tr", NS)
         columns = len(table.findall("a:tblGrid/a:gridCol", NS))
         return max(0, len(rows) - 1) * columns
     names = [e.get("name", "") for e in root.iter(f"{{{P}}}cNvPr")]
-    personas = {name.split(":")[1] for name in names if name.startswith("persona:") and name.count(":") >= 1}
-    if personas:
-        return len(personas)
+    listed = {
+        tuple(name.split(":")[:2]) for name in names if name.startswith(("persona:", "use case:")) and ":" in name
+    }
+    if listed:
+        return len(listed)
     count = 0
     for shape in root.iter(f"{{{P}}}sp"):
         name = shape.find("p:nvSpPr/p:cNvPr", NS).get("name", "")

@@ -45,7 +45,12 @@ class Scale:
     """Chip height in points (its ID is set at about half of it, so never under 10 pt)."""
 
 
-SCALES = (Scale(18, 13, 15, 14, 12, 24), Scale(16, 12, 13, 12, 11, 22), Scale(14, 11, 12, 11, 10, 20))
+SCALES = (
+    Scale(22, 16, 18, 18, 14, 30),
+    Scale(18, 13, 15, 14, 12, 24),
+    Scale(16, 12, 13, 12, 11, 22),
+    Scale(14, 11, 12, 11, 10, 20),
+)
 
 
 @dataclass(frozen=True)
