@@ -420,7 +420,9 @@ def slide_items(root: etree._Element) -> int:
         return max(0, len(rows) - 1) * columns
     names = [e.get("name", "") for e in root.iter(f"{{{P}}}cNvPr")]
     listed = {
-        tuple(name.split(":")[:2]) for name in names if name.startswith(("persona:", "use case:")) and ":" in name
+        tuple(name.split(":")[:2])
+        for name in names
+        if name.startswith(("persona:", "use case:")) and ":" in name
     }
     if listed:
         return len(listed)
