@@ -89,6 +89,8 @@ class _Edge:
     colour: str
     label: str | None = None
     width: float = 1.5
+    description: str = ""
+    """What the line says, when more than who works with whom (the overview's counts)."""
 
 
 @dataclass
@@ -210,7 +212,13 @@ def _team_graph(deck: Deck) -> _Graph:
         ties = sorted((pair for pair in weights if team in pair), key=lambda pair: (-weights[pair], pair))
         shown.update(ties[:TIES_PER_TEAM])
     edges = [
-        _Edge(f"team:{a}", f"team:{b}", colour, width=1.25 + 3.25 * weights[(a, b)] / heaviest)
+        _Edge(
+            f"team:{a}",
+            f"team:{b}",
+            colour,
+            width=1.25 + 3.25 * weights[(a, b)] / heaviest,
+            description=f"{a} and {b}: {_interactions(weights[(a, b)])} between their personas",
+        )
         for (a, b) in sorted(shown, key=lambda pair: (-weights[pair], pair))
     ]
     notes = [
@@ -219,6 +227,10 @@ def _team_graph(deck: Deck) -> _Graph:
         + "."
     ]
     return _Graph(list(bands.values()), edges, notes, grid=True)
+
+
+def _interactions(count: int) -> str:
+    return f"{count} interaction{'s' if count != 1 else ''}"
 
 
 def _team_pages(deck: Deck, team: str, members: list[Persona], fonts: Fonts) -> list[_Graph]:
@@ -454,7 +466,8 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
     if not _place(graph, body, fonts):
         notes.append("Not every team fits this slide at a readable size; see the persona cards.")
     theme = deck.theme
-    placed = [b for b in graph.bands if b.box is not None]
+    # In reading order: column by column, each from the top.
+    placed = sorted((b for b in graph.bands if b.box is not None), key=lambda b: (b.box.x, b.box.y))  # type: ignore[union-attr]
     boxes: dict[str, Box] = {}
     names: dict[str, str] = {}
     owner: dict[str, Box] = {}
@@ -472,12 +485,14 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
                 boxes[member.key], names[member.key] = member.box, member.key
                 owner[member.key] = band.box
                 obstacles.append(member.box)
+    said = _said(placed)
     flows = [
         FlowSpec(
             f"interaction:{edge.source.split(':', 1)[1]}->{edge.target}",
             edge.source,
             edge.target,
             edge.label,
+            edge.description or f"{said[edge.source]} {_works_with(edge.source)} {said[edge.target]}",
             colour=edge.colour,
             width=edge.width,
             arrow=not graph.grid,
@@ -488,15 +503,32 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
     ]
     drawn = draw_flows(flows, boxes, names, obstacles, body, theme.accent, fonts)
     band_sites = drawn.sites if graph.grid else {}
+    # Reading order is drawing order: the teams with their personas, then the arrows between
+    # them (arrows are routed off every name and persona, so drawing them last hides nothing).
     slide.elements.extend(_band_shape(band, theme, band_sites.get(band.key, ())) for band in placed)
-    slide.elements.extend(drawn.lines)
     for band in placed:
         slide.elements.extend(_band_text(band, theme, drawn.sites, fonts, header_sites=not graph.grid))
-    slide.elements.extend(drawn.labels)
+    slide.elements.extend(drawn.in_reading_order())
     shared = any(len(m.personas) > 1 for band in placed for m in band.members)
     _legend(deck, slide, area, overview, shared)
     slide.notes = "\n".join(notes + graph.notes)
     return slide
+
+
+def _said(bands: list[_Band]) -> dict[str, str]:
+    """Band and member keys to what a screen reader says of them: a team's name, a persona's
+    id and name (the personas of a box of chips, one after the other)."""
+    said = {band.key: band.team for band in bands}
+    for band in bands:
+        for member in band.members:
+            said[member.key] = ", ".join(f"{p.id} {p.name}" for p in member.personas)
+    return said
+
+
+def _works_with(source: str) -> str:
+    if source.startswith("team:"):
+        return "works with"
+    return "work with" if source.startswith("personas:") else "works with"
 
 
 def _busiest_first(edges: list[_Edge]) -> list[_Edge]:
@@ -525,8 +557,7 @@ def _band_shape(band: _Band, theme, sites) -> Shape:
         line="A6A6A6",
         line_width=pt(0.75),
         adjust=8000,
-        description=f"Team {band.team}",
-        sites=tuple(sites),
+        sites=tuple(sites),  # its name says which team it is
     )
 
 
