@@ -362,6 +362,11 @@ def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts, with
         )
     ]
     id_box = Box(box.x + frame.margin, box.y + box.h // 3, box.w - 2 * frame.margin, box.h // 4)
+    target = qr_target(persona)
+    if with_qr and target is not None:  # above the ID, and read before it
+        elements += _back_qr(
+            persona, target, Box(box.x, box.y + frame.margin, box.w, id_box.y - box.y - frame.margin)
+        )
     size = 72
     while size > 12 and fonts.width_pt(persona.id, size, "heading", True) > id_box.w / EMU_PER_PT:
         size -= 2
@@ -399,11 +404,6 @@ def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts, with
                 text=TextFrame((Paragraph((Run(team),), 10, colour=colour, align="ctr"),), anchor="ctr"),
                 is_textbox=True,
             )
-        )
-    target = qr_target(persona)
-    if with_qr and target is not None:
-        elements += _back_qr(
-            persona, target, Box(box.x, box.y + frame.margin, box.w, id_box.y - box.y - frame.margin)
         )
     return elements
 
