@@ -267,7 +267,7 @@ class ElementWriter:
     def _paragraph(self, paragraph: Paragraph, first: bool) -> None:
         out = self.out
         before = 0 if first else paragraph.space_before * 100
-        rtl = right_to_left(paragraph.text)
+        rtl = next((d for d in map(_direction, (r.text for r in paragraph.runs)) if d is not None), False)
         key = (paragraph.align, paragraph.bullet, paragraph.size, before, rtl)
         opening = self._openings.get(key)
         if opening is None:
@@ -372,16 +372,22 @@ def is_decorative(element) -> bool:
     return element.text is None or not any(p.text.strip() for p in element.text.paragraphs)
 
 
-@lru_cache(maxsize=8192)
 def right_to_left(text: str) -> bool:
     """Whether *text* reads right to left: its first letter is Arabic, Hebrew or the like."""
+    return bool(_direction(text))
+
+
+@lru_cache(maxsize=8192)
+def _direction(text: str) -> bool | None:
+    """True when the first letter of *text* that has a direction is right to left, False when
+    it is left to right, None when there is none (digits, punctuation, an empty run)."""
     for char in text:
         direction = unicodedata.bidirectional(char)
         if direction == "L":
             return False
         if direction in ("R", "AL"):
             return True
-    return False
+    return None
 
 
 def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False, rotation: int = 0) -> str:
