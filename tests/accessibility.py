@@ -35,7 +35,7 @@ from itertools import pairwise
 
 from lxml import etree
 
-from quality import NS, A, BuiltDeck, Drawn, P, R, connector_path, drawn, slide_title, where
+from quality import NS, A, BuiltDeck, Drawn, P, R, _segment_enters, connector_path, drawn, slide_title, where
 
 DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 ADEC = "http://schemas.microsoft.com/office/drawing/2017/decorative"
@@ -343,11 +343,13 @@ ORDER_SLACK_PT = 1.0
 def reading_order(deck: CheckedDeck) -> list[str]:
     """Title first; footer, date and slide number last; content between them as the eye reads
     it: nothing read later stands wholly above an earlier shape in its column, or wholly left
-    of it in its row. A shape inside another is read after it; a connector and what lies on
-    it right after it (its label) are read as one flow, wherever they stand."""
+    of it in its row. A shape inside another is read after it. Flows are read where the
+    diagram's order puts them: a connector, and what one runs through other than its ends
+    (its number), are not held to where they stand."""
     found = []
     for number, root in enumerate(deck.slides, start=1):
-        items = [item for item in drawn(root) if readable(item)]
+        everything = drawn(root)
+        items = [item for item in everything if readable(item)]
         if not items:
             continue
         titles = [i for i, item in enumerate(items) if placeholder(item.element) in TITLE_PLACEHOLDERS]
@@ -357,7 +359,12 @@ def reading_order(deck: CheckedDeck) -> list[str]:
         for item in items[:last_content]:
             if _is_footer(item):
                 found.append(f"{where(number, root)}: {item.name!r} (footer) is read before the content")
-        content = [item for item in items if not _is_footer(item) and placeholder(item.element) is None]
+        flows = _on_flows(everything)
+        content = [
+            item
+            for item in items
+            if not _is_footer(item) and placeholder(item.element) is None and id(item.element) not in flows
+        ]
         found += [f"{where(number, root)}: {problem}" for problem in _order_problems(content)]
     return found
 
@@ -373,11 +380,10 @@ def _is_footer(item: Drawn) -> bool:
 def _order_problems(items: list[Drawn]) -> list[str]:
     """One line for each shape read after a shape it stands above or left of."""
     slack = ORDER_SLACK_PT * 12700
-    blocks = _blocks(items)
     problems = []
-    for index, second in enumerate(blocks):
+    for index, second in enumerate(items):
         sx0, sy0, sx1, sy1 = second.bounds
-        for first in blocks[:index]:
+        for first in items[:index]:
             if first.holds(second, slack) or second.holds(first, slack):
                 continue
             fx0, fy0, fx1, fy1 = first.bounds
@@ -392,30 +398,27 @@ def _order_problems(items: list[Drawn]) -> list[str]:
     return problems
 
 
-def _blocks(items: list[Drawn]) -> list[Drawn]:
-    """Content in reading order, without connectors and what is read right after one and lies
-    on it (its label): a flow is read where the diagram's order puts it."""
-    blocks: list[Drawn] = []
-    flow: Drawn | None = None
-    for item in items:
-        if etree.QName(item.element).localname == "cxnSp":
-            flow = item
-            continue
-        if flow is not None and _touches(flow, item):
-            continue
-        flow = None
-        blocks.append(item)
-    return blocks
-
-
-def _touches(connector: Drawn, item: Drawn) -> bool:
-    """Whether *item*'s box meets the connector's line (its path, which may leave its box)."""
-    ix0, iy0, ix1, iy1 = item.bounds
-    path = connector_path(connector) or [connector.corners[0], connector.corners[2]]
-    for (ax, ay), (bx, by) in pairwise(path):
-        if min(ax, bx) <= ix1 and ix0 <= max(ax, bx) and min(ay, by) <= iy1 and iy0 <= max(ay, by):
-            return True
-    return False
+def _on_flows(items: list[Drawn]) -> set[int]:
+    """The connectors of a slide and the shapes one runs through other than its ends and what
+    holds or lies in them (a flow's number): ``id`` of their elements."""
+    margin = 0.25 * 12700
+    connectors = [item for item in items if etree.QName(item.element).localname == "cxnSp"]
+    flows = {id(item.element) for item in connectors}
+    shapes = [item for item in items if id(item.element) not in flows]
+    by_id = {item.id: item for item in shapes}
+    for connector in connectors:
+        path = connector_path(connector) or [connector.corners[0], connector.corners[2]]
+        ends = [
+            by_id[end.get("id")]
+            for end in connector.element.iter(f"{{{A}}}stCxn", f"{{{A}}}endCxn")
+            if end.get("id") in by_id
+        ]
+        for shape in shapes:
+            if any(end.holds(shape) or shape.holds(end) for end in ends):
+                continue
+            if any(_segment_enters(a, b, shape.corners, margin) for a, b in pairwise(path)):
+                flows.add(id(shape.element))
+    return flows
 
 
 @rule("table header row")

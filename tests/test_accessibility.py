@@ -148,7 +148,7 @@ def test_missing_alt_text_is_found_on_a_shape_a_connector_a_group_and_a_picture(
     _undecorate(_named(card, "persona:P001:band"))
     _undecorate(_named(card, "Logo"))
     number, diagram = _slide(deck, "Lambda architecture - modern analytics")
-    del properties(_named(diagram, "flow:eh->dbx")).attrib["descr"]
+    _undecorate(_named(diagram, "flow:eh->dbx"))  # a line whose number does not say what it is
     del properties(_named(diagram, "component:eh:group")).attrib["descr"]
     found = _only(deck, "missing alt text")
     assert any("shape 'persona:P001:band' has no alt text" in line for line in found), found
@@ -216,19 +216,19 @@ def test_reading_order_finds_a_footer_read_first_and_content_read_out_of_place(b
     )
 
 
-def test_a_connector_and_its_number_read_as_one_wherever_they_stand(built):
-    """Flows come after the components; a flow's number, read right after its line, is not
-    out of place however far left it stands. Read after the legend instead, it is."""
+def test_a_flows_number_is_read_in_flow_order_wherever_it_stands(built):
+    """A number on a line is read where the flows' order puts it, however far left it stands;
+    a text beside no line is held to where it stands."""
     deck = _broken(built("mlops-default"))
     number, diagram = _slide(deck, "Lambda architecture - modern analytics")
+    footer = _named(diagram, "Footer")
+    for name in ("flow:eh->dbx:label", "flow:dbx->pbi:label"):  # read after the legend
+        footer.addprevious(_named(diagram, name))
     assert _only(deck, "reading order") == []
-    label = _named(diagram, "flow:eh->dbx:label")
-    tree = label.getparent()
-    tree.remove(label)
-    tree.append(label)
-    assert any(
-        f"slide {number} " in line and "'flow:eh->dbx:label'" in line for line in _only(deck, "reading order")
-    )
+    footer.addprevious(_named(diagram, "Missing services"))
+    found = _only(deck, "reading order")
+    assert len(found) == 1 and found[0].startswith(f"slide {number} "), found
+    assert "'Missing services' is read after 'legend:P001' but stands above it" in found[0], found
 
 
 def test_a_table_without_a_header_row_or_with_an_empty_header_cell_is_found(built):
@@ -274,16 +274,20 @@ def test_a_link_that_shows_its_address_or_says_click_here_is_found(built):
 
 
 def test_the_rules_read_what_the_writer_marks(built):
-    """The writer's marks are what the rules look for: decorative bands and panels, described
-    flows and badges, a title placeholder first and the footer placeholders last."""
+    """The writer's marks are what the rules look for: a numbered line decorative and its
+    number saying what the flow is, badges that say where they stand, arrows between
+    personas decorative and the persona saying whom it works with, a title placeholder read
+    first and the footer placeholders last."""
     deck = CheckedDeck(built("mlops-default").pptx)
     _, diagram = _slide(deck, "Lambda architecture - modern analytics")
-    assert (
-        properties(_named(diagram, "flow:eh->dbx")).get("descr")
-        == "Flow 1: Azure Event Hubs to Azure Databricks"
-    )
+    assert properties(_named(diagram, "flow:eh->dbx")).find("a:extLst", NS) is not None
+    label = properties(_named(diagram, "flow:eh->dbx:label"))
+    assert label.get("descr") == "Flow 1: Azure Event Hubs to Azure Databricks"
     badge = _named(_named(diagram, "component:adf:group"), "persona:P001")
     assert properties(badge).get("descr") == "Persona badge: P001 AI Data Engineer on Azure Data Factory"
+    _, graph = _slide(deck, "Interactions")
+    assert properties(_named(graph, "interaction:P001->team:AI Team")).find("a:extLst", NS) is not None
+    assert properties(_named(graph, "persona:P001")).get("descr").endswith(", works with AI Team")
     _, card = _slide(deck, "AI Data Engineer (")
     objects = [e for e in card.find("p:cSld/p:spTree", NS) if etree.QName(e).localname == "sp"]
     readable = [e for e in objects if properties(e).find("a:extLst", NS) is None]

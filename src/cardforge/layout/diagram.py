@@ -193,9 +193,10 @@ def draw(
         if routes is not None:
             routes[key] = found
     flows, notes = found
-    # Drawn in reading order, layer by layer (each zone, then its components), then flow by
-    # flow (each line, then its number): a zone lies beside the others, and no line runs
-    # through a component, a name or a badge, so nothing drawn later hides anything.
+    # Drawn in reading order: zone by zone (the zone, saying what stands in it, then its
+    # components), then flow by flow (the line, then its number, which says what it is). A
+    # zone lies beside the others, and no line runs through a component, a name or a badge:
+    # nothing drawn later hides anything.
     elements: list[Element] = []
     for layer, zone_group in zip(page.layers, layers):
         elements.append(zone_group)

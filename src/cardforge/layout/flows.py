@@ -58,6 +58,8 @@ class FlowSpec:
     """Obstacles this flow may cross: the panels its ends stand in."""
     width: float = LINE_PT
     arrow: bool = True
+    decorative: bool = False
+    """A line whose meaning a shape it joins says in words (the persona it starts from)."""
 
 
 @dataclass
@@ -108,9 +110,11 @@ def draw_flows(
     for index, flow in enumerate(flows):
         line_colour = flow.colour or colour
         line = _connector(flow, routes[index], boxes, shape_names, line_colour, result.sites)
-        result.lines.append(replace(line, description=flow_description(flow)))
-        if index in placed:
+        if index in placed:  # the number says what the flow is; the line is decorative
+            result.lines.append(replace(line, decorative=True))
             result.labels.append(_label_shape(flow, texts[index][0], placed[index], line_colour))
+        else:
+            result.lines.append(replace(line, description=flow_description(flow), decorative=flow.decorative))
     return result
 
 
@@ -260,7 +264,8 @@ def _label_shape(flow: FlowSpec, text: str, box: Box, colour: str) -> Shape:
         box,
         geometry="ellipse" if len(text) <= 2 else "roundRect",
         fill=colour,
-        text=TextFrame((paragraph,), anchor="ctr"),  # its line says what the flow is
+        text=TextFrame((paragraph,), anchor="ctr"),
+        description=flow_description(flow),
     )
 
 
