@@ -99,6 +99,8 @@ def structural_problems(path: Path) -> list[str]:
                 if int(end.get("id")) not in ids:
                     problems.append(f"{name}: connector end on missing shape {end.get('id')}")
         for element in root.iter(f"{{{NS['a']}}}off", f"{{{NS['a']}}}ext"):
+            if etree.QName(element.getparent()).localname != "xfrm":
+                continue  # an extension (a:extLst/a:ext), not an extent
             for key, value in element.attrib.items():
                 if not value.lstrip("-").isdigit():
                     problems.append(f"{name}: non-integer coordinate {value}")

@@ -511,7 +511,8 @@ def slide_kind(root: etree._Element) -> str:
         return "card"
     for shape in root.iter(f"{{{P}}}sp"):
         if shape.find("p:nvSpPr/p:cNvPr", NS).get("name") == "Page":
-            label = "".join(t.text or "" for t in shape.iter(f"{{{A}}}t"))
+            # The label's runs, not the slide number's field after them.
+            label = "".join(t.text or "" for t in shape.iterfind(".//a:r/a:t", NS)).removesuffix(" · ")
             return _PAGE_LABELS.get(label, "title" if label.endswith("personas") else "other")
     return "other"
 

@@ -168,7 +168,9 @@ def card_slide(
     slide = Slide(persona.title, anchor=f"card:{persona.id}")
     band_text = text_on(persona.colour.hex, theme.text, "FFFFFF")
     band = Box(0, 0, frame.width, pt(BAND_HEIGHT * s))
-    slide.add(Shape(f"persona:{persona.id}:band", band, fill=persona.colour.hex, description=persona.title))
+    slide.add(
+        Shape(f"persona:{persona.id}:band", band, fill=persona.colour.hex)
+    )  # behind the title: decorative
 
     pill_width = pt(96 * s) if persona.is_agent else 0
     title_box = Box(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..model import Deck
 from ..text.fit import ellipsize, line_height
 from .fonts import Fonts
-from .shapes import EMU_PER_PT, Box, Paragraph, Picture, Run, Shape, Slide, TextFrame, pt
+from .shapes import EMU_PER_PT, Box, Paragraph, Picture, Placeholder, Run, Shape, Slide, TextFrame, pt
 
 FOOTER_SIZE = 10
 
@@ -38,8 +38,11 @@ class Frame:
         return min(1.0, min(self.width, self.height) / pt(540))
 
 
-def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h: int) -> Picture | None:
-    """The theme's logo fitted into *max_w* x *max_h*, right-aligned at *right*."""
+def logo_picture(
+    deck: Deck, name: str, right: int, top: int, max_w: int, max_h: int, decorative: bool = False
+) -> Picture | None:
+    """The theme's logo fitted into *max_w* x *max_h*, right-aligned at *right*; *decorative*
+    where it repeats on every slide (a screen reader need not announce it each time)."""
     theme = deck.theme
     if theme.logo is None or theme.logo_size is None:
         return None
@@ -50,36 +53,53 @@ def logo_picture(deck: Deck, name: str, right: int, top: int, max_w: int, max_h:
         name,
         Box(right - width, top + (max_h - height) // 2, width, height),
         str(theme.logo),
-        f"{theme.name} logo",
+        "" if decorative else f"{theme.name} logo",
         data=theme.logo_data,
+        decorative=decorative,
     )
 
 
+PAGE_SEPARATOR = " · "
+"""Between a slide's page label and its number."""
+PAGE_NUMBER_ROOM = "9999"
+"""The widest slide number the page label keeps room for."""
+
+
 def footer(deck: Deck, frame: Frame, fonts: Fonts, slide: Slide, page_label: str = "") -> None:
-    """Add the deck's footer text (left), a page label and the theme's logo (right)."""
+    """Add the deck's footer text (left), the page label with the slide's number and the
+    theme's logo (right).
+
+    The footer text and the slide number are PowerPoint's footer and slide-number
+    placeholders, so that Insert > Header & Footer finds them where they are instead of
+    adding its own on top; they are written last, after the content, so a screen reader
+    reads them last. The footer text ends where the page label begins, left of the logo.
+    """
     theme = deck.theme
     top = frame.height - frame.margin // 2 - frame.footer_height
     height = frame.footer_height
     right_edge = frame.width - frame.margin
-    logo = logo_picture(deck, "Logo", right_edge, top + pt(3), pt(120), height - pt(6))
+    logo = logo_picture(deck, "Logo", right_edge, top + pt(3), pt(120), height - pt(6), decorative=True)
     if logo is not None:
         slide.add(logo)
         right_edge = logo.box.x - pt(12)
-    right_width = pt(160)
-    # The footer text ends where the page label begins (left of the logo, when there is one).
+    label = page_label + PAGE_SEPARATOR if page_label else ""
+    right_width = max(pt(160), pt(fonts.width_pt(label + PAGE_NUMBER_ROOM, FOOTER_SIZE) + 4))
+    right_width = min(right_width, (right_edge - frame.margin) // 2)
     left_box = Box(frame.margin, top, right_edge - right_width - pt(12) - frame.margin, height)
     if deck.footer_text:
         text = ellipsize(deck.footer_text, left_box.w / EMU_PER_PT, FOOTER_SIZE, fonts.body)
         if len(text.rstrip("…")) >= 3:  # a footer cut to a stub says nothing
-            slide.add(_footer_text("Footer", left_box, text, theme.muted, "l"))
-    if page_label:
-        right_box = Box(right_edge - right_width, top, right_width, height)
-        slide.add(_footer_text("Page", right_box, page_label, theme.muted, "r"))
+            slide.add(_footer_text("Footer", left_box, (Run(text),), theme.muted, "l", "ftr"))
+    right_box = Box(right_edge - right_width, top, right_width, height)
+    runs = ((Run(label),) if label else ()) + (Run("", slide_number=True),)
+    slide.add(_footer_text("Page", right_box, runs, theme.muted, "r", "sldNum"))
 
 
-def _footer_text(name: str, box: Box, text: str, colour: str, align: str) -> Shape:
-    paragraph = Paragraph((Run(text),), FOOTER_SIZE, colour=colour, align=align)  # type: ignore[arg-type]
-    return Shape(name, box, text=TextFrame((paragraph,), anchor="ctr"), is_textbox=True)
+def _footer_text(
+    name: str, box: Box, runs: tuple[Run, ...], colour: str, align: str, placeholder: Placeholder
+) -> Shape:
+    paragraph = Paragraph(runs, FOOTER_SIZE, colour=colour, align=align)  # type: ignore[arg-type]
+    return Shape(name, box, text=TextFrame((paragraph,), anchor="ctr"), placeholder=placeholder)
 
 
 def fitted_title(
@@ -152,7 +172,9 @@ def slide_title(
 
 
 def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: str | None = None) -> Shape:
-    """A rounded chip in the persona's colour holding its ID: readable in greyscale too."""
+    """A rounded chip in the persona's colour holding its ID: readable in greyscale too.
+
+    It says no more than its ID to a screen reader: its persona's name stands beside it."""
     from ..theme.contrast import text_on
 
     fill = persona.colour.hex
@@ -171,7 +193,6 @@ def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: str | None = 
         line=None,
         text=TextFrame((paragraph,), anchor="ctr"),
         adjust=25000,
-        description=persona.title,
         link=link,  # on the shape, not the text: a text link would take the link colour
     )
 

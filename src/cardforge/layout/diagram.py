@@ -175,15 +175,8 @@ def draw(
     obstacles: list[Box] = []
     for layer, zone in zip(page.layers, zones):
         label, label_box = _layer_label(layer, zone, page, fonts, theme.text)
-        band = Shape(
-            f"layer:{layer.name}",
-            zone,
-            geometry="roundRect",
-            fill=theme.card,
-            adjust=6000,
-            description=f"Layer {layer.name}",
-        )
-        layers.append(Group(f"layer:{layer.name}:group", zone, (band, label)))
+        band = Shape(f"layer:{layer.name}", zone, geometry="roundRect", fill=theme.card, adjust=6000)
+        layers.append(Group(f"layer:{layer.name}:group", zone, (band, label), _layer_description(layer)))
         obstacles.append(label_box)
     for layer, zone in zip(page.layers, zones):
         placement = _place(layer, zone, usage, page, fonts, size, badge) or _clipped(
@@ -200,21 +193,34 @@ def draw(
         if routes is not None:
             routes[key] = found
     flows, notes = found
-    components: list[Element] = [
-        _component(
-            component, boxes[component.id], placements[component.id], usage, page, fonts, deck, flows.sites
-        )
-        for layer in page.layers
-        for component in layer.components
-    ]
-    drawing = Drawing([*layers, *flows.lines, *components, *flows.labels], list(notes))  # notes are shared
+    # Drawn in reading order: zone by zone (the zone, saying what stands in it, then its
+    # components), then flow by flow (the line, then its number, which says what it is). A
+    # zone lies beside the others, and no line runs through a component, a name or a badge:
+    # nothing drawn later hides anything.
+    elements: list[Element] = []
+    for layer, zone_group in zip(page.layers, layers):
+        elements.append(zone_group)
+        elements += [
+            _component(
+                component,
+                boxes[component.id],
+                placements[component.id],
+                usage,
+                page,
+                fonts,
+                deck,
+                flows.sites,
+            )
+            for component in layer.components
+        ]
+    drawing = Drawing([*elements, *flows.in_reading_order()], list(notes))  # notes are shared
     missing_h = _missing_height(usage, page)
-    legend_box = Box(area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(page, area, fonts))
-    drawing.elements += _legend(deck, page, legend_box, fonts)
-    if missing_h:
+    if missing_h:  # above the legend, and read before it
         missing, note = _missing(deck, usage, Box(area.x, body.bottom + pt(4), area.w, missing_h), fonts)
         drawing.elements.append(missing)
         drawing.notes += [note] if note else []
+    legend_box = Box(area.x, body.bottom + pt(8) + missing_h, area.w, _legend_height(page, area, fonts))
+    drawing.elements += _legend(deck, page, legend_box, fonts)
     return drawing
 
 
@@ -488,7 +494,6 @@ def _component(
             line_width=pt(1),
             dash=None if used else "dash",
             adjust=12000,
-            description=component.name + ("" if used else " (no persona has access)"),
             sites=tuple(sites.get(component.id, ())),
         ),
         text_box(
@@ -511,11 +516,26 @@ def _component(
         )
         if badge.bottom > box.bottom:
             break  # a clipped page only: pagination splits pages before it comes to that
-        elements.append(_chip(persona, badge, f"persona:{persona.id}"))
-    return Group(f"component:{component.id}:group", box, tuple(elements))
+        about = f"Persona badge: {persona.id} {persona.name} on {component.name}"
+        elements.append(_chip(persona, badge, f"persona:{persona.id}", about))
+    description = _component_description(component, badges, used)
+    return Group(f"component:{component.id}:group", box, tuple(elements), description)
 
 
-def _chip(persona: Persona, box: Box, name: str) -> Shape:
+def _layer_description(layer: Layer) -> str:
+    """What a screen reader says of a zone: its name and what stands in it."""
+    names = ", ".join(component.name for component in layer.components)
+    return f"Layer {layer.name}" + (f": {names}" if names else "")
+
+
+def _component_description(component: Component, badges: list[Persona], used: bool) -> str:
+    """What a screen reader says of a component: its name and who uses it on this slide."""
+    if badges:
+        return f"Component {component.name}, used by " + ", ".join(f"{p.id} {p.name}" for p in badges)
+    return f"Component {component.name}" + ("" if used else ": no persona has access")
+
+
+def _chip(persona: Persona, box: Box, name: str, description: str = "") -> Shape:
     """A rounded chip in the persona's colour holding its id at 10 pt, linked to its card."""
     return Shape(
         name,
@@ -524,7 +544,7 @@ def _chip(persona: Persona, box: Box, name: str) -> Shape:
         fill=persona.colour.hex,
         text=_chip_text(persona.id, persona.colour.hex),
         adjust=25000,
-        description=persona.title,
+        description=description,
         link=f"#card:{persona.id}",  # on the shape, not the text: a text link would take the link colour
     )
 

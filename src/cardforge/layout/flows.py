@@ -13,7 +13,7 @@ they are drawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from ..text.fit import ellipsize
@@ -58,6 +58,8 @@ class FlowSpec:
     """Obstacles this flow may cross: the panels its ends stand in."""
     width: float = LINE_PT
     arrow: bool = True
+    decorative: bool = False
+    """A line whose meaning a shape it joins says in words (the persona it starts from)."""
 
 
 @dataclass
@@ -66,6 +68,23 @@ class Flows:
     labels: list[Shape] = field(default_factory=list)
     sites: dict[str, list[Site]] = field(default_factory=dict)
     """Box key -> its connection sites: a rounded rectangle's four, then where flows meet it."""
+
+    def in_reading_order(self) -> list[Connector | Shape]:
+        """Each line followed by its number: a screen reader reads a flow as one."""
+        labels = {label.name: label for label in self.labels}
+        ordered: list[Connector | Shape] = []
+        for line in self.lines:
+            ordered.append(line)
+            if f"{line.name}:label" in labels:
+                ordered.append(labels[f"{line.name}:label"])
+        return ordered
+
+
+def flow_description(flow: FlowSpec) -> str:
+    """What a screen reader says of a flow: "Flow 1: Azure Event Hubs to Azure Databricks"."""
+    if not flow.label:
+        return flow.description
+    return f"Flow {flow.label}" + (f": {flow.description}" if flow.description else "")
 
 
 def draw_flows(
@@ -90,9 +109,12 @@ def draw_flows(
     result = Flows()
     for index, flow in enumerate(flows):
         line_colour = flow.colour or colour
-        result.lines.append(_connector(flow, routes[index], boxes, shape_names, line_colour, result.sites))
-        if index in placed:
+        line = _connector(flow, routes[index], boxes, shape_names, line_colour, result.sites)
+        if index in placed:  # the number says what the flow is; the line is decorative
+            result.lines.append(replace(line, decorative=True))
             result.labels.append(_label_shape(flow, texts[index][0], placed[index], line_colour))
+        else:
+            result.lines.append(replace(line, description=flow_description(flow), decorative=flow.decorative))
     return result
 
 
@@ -243,7 +265,7 @@ def _label_shape(flow: FlowSpec, text: str, box: Box, colour: str) -> Shape:
         geometry="ellipse" if len(text) <= 2 else "roundRect",
         fill=colour,
         text=TextFrame((paragraph,), anchor="ctr"),
-        description=f"Flow {flow.label}" + (f": {flow.description}" if flow.description else ""),
+        description=flow_description(flow),
     )
 
 

@@ -18,6 +18,7 @@ from ..model.lint import rank
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
 from .chrome import fitted_title
+from .deck import brand_of
 from .flow import Page, Unit, balanced
 from .fonts import Fonts
 from .labels import partner_labels
@@ -99,7 +100,12 @@ def handout_presentation(
 ) -> Presentation:
     width, height = (round(v * MM) for v in PAPER_MM[paper])
     presentation = Presentation(
-        width, height, title=f"{deck.title}: handout", author=deck.organisation or "", language=deck.language
+        width,
+        height,
+        title=f"{deck.title}: handout",
+        author=deck.organisation or "",
+        language=deck.language,
+        brand=brand_of(deck.theme),
     )
     index = DeckIndex.of(deck)
     pages: list[Slide] = []
@@ -169,7 +175,7 @@ class HandoutPage:
         slides = []
         for number, page in enumerate(pages):
             slide = Slide(persona.title if number == 0 else f"{persona.title}, continued")
-            slide.elements += self._header(band, continued=number > 0)
+            slide.elements += self._header(band, _continued(number, len(pages)))
             if number == 0 and goal:
                 slide.add(goal)
             for index, column in enumerate(page):
@@ -182,28 +188,31 @@ class HandoutPage:
 
     # the header
 
-    def _header(self, band: Box, continued: bool) -> list[Element]:
+    def _header(self, band: Box, continued: str) -> list[Element]:
+        """The persona's colour band: its name (the page's title), ID chip and facts. The name is
+        the title placeholder: with the ID where another persona has the same name, and
+        *continued* (" (continued)", " (continued, 3 of 4)") on the pages after the first, so
+        that every page's title is its own."""
         persona, theme, fonts = self.persona, self.deck.theme, self.fonts
         fill = persona.colour.hex
         colour = text_on(fill, theme.text, "FFFFFF")
-        elements: list[Element] = [
-            Shape(f"persona:{persona.id}:band", band, fill=fill, description=persona.title)
-        ]
+        elements: list[Element] = [Shape(f"persona:{persona.id}:band", band, fill=fill)]  # decorative
         pad = 5 * MM
         chip_h = pt(line_height(11) + 5)
         chip_y = band.bottom - pad - chip_h
         name_box = Box(
             band.x + pad, band.y + pad - pt(2), band.w - 2 * pad, chip_y - pt(4) - band.y - pad + pt(2)
         )
-        text = persona.name + (" (continued)" if continued else "")
-        name, _ = fitted_title(fonts, text, name_box, colour, NAME_SIZES, 2)
+        shared = sum(1 for p in self.deck.personas if p.name.casefold() == persona.name.casefold()) > 1
+        text = persona.name + (f" ({persona.id})" if shared else "") + continued
+        name, whole = fitted_title(fonts, text, name_box, colour, NAME_SIZES, 2)
         elements.append(
             Shape(
                 f"persona:{persona.id}:name",
                 name_box,
                 text=TextFrame((name,), anchor="b"),
-                is_textbox=True,
-                description=persona.title,
+                is_title=True,
+                description="" if whole else text,  # a name cut short is whole in its alt text
             )
         )
         chip_w = pt(fonts.width_pt(persona.id, 11, "body", True) + 14)
@@ -568,6 +577,13 @@ def _cell(text: str, fill: str, colour: str, bold: bool = False) -> Cell:
 
 def _text(name: str, box: Box, paragraphs: list[Paragraph], anchor: str = "t") -> Shape:
     return Shape(name, box, text=TextFrame(tuple(paragraphs), anchor=anchor), is_textbox=True)  # type: ignore[arg-type]
+
+
+def _continued(number: int, pages: int) -> str:
+    """How a persona's page after its first says so in its title."""
+    if number == 0:
+        return ""
+    return " (continued)" if pages == 2 else f" (continued, {number + 1} of {pages})"
 
 
 def _footer(deck: Deck, slide: Slide, width: int, height: int, fonts: Fonts, number: int, count: int) -> None:

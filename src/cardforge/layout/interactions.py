@@ -89,6 +89,8 @@ class _Edge:
     colour: str
     label: str | None = None
     width: float = 1.5
+    interactions: int = 0
+    """On the overview: the persona interactions between the two teams."""
 
 
 @dataclass
@@ -210,7 +212,13 @@ def _team_graph(deck: Deck) -> _Graph:
         ties = sorted((pair for pair in weights if team in pair), key=lambda pair: (-weights[pair], pair))
         shown.update(ties[:TIES_PER_TEAM])
     edges = [
-        _Edge(f"team:{a}", f"team:{b}", colour, width=1.25 + 3.25 * weights[(a, b)] / heaviest)
+        _Edge(
+            f"team:{a}",
+            f"team:{b}",
+            colour,
+            width=1.25 + 3.25 * weights[(a, b)] / heaviest,
+            interactions=weights[(a, b)],
+        )
         for (a, b) in sorted(shown, key=lambda pair: (-weights[pair], pair))
     ]
     notes = [
@@ -454,7 +462,7 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
     if not _place(graph, body, fonts):
         notes.append("Not every team fits this slide at a readable size; see the persona cards.")
     theme = deck.theme
-    placed = [b for b in graph.bands if b.box is not None]
+    placed = sorted((b for b in graph.bands if b.box is not None), key=_reading_place)
     boxes: dict[str, Box] = {}
     names: dict[str, str] = {}
     owner: dict[str, Box] = {}
@@ -472,6 +480,7 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
                 boxes[member.key], names[member.key] = member.box, member.key
                 owner[member.key] = band.box
                 obstacles.append(member.box)
+    edges = [e for e in _busiest_first(graph.edges) if e.source in boxes and e.target in boxes]
     flows = [
         FlowSpec(
             f"interaction:{edge.source.split(':', 1)[1]}->{edge.target}",
@@ -482,21 +491,50 @@ def _slide(deck: Deck, fonts: Fonts, title: str, graph: _Graph, overview: bool =
             width=edge.width,
             arrow=not graph.grid,
             through=tuple(dict.fromkeys(owner[k] for k in (edge.source, edge.target) if k in owner)),
+            decorative=True,  # the shape it starts from says whom it joins
         )
-        for edge in _busiest_first(graph.edges)
-        if edge.source in boxes and edge.target in boxes
+        for edge in edges
     ]
     drawn = draw_flows(flows, boxes, names, obstacles, body, theme.accent, fonts)
     band_sites = drawn.sites if graph.grid else {}
+    partners = _partners(placed, edges, graph.grid)
     slide.elements.extend(_band_shape(band, theme, band_sites.get(band.key, ())) for band in placed)
-    slide.elements.extend(drawn.lines)
+    slide.elements.extend(drawn.lines)  # beneath the teams and personas they join
     for band in placed:
-        slide.elements.extend(_band_text(band, theme, drawn.sites, fonts, header_sites=not graph.grid))
+        slide.elements.extend(
+            _band_text(band, theme, drawn.sites, fonts, header_sites=not graph.grid, partners=partners)
+        )
     slide.elements.extend(drawn.labels)
     shared = any(len(m.personas) > 1 for band in placed for m in band.members)
     _legend(deck, slide, area, overview, shared)
     slide.notes = "\n".join(notes + graph.notes)
     return slide
+
+
+def _reading_place(band: _Band) -> tuple[int, int]:
+    """Where a placed band comes in reading order: column by column, each from the top."""
+    assert band.box is not None
+    return band.box.x, band.box.y
+
+
+def _partners(bands: list[_Band], edges: list[_Edge], grid: bool) -> dict[str, str]:
+    """What each shape an arrow starts from says to a screen reader of whom it works with
+    ("works with AI Team, P002 Analyst Data Engineer"), the arrows being decorative; on the
+    overview, each team of the teams it is joined to, with their persona interactions."""
+    said = {band.key: band.team for band in bands}
+    for band in bands:
+        for member in band.members:
+            said[member.key] = ", ".join(f"{p.id} {p.name}" for p in member.personas)
+    found: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        if grid:
+            count = f"{edge.interactions} persona interaction{'s' if edge.interactions != 1 else ''}"
+            found[edge.source].append(f"{said[edge.target]} ({count})")
+            found[edge.target].append(f"{said[edge.source]} ({count})")
+        else:
+            found[edge.source].append(said[edge.target])
+    verb = "joined to" if grid else "works with"
+    return {key: f"{verb} " + ", ".join(names) for key, names in found.items()}
 
 
 def _busiest_first(edges: list[_Edge]) -> list[_Edge]:
@@ -525,19 +563,24 @@ def _band_shape(band: _Band, theme, sites) -> Shape:
         line="A6A6A6",
         line_width=pt(0.75),
         adjust=8000,
-        description=f"Team {band.team}",
-        sites=tuple(sites),
+        sites=tuple(sites),  # its name says which team it is
     )
 
 
 def _band_text(
-    band: _Band, theme, sites: dict[str, list[Site]], fonts: Fonts, header_sites: bool
+    band: _Band,
+    theme,
+    sites: dict[str, list[Site]],
+    fonts: Fonts,
+    header_sites: bool,
+    partners: dict[str, str],
 ) -> list[Element]:
-    """The band's name (and caption), then its members."""
+    """The band's name (and caption), then its members; each says whom its arrows join."""
     paragraphs = [Paragraph((Run(band.team),), 12, colour=theme.text, bold=True, font="heading", align="ctr")]
     if band.caption:
         paragraphs.append(Paragraph((Run(band.caption),), 10, colour=theme.muted, align="ctr"))
     header = text_box(f"{band.key}:name", _header_box(band), paragraphs, anchor="ctr")
+    header = replace(header, description=_sentence(partners.get(band.key, "")))
     if header_sites:  # arrows to the team are glued to its name
         header = replace(header, sites=tuple(sites.get(band.key, ())))
     elements: list[Element] = [header]
@@ -545,13 +588,19 @@ def _band_text(
         if member.box is None:
             continue
         if len(member.personas) == 1:
-            elements.append(_persona_shape(member, sites.get(member.key, ())))
+            elements.append(_persona_shape(member, sites.get(member.key, ()), partners.get(member.key, "")))
         else:
-            elements += _chips_shapes(member, theme, sites.get(member.key, ()), fonts)
+            elements += _chips_shapes(
+                member, theme, sites.get(member.key, ()), fonts, partners.get(member.key, "")
+            )
     return elements
 
 
-def _persona_shape(member: _Member, sites) -> Shape:
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _persona_shape(member: _Member, sites, partners: str) -> Shape:
     persona = member.personas[0]
     paragraph = Paragraph(
         (Run(_member_text(member)),), member.size, colour=text_on(persona.colour.hex), align="ctr"
@@ -565,12 +614,12 @@ def _persona_shape(member: _Member, sites) -> Shape:
         text=TextFrame((paragraph,), anchor="ctr", inset=(pt(6), 0, pt(6), 0)),
         adjust=20000,
         link=f"#card:{persona.id}",
-        description=persona.title,
+        description=persona.title + (f", {partners}" if partners else ""),
         sites=tuple(sites),
     )
 
 
-def _chips_shapes(member: _Member, theme, sites, fonts: Fonts) -> list[Element]:
+def _chips_shapes(member: _Member, theme, sites, fonts: Fonts, partners: str) -> list[Element]:
     assert member.box is not None
     box = member.box
     shapes: list[Element] = [
@@ -582,7 +631,8 @@ def _chips_shapes(member: _Member, theme, sites, fonts: Fonts) -> list[Element]:
             line="7F7F7F",
             line_width=pt(0.75),
             adjust=12000,
-            description=", ".join(p.title for p in member.personas) + ": the same partners",
+            description=", ".join(p.title for p in member.personas)
+            + (f": each {partners}" if partners else ": the same partners"),
             sites=tuple(sites),
         )
     ]

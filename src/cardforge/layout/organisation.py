@@ -233,8 +233,7 @@ def _draw_column(
                 fill=deck.theme.card,
                 line=None if team.members else deck.theme.muted,
                 dash=None if team.members else "dash",
-                adjust=6000,
-                description=f"Team {team.name}",
+                adjust=6000,  # its team's name heads it: the panel itself is decorative
             )
         )
     for placed in column:

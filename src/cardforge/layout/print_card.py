@@ -402,9 +402,7 @@ class PrintCards:
         band_colour = persona.colour.hex
         band_text = text_on(band_colour, theme.text, "FFFFFF")
         band = Box(card.x, card.y, card.w, frame.band)
-        elements.append(
-            Shape(f"persona:{persona.id}:band", band, fill=band_colour, description=persona.title)
-        )
+        elements.append(Shape(f"persona:{persona.id}:band", band, fill=band_colour))  # decorative
         header, whole = self._header(persona, band, band_text)
         elements += header
         entries = self._entries(persona)
@@ -441,7 +439,7 @@ class PrintCards:
                 name_box,
                 text=TextFrame((name,), anchor="b"),
                 is_textbox=True,
-                description=persona.title,
+                description="" if whole else persona.name,  # a name cut short is whole in its alt text
             )
         ]
         size = style.chip_size
@@ -464,10 +462,11 @@ class PrintCards:
         )
         agent_w = pt(fonts.width_pt("AGENT", size, "body", True) + 12) if persona.is_agent else 0
         colour_box = Box(chip.right + pt(6), chip_y, band.right - frame.padding - chip.right - pt(6), chip_h)
+        marker: list[Element] = []  # at the right: read after the colour's name
         if agent_w:
             colour_box = replace(colour_box, w=colour_box.w - agent_w - pt(6))
             agent = Box(band.right - frame.padding - agent_w, chip_y, agent_w, chip_h)
-            elements.append(
+            marker.append(
                 Shape(
                     f"persona:{persona.id}:agent",
                     agent,
@@ -491,7 +490,7 @@ class PrintCards:
                 is_textbox=True,
             )
         )
-        return elements, whole
+        return elements + marker, whole
 
     def _fields(self, persona: Persona, entries: list[Entry], area: Box) -> list[Element]:
         frame = self.frame
@@ -551,15 +550,19 @@ class PrintCards:
             text = ellipsize(self.deck.footer_text, text_w / EMU_PER_PT, SMALL_SIZE, fonts.body)
             footer.append(_small(text, theme.muted))
         footer_h = pt(fonts.height_pt(footer, text_w)) + pt(1) if footer else 0
-        if footer:
-            box = Box(left, bottom - footer_h, text_w, footer_h)
-            elements.append(_text(f"persona:{persona.id}:footer", box, footer, "b"))
+        code: list[Element] = []
         target = qr_target(persona)
         if with_qr and target is not None:
             caption = Box(left, bottom - height, text_w, height - footer_h - pt(1))
-            elements += self._qr(
+            code = self._qr(
                 persona, target, caption, Box(left + text_w + pt(6), bottom - frame.qr, frame.qr, frame.qr)
             )
+        # Reading order: the caption above the footer, then the code to their right.
+        elements += [e for e in code if e.name.endswith(":qr caption")]
+        if footer:
+            box = Box(left, bottom - footer_h, text_w, footer_h)
+            elements.append(_text(f"persona:{persona.id}:footer", box, footer, "b"))
+        elements += [e for e in code if not e.name.endswith(":qr caption")]
         return elements
 
     def _strip_height(self, persona: Persona) -> int:
@@ -728,7 +731,7 @@ def _balanced_columns(fields: list[tuple[str, str, int]], count: int) -> list[li
 
 def _writing_line(name: str, x: int, y: int, width: int) -> Shape:
     weight = pt(0.6)
-    return Shape(name, Box(x, y - weight, width, weight), fill=WRITING_LINE, description="Writing line")
+    return Shape(name, Box(x, y - weight, width, weight), fill=WRITING_LINE)  # decorative: for the pen
 
 
 def _small(text: str, colour: str, bold: bool = False, italic: bool = False) -> Paragraph:
@@ -738,7 +741,7 @@ def _small(text: str, colour: str, bold: bool = False, italic: bool = False) -> 
 def _panel(name: str, box: Box, fill: str, background: str) -> Shape:
     """The card itself; a white card on white paper gets a hairline edge to cut along."""
     line = OUTLINE if fill.upper() == background.upper() else None
-    return Shape(name, box, fill=fill, line=line, line_width=pt(0.5), description="Card")
+    return Shape(name, box, fill=fill, line=line, line_width=pt(0.5))  # decorative: what is on it speaks
 
 
 def _text(name: str, box: Box, paragraphs: list[Paragraph], anchor: str = "t") -> Shape:

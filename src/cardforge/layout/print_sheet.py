@@ -22,6 +22,7 @@ from ..model import Deck, Persona, PrintOptions
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
 from .chrome import Frame, fitted_title
+from .deck import brand_of
 from .fonts import Fonts
 from .print_card import MM, SMALL_SIZE, PrintCards, qr_target
 from .qr import qr_fits, qr_shapes
@@ -172,6 +173,7 @@ def print_presentation(
         title=f"{deck.title}: cards",
         author=deck.organisation or "",
         language=deck.language,
+        brand=brand_of(deck.theme),
     )
     qr = options.qr != "none"
     on_back = qr and options.qr_on_back and options.backs
@@ -183,7 +185,9 @@ def print_presentation(
     sheets = (len(run) + sheet.per_page - 1) // sheet.per_page
     for number, start in enumerate(range(0, len(run), sheet.per_page), start=1):
         page = run[start : start + sheet.per_page]
-        front = Slide(f"Cards {number}")
+        title = sheet_title(start, len(page), len(personas), blanks)
+        front = Slide(title)
+        front.elements.extend(sheet_header(deck, sheet, fonts, title, options.card_size, number, sheets))
         for index, persona in enumerate(page):
             box = sheet.slot(index)
             if persona is None:
@@ -194,41 +198,75 @@ def print_presentation(
             front.elements.extend(cards.front(persona, box, report).elements)
         if options.crop_marks:
             front.elements.extend(crop_marks(sheet, len(page)))
-        front.elements.extend(sheet_header(deck, sheet, fonts, f"{options.card_size} cards", number, sheets))
         presentation.slides.append(front)
         if options.backs:
-            back = Slide(f"Backs {number}")
+            title = "Backs of " + title[0].lower() + title[1:]
+            back = Slide(title)
+            back.elements.extend(sheet_header(deck, sheet, fonts, title, options.card_size, number, sheets))
+            backs: list[tuple[Box, list[Element]]] = []
             for index, persona in enumerate(page):
                 box = sheet.slot(index, mirrored=True)
                 if persona is None:
-                    back.elements.extend(
-                        _blank_back(deck, start + index + 1 - len(personas), box, sheet.bleed)
+                    backs.append(
+                        (box, _blank_back(deck, start + index + 1 - len(personas), box, sheet.bleed))
                     )
                 else:
-                    back.elements.extend(_back(deck, persona, box, sheet.bleed, fonts, on_back))
+                    backs.append((box, _back(deck, persona, box, sheet.bleed, fonts, on_back)))
+            for _, elements in sorted(backs, key=lambda back: (back[0].y, back[0].x)):  # as they lie
+                back.elements.extend(elements)
             if options.crop_marks:
                 back.elements.extend(crop_marks(sheet, len(page), mirrored=True))
-            back.elements.extend(sheet_header(deck, sheet, fonts, "backs", number, sheets))
             presentation.slides.append(back)
     return presentation
 
 
-def sheet_header(deck: Deck, sheet: Sheet, fonts: Fonts, what: str, number: int, count: int) -> list[Shape]:
-    """The deck's title on the left, what the sheet holds and its number on the right."""
-    if sheet.header is None:
-        return []
-    box = sheet.header
-    right = f"{what} · sheet {number} of {count}"
-    right_w = pt(fonts.width_pt(right, SMALL_SIZE) + 4)
-    title = ellipsize(deck.title, (box.w - right_w - pt(12)) / EMU_PER_PT, SMALL_SIZE, fonts.body)
+def sheet_title(start: int, count: int, personas: int, blanks: int) -> str:
+    """What a sheet holds, as its title: "Cards 1–4 of 11", "Blank cards 1–2 of 6", or both."""
+    parts = []
+    first, last = start + 1, min(start + count, personas)
+    if first <= last:
+        parts.append(f"cards {_span(first, last)} of {personas}")
+    first_blank, last_blank = max(1, first - personas), start + count - personas
+    if last_blank >= 1:
+        parts.append(f"blank cards {_span(first_blank, last_blank)} of {blanks}")
+    text = " and ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def sheet_header(
+    deck: Deck, sheet: Sheet, fonts: Fonts, title: str, card_size: str, number: int, count: int
+) -> list[Shape]:
+    """The sheet's title on the left (the slide's title placeholder: what the sheet holds), the
+    deck's title, the card size and the sheet's number on the right.
+
+    A sheet planned without room for a header still has its title, in the top margin: a
+    screen reader and PowerPoint's Accessibility Checker need it, and a printer that cannot
+    print there loses nothing the cards need.
+    """
+    box = sheet.header or Box(sheet.margin, 0, sheet.page_w - 2 * sheet.margin, pt(line_height(SMALL_SIZE)))
     muted = deck.theme.muted
+    title_w = min(pt(fonts.width_pt(title, SMALL_SIZE, "body", True) + 4), box.w)
+    heading = Shape(
+        "sheet:title",
+        replace(box, w=title_w),
+        text=TextFrame((Paragraph((Run(title),), SMALL_SIZE, colour=muted, bold=True),)),
+        is_title=True,
+    )
+    if sheet.header is None:
+        return [heading]
+    suffix = f" · {card_size} · sheet {number} of {count}"
+    room = box.w - title_w - pt(12)
+    deck_title = ellipsize(
+        deck.title, room / EMU_PER_PT - fonts.width_pt(suffix, SMALL_SIZE) - 4, SMALL_SIZE, fonts.body
+    )
+    right = deck_title + suffix if len(deck_title.rstrip("…")) >= 3 else suffix.removeprefix(" · ")
+    right_w = min(pt(fonts.width_pt(right, SMALL_SIZE) + 4), room)
     return [
-        Shape(
-            "sheet:title",
-            replace(box, w=box.w - right_w - pt(12)),
-            text=TextFrame((Paragraph((Run(title),), SMALL_SIZE, colour=muted),)),
-            is_textbox=True,
-        ),
+        heading,
         Shape(
             "sheet:number",
             Box(box.right - right_w, box.y, right_w, box.h),
@@ -309,7 +347,7 @@ def _gutter_marks(boxes: list[Box], sheet: Sheet) -> list[Shape]:
 def _line(name: str, x: int, y: int, length: int, vertical: bool) -> Shape:
     weight = pt(0.25)
     box = Box(x - weight // 2, y, weight, length) if vertical else Box(x, y - weight // 2, length, weight)
-    return Shape(name, box, fill=MARK_COLOUR, description="Crop mark")
+    return Shape(name, box, fill=MARK_COLOUR)  # decorative: for the cutter, not the reader
 
 
 def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts, with_qr: bool) -> list[Element]:
@@ -324,6 +362,11 @@ def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts, with
         )
     ]
     id_box = Box(box.x + frame.margin, box.y + box.h // 3, box.w - 2 * frame.margin, box.h // 4)
+    target = qr_target(persona)
+    if with_qr and target is not None:  # above the ID, and read before it
+        elements += _back_qr(
+            persona, target, Box(box.x, box.y + frame.margin, box.w, id_box.y - box.y - frame.margin)
+        )
     size = 72
     while size > 12 and fonts.width_pt(persona.id, size, "heading", True) > id_box.w / EMU_PER_PT:
         size -= 2
@@ -361,11 +404,6 @@ def _back(deck: Deck, persona: Persona, box: Box, bleed: int, fonts: Fonts, with
                 text=TextFrame((Paragraph((Run(team),), 10, colour=colour, align="ctr"),), anchor="ctr"),
                 is_textbox=True,
             )
-        )
-    target = qr_target(persona)
-    if with_qr and target is not None:
-        elements += _back_qr(
-            persona, target, Box(box.x, box.y + frame.margin, box.w, id_box.y - box.y - frame.margin)
         )
     return elements
 

@@ -65,7 +65,7 @@ def qr_shapes(name: str, text: str, box: Box, description: str) -> list[Shape]:
     side = module * code.modules
     inner = Box(box.x + (box.w - side) // 2, box.y + (box.h - side) // 2, side, side)
     return [
-        Shape(f"{name}:quiet zone", box, fill=LIGHT, description="Light border of the QR code"),
+        Shape(f"{name}:quiet zone", box, fill=LIGHT),  # decorative: the code says what it is
         Shape(
             name,
             inner,

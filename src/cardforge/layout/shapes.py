@@ -13,6 +13,7 @@ EMU_PER_PT = 12700
 EMU_PER_INCH = 914400
 
 Align = Literal["l", "ctr", "r"]
+Placeholder = Literal["ftr", "sldNum"]
 Anchor = Literal["t", "ctr", "b"]
 FontRole = Literal["heading", "body"]
 
@@ -73,6 +74,8 @@ class Run:
     only_with: str | None = None
     """A link this run goes with: the run is left out when that link goes nowhere (a
     ``#ANCHOR`` whose slide is not built)."""
+    slide_number: bool = False
+    """The slide's number, as a field PowerPoint keeps up to date (*text* is ignored)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,12 @@ class Shape:
     sites: tuple[Site, ...] = ()
     """Connection sites beyond the four of a rectangle (a rounded rectangle only): with
     them, the shape is written as a rounded rectangle of its own geometry that has them."""
+    decorative: bool = False
+    """Marked decorative: a screen reader skips it. A shape with no text, no description and
+    no link is written decorative anyway (it says nothing but its look)."""
+    placeholder: Placeholder | None = None
+    """Written as the layout's footer or slide-number placeholder, so that Insert > Header &
+    Footer and templates find it (its box and text are still the ones given here)."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +180,9 @@ class Connector:
     """Adjust values of an elbow preset (``adj1``, ``adj2``...), in 100 000ths of the box."""
     rotation: int = 0
     """Clockwise, in 60 000ths of a degree (quarter turns for elbow connectors)."""
+    description: str = ""
+    """What the line says, for a screen reader ("Flow 1: Azure Event Hubs to Azure Databricks")."""
+    decorative: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,6 +206,7 @@ class Table:
     heights: tuple[int, ...]
     border: str = "BFBFBF"
     header_rows: int = 1
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,6 +217,7 @@ class Picture:
     description: str = ""
     data: bytes | None = field(default=None, repr=False)
     """The image's bytes as checked when the theme was loaded; read from *path* when absent."""
+    decorative: bool = False
 
 
 @dataclass(frozen=True)
@@ -213,6 +227,9 @@ class Group:
     name: str
     box: Box
     elements: tuple[Element, ...]
+    description: str = ""
+    """What the group shows as a whole (a component and who uses it), for a screen reader."""
+    decorative: bool = False
 
 
 Element = Shape | Connector | Picture | Table | Group
@@ -244,6 +261,18 @@ class Slide:
     def add(self, element: Element) -> Element:
         self.elements.append(element)
         return element
+
+    def in_reading_order(self) -> list[Element]:
+        """The elements as written (reading order is drawing order): as added, with the
+        footer and slide number last, after the content, wherever layout added them."""
+        content = [e for e in self.elements if not _is_footer(e)]
+        if len(content) == len(self.elements):
+            return self.elements
+        return content + [e for e in self.elements if _is_footer(e)]
+
+
+def _is_footer(element: Element) -> bool:
+    return isinstance(element, Shape) and element.placeholder is not None
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,22 @@ def title_slide(deck: Deck, fonts: Fonts, report: Report) -> Slide:
     width = frame.width - 2 * frame.margin
     notes: list[str] = []
 
-    logo = logo_picture(deck, "Title logo", frame.width - frame.margin, frame.margin, pt(200), pt(48))
-    if logo is not None:
-        slide.add(logo)
     top = round(frame.height * 0.30)
-    if deck.organisation:
-        org_box = Box(frame.margin, top - pt(40), width, pt(30))
-        org, whole = fitted_title(fonts, deck.organisation, org_box, theme.accent, range(18, 11, -1), 1)
-        slide.add(Shape("Organisation", org_box, text=TextFrame((org,), anchor="b"), is_textbox=True))
-        if not whole:
-            notes.append(deck.organisation)
-
     title_box = Box(frame.margin, top, width, pt(128))
     title, whole = fitted_title(fonts, deck.title, title_box, theme.text, range(44, 23, -1), 2)
-    slide.add(Shape("Title", title_box, text=TextFrame((title,), anchor="t"), is_title=True))
+    slide.add(Shape("Title", title_box, text=TextFrame((title,), anchor="t"), is_title=True))  # read first
+    if deck.organisation:
+        org_box = Box(frame.margin, top - pt(40), width, pt(30))
+        org, org_whole = fitted_title(fonts, deck.organisation, org_box, theme.accent, range(18, 11, -1), 1)
+        slide.add(Shape("Organisation", org_box, text=TextFrame((org,), anchor="b"), is_textbox=True))
+        if not org_whole:
+            notes.append(deck.organisation)
+    # The brand mark: decorative, for the title and the organisation's name say it in words.
+    logo = logo_picture(
+        deck, "Title logo", frame.width - frame.margin, frame.margin, pt(200), pt(48), decorative=True
+    )
+    if logo is not None:
+        slide.add(logo)
     if not whole:
         notes.append(deck.title)
         report.warning(

@@ -44,6 +44,17 @@ _DEFAULT_SIZE = (9144000, 6858000)
 _AFTER_NOTES_MASTER_LIST = ("handoutMasterIdLst", "sldIdLst", "sldSz", "notesSz")
 """Children of ``p:presentation`` that come after ``p:notesMasterIdLst`` (schema order)."""
 _AFTER_SLIDE_LIST = ("sldSz", "notesSz")
+_TEXT_PROPERTIES = (f"{_A}defRPr", f"{_A}rPr", f"{_A}endParaRPr")
+_STYLE_LEVELS = tuple(f"{_A}lvl{level}pPr" for level in range(1, 10)) + (f"{_A}defPPr",)
+RIGHT_TO_LEFT_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"}
+)
+REL_HANDOUT_MASTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/handoutMaster"
+
+
+def is_right_to_left(language: str) -> bool:
+    """Whether *language* (a BCP 47 tag such as ``ar-SA``) is written right to left."""
+    return language.split("-")[0].strip().lower() in RIGHT_TO_LEFT_LANGUAGES
 
 
 class BasePackage:
@@ -84,6 +95,33 @@ class BasePackage:
             if slide_data is not None and slide_data.get("name", "").strip().lower() == wanted:
                 return layout
         raise ValueError(f"the template has no layout named {name!r}")
+
+    def placeholder_indexes(self, layout: Part) -> dict[str, int]:
+        """The ``idx`` of *layout*'s footer, slide-number and date placeholders, by type: a
+        slide's placeholder of the same index takes the layout's place in Header & Footer."""
+        found: dict[str, int] = {}
+        for ph in parse_xml(layout.blob).iter(f"{_P}ph"):
+            kind, index = ph.get("type", "body"), ph.get("idx", "")
+            if kind in ("ftr", "sldNum", "dt") and index.isdigit() and int(index) < 2**31:
+                found.setdefault(kind, int(index))
+        return found
+
+    def set_language(self, language: str) -> None:
+        """The deck's *language* on the default text style, the masters and their layouts
+        (styles and placeholder prompts alike); a right-to-left language also makes their
+        paragraphs right to left by default, so that text typed into the deck reads so."""
+        rtl = is_right_to_left(language)
+        _set_language(self._root, language, rtl)
+        parts = self.masters() + [layout for master in self.masters() for layout in self._layouts_of(master)]
+        parts += self.package.related(self.presentation, REL_NOTES_MASTER)
+        parts += self.package.related(self.presentation, REL_HANDOUT_MASTER)
+        for part in {part.name: part for part in parts}.values():
+            root = parse_xml(part.blob)
+            _set_language(root, language, rtl)
+            part.blob = serialize(root)
+
+    def _layouts_of(self, master: Part) -> list[Part]:
+        return self.package.related(master, REL_SLIDE_LAYOUT)
 
     def themes(self) -> list[Part]:
         """The themes the slide masters use, each once."""
@@ -210,6 +248,29 @@ class BasePackage:
                 child.addprevious(element)
                 return
         self._root.append(element)
+
+
+def _set_language(root: etree._Element, language: str, rtl: bool) -> None:
+    """Every text property of *root* in *language*: the defaults of each style level (added
+    where a level gives none), runs and paragraph ends."""
+    for properties in root.iter(*_TEXT_PROPERTIES):
+        properties.set("lang", language)
+    for level in root.iter(*_STYLE_LEVELS):
+        if level.find(f"{_A}defRPr") is None:
+            _add_default_run(level).set("lang", language)
+        if rtl:
+            level.set("rtl", "1")
+
+
+def _add_default_run(level: etree._Element) -> etree._Element:
+    """A level's ``a:defRPr``, in its place: after spacing, bullets and tabs, before ``a:extLst``."""
+    element = etree.Element(f"{_A}defRPr")
+    extension = level.find(f"{_A}extLst")
+    if extension is not None:
+        extension.addprevious(element)
+    else:
+        level.append(element)
+    return element
 
 
 def coordinate(element: etree._Element, name: str, where: str, default: int | None = None) -> int:

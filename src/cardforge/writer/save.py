@@ -97,6 +97,7 @@ def write_package(
         apply_brand(base.themes(), presentation.brand)
     layout = base.layout_named(layout_name or "Title Only")
     notes_master = base.notes_master().name if any(slide.notes for slide in presentation.slides) else ""
+    base.set_language(presentation.language)
     slides = SlideParts(
         presentation.slides,
         layout=layout.name,
@@ -104,6 +105,7 @@ def write_package(
         fonts=fonts,
         notes_master=notes_master,
         taken=set(base.package.parts),
+        placeholders=base.placeholder_indexes(layout),
     )
     base.list_slides(slides.slide_names)
     epoch = build_epoch()

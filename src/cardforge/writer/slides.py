@@ -79,9 +79,11 @@ class SlideParts:
         fonts: dict[str, str],
         notes_master: str,
         taken: set[str],
+        placeholders: dict[str, int] | None = None,
     ):
         self._slides = slides
         self._layout = layout
+        self._placeholders = placeholders
         self._language = language
         self._fonts = fonts
         self._notes_master = notes_master
@@ -108,12 +110,12 @@ class SlideParts:
     def parts_of(self, index: int) -> list[Part]:
         """The part of the slide at *index* (from 0), then its notes page if it has one."""
         slide, name = self._slides[index], self.slide_names[index]
-        part = self._slide_part(slide, name)
+        part = self._slide_part(slide, name, index + 1)
         if not slide.notes:
             return [part]
         return [part, self._notes_part(part, index + 1, slide.notes)]
 
-    def _slide_part(self, slide: Slide, name: str) -> Part:
+    def _slide_part(self, slide: Slide, name: str, number: int) -> Part:
         part = Part(name, CT_SLIDE, b"")
         part.relate(REL_SLIDE_LAYOUT, self._layout)
         related: dict[str, tuple[str, bool]] = {}  # target -> rId: a slide may link one card many times
@@ -132,10 +134,16 @@ class SlideParts:
         def image_rel(path: str) -> str:
             return part.relate(REL_IMAGE, self.images[path].name)
 
+        elements = slide.in_reading_order()
         writer = ElementWriter(
-            links, self._language, self._fonts, [element.name for element in flatten(slide.elements)]
+            links,
+            self._language,
+            self._fonts,
+            [element.name for element in flatten(elements)],
+            number,
+            self._placeholders,
         )
-        for element in slide.elements:
+        for element in elements:
             writer.element(element, image_rel)
         part.blob = (_SLIDE_HEAD + writer.markup() + _SLIDE_TAIL).encode("utf-8")
         return part

@@ -10,7 +10,9 @@ tree to build (which is most of the time a large deck takes).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from lxml import etree
 
@@ -38,6 +40,17 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 BULLET_INDENT = 177800  # 14 pt, matching layout.fonts.BULLET_INDENT_PT
 SLIDE_JUMP = "ppaction://hlinksldjump"
 _WORDS = re.compile(r"\s*\S+\s*|\s+")
+DECORATIVE = (
+    '<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+    '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>'
+    "</a:ext></a:extLst>"
+)
+"""PowerPoint's mark for a shape a screen reader skips (Alt Text > Mark as decorative)."""
+SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+DEFAULT_PLACEHOLDER_INDEX = {"ftr": 11, "sldNum": 12}
+"""The footer and slide-number placeholders' indexes in PowerPoint's own layouts."""
+PINNED_BODY = ' vert="horz" rot="0" numCol="1" anchorCtr="0"'
+"""Text body settings a placeholder would otherwise take from the template's master."""
 
 LinkResolver = Callable[[str], tuple[str, bool]]
 """Returns the relationship id for a link target, and whether it jumps to a slide.
@@ -79,9 +92,19 @@ def sub(parent: etree._Element, tag: str, **attrs: object) -> etree._Element:
 class ElementWriter:
     """Writes layout elements of one slide as markup, numbering shapes as it goes."""
 
-    def __init__(self, links: LinkResolver, language: str, fonts: dict[str, str], names: list[str]):
+    def __init__(
+        self,
+        links: LinkResolver,
+        language: str,
+        fonts: dict[str, str],
+        names: list[str],
+        slide_number: int = 0,
+        placeholders: dict[str, int] | None = None,
+    ):
         self._links = links
         self._language = attr(language)
+        self._slide_number = slide_number
+        self._placeholders = placeholders or DEFAULT_PLACEHOLDER_INDEX
         self._fonts = {role: attr(family) for role, family in fonts.items()}
         self.out: list[str] = []
         self._properties: dict[tuple, str] = {}
@@ -108,18 +131,27 @@ class ElementWriter:
         elif isinstance(element, Picture) and image_rel is not None:
             self.picture(element, image_rel(element.path))
 
-    def _c_nv_pr(self, name: str, description: str = "", link: str | None = None) -> str:
-        descr = f' descr="{attr(description)}"' if description else ""
+    def _c_nv_pr(
+        self, name: str, description: str = "", link: str | None = None, decorative: bool = False
+    ) -> str:
+        descr = f' descr="{attr(description)}"' if description and not decorative else ""
         head = f'<p:cNvPr id="{next(self._ids)}" name="{attr(name)}"{descr}'
-        click = self._hyperlink(link) if link else ""
-        return f"{head}>{click}</p:cNvPr>" if click else f"{head}/>"
+        inside = (self._hyperlink(link) if link else "") + (DECORATIVE if decorative else "")
+        return f"{head}>{inside}</p:cNvPr>" if inside else f"{head}/>"
 
     def shape(self, shape: Shape) -> None:
         out = self.out
         out.append("<p:sp><p:nvSpPr>")
-        out.append(self._c_nv_pr(shape.name, shape.description, shape.link))
+        out.append(self._c_nv_pr(shape.name, shape.description, shape.link, is_decorative(shape)))
         if shape.is_title:
             out.append('<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr>')
+        elif shape.placeholder is not None:
+            kind = shape.placeholder
+            index = self._placeholders.get(kind, DEFAULT_PLACEHOLDER_INDEX[kind])
+            out.append(
+                '<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr>'
+                f'<p:nvPr><p:ph type="{kind}" sz="quarter" idx="{index}"/></p:nvPr>'
+            )
         elif shape.is_textbox:
             out.append('<p:cNvSpPr txBox="1"/><p:nvPr/>')
         else:
@@ -136,14 +168,16 @@ class ElementWriter:
         out.append(_fill(shape.fill))
         out.append(_line(shape.line, shape.line_width, shape.dash))
         out.append("</p:spPr>")
-        if shape.text is not None or shape.is_title or shape.is_textbox:
-            self._text("p:txBody", shape.text or TextFrame(()))
+        if shape.text is not None or shape.is_title or shape.is_textbox or shape.placeholder:
+            placeholder = shape.is_title or shape.placeholder is not None
+            self._text("p:txBody", shape.text or TextFrame(()), pinned=placeholder)
         out.append("</p:sp>")
 
     def group(self, group: Group, image_rel=None) -> None:
         box = group.box
+        head = self._c_nv_pr(group.name, group.description, decorative=is_decorative(group))
         self.out.append(
-            f"<p:grpSp><p:nvGrpSpPr>{self._c_nv_pr(group.name)}<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>"
+            f"<p:grpSp><p:nvGrpSpPr>{head}<p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>"
             f'<p:grpSpPr><a:xfrm><a:off x="{box.x}" y="{box.y}"/><a:ext cx="{box.w}" cy="{box.h}"/>'
             f'<a:chOff x="{box.x}" y="{box.y}"/><a:chExt cx="{box.w}" cy="{box.h}"/></a:xfrm></p:grpSpPr>'
         )
@@ -154,7 +188,9 @@ class ElementWriter:
     def connector(self, connector: Connector) -> None:
         arrow = '<a:tailEnd type="triangle" w="med" len="med"/>' if connector.arrow else ""
         self.out.append(
-            f"<p:cxnSp><p:nvCxnSpPr>{self._c_nv_pr(connector.name)}<p:cNvCxnSpPr>"
+            f"<p:cxnSp><p:nvCxnSpPr>"
+            f"{self._c_nv_pr(connector.name, connector.description, decorative=connector.decorative)}"
+            "<p:cNvCxnSpPr>"
             f'<a:stCxn id="{self.ids[connector.start]}" idx="{connector.start_site}"/>'
             f'<a:endCxn id="{self.ids[connector.end]}" idx="{connector.end_site}"/></p:cNvCxnSpPr>'
             "<p:nvPr/></p:nvCxnSpPr>"
@@ -168,7 +204,7 @@ class ElementWriter:
 
     def picture(self, picture: Picture, rel_id: str) -> None:
         self.out.append(
-            f"<p:pic><p:nvPicPr>{self._c_nv_pr(picture.name, picture.description)}"
+            f"<p:pic><p:nvPicPr>{self._c_nv_pr(picture.name, picture.description, None, picture.decorative)}"
             '<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
             f'<p:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
             f'<p:spPr>{_xfrm(picture.box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
@@ -181,7 +217,7 @@ class ElementWriter:
         out = self.out
         first_row = ' firstRow="1"' if table.header_rows else ""
         out.append(
-            f"<p:graphicFrame><p:nvGraphicFramePr>{self._c_nv_pr(table.name)}"
+            f"<p:graphicFrame><p:nvGraphicFramePr>{self._c_nv_pr(table.name, table.description)}"
             '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>'
             f'<p:xfrm><a:off x="{box.x}" y="{box.y}"/><a:ext cx="{box.w}" cy="{box.h}"/></p:xfrm>'
             '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table">'
@@ -210,7 +246,7 @@ class ElementWriter:
             f"{border}{_fill(cell.fill)}</a:tcPr></a:tc>"
         )
 
-    def _text(self, tag: str, frame: TextFrame, cell_body: bool = False) -> None:
+    def _text(self, tag: str, frame: TextFrame, cell_body: bool = False, pinned: bool = False) -> None:
         out = self.out
         out.append(f"<{tag}>")
         if cell_body:
@@ -219,7 +255,7 @@ class ElementWriter:
             left, top, right, bottom = frame.inset
             out.append(
                 f'<a:bodyPr wrap="square" lIns="{left}" tIns="{top}" rIns="{right}" bIns="{bottom}" '
-                f'anchor="{frame.anchor}" rtlCol="0"><a:noAutofit/></a:bodyPr>'
+                f'anchor="{frame.anchor}" rtlCol="0"{PINNED_BODY if pinned else ""}><a:noAutofit/></a:bodyPr>'
             )
         out.append("<a:lstStyle/>")
         if not frame.paragraphs:
@@ -231,7 +267,8 @@ class ElementWriter:
     def _paragraph(self, paragraph: Paragraph, first: bool) -> None:
         out = self.out
         before = 0 if first else paragraph.space_before * 100
-        key = (paragraph.align, paragraph.bullet, paragraph.size, before)
+        rtl = next((d for d in map(_direction, (r.text for r in paragraph.runs)) if d is not None), False)
+        key = (paragraph.align, paragraph.bullet, paragraph.size, before, rtl)
         opening = self._openings.get(key)
         if opening is None:
             indent = (
@@ -242,7 +279,8 @@ class ElementWriter:
             bullet = '<a:buFont typeface="Arial"/><a:buChar char="•"/>' if paragraph.bullet else "<a:buNone/>"
             pitch = round(line_height(paragraph.size) * 100)
             opening = self._openings[key] = (
-                f'<a:p><a:pPr algn="{paragraph.align}" {indent}><a:lnSpc><a:spcPts val="{pitch}"/></a:lnSpc>'
+                f'<a:p><a:pPr algn="{paragraph.align}" {indent} rtl="{int(rtl)}" latinLnBrk="0">'
+                f'<a:lnSpc><a:spcPts val="{pitch}"/></a:lnSpc>'
                 f'<a:spcBef><a:spcPts val="{before}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>'
                 f"{bullet}</a:pPr>"
             )
@@ -257,6 +295,12 @@ class ElementWriter:
 
     def _run(self, run: Run, paragraph: Paragraph) -> None:
         if run.only_with and not self._links(run.only_with)[0]:
+            return
+        if run.slide_number:
+            self.out.append(
+                f'<a:fld id="{SLIDE_NUMBER_FIELD}" type="slidenum">{self._run_properties(run, paragraph)}'
+                f"<a:t>{self._slide_number}</a:t></a:fld>"
+            )
             return
         # No empty runs: LibreOffice sizes a line holding one at its default font size.
         if "\n" not in run.text and not run.link:
@@ -295,10 +339,13 @@ class ElementWriter:
         bold = "1" if (run.bold or paragraph.bold) else "0"
         italic = "1" if run.italic else "0"
         click = self._hyperlink(run.link) if run.link else ""
-        underline = ' u="sng"' if click and run.underline else ""  # a link to no slide is plain text
+        underline = "sng" if click and run.underline else "none"  # a link to no slide is plain text
         family = self._fonts[paragraph.font]
+        # Everything that changes a run's width is pinned as measured (no capitals, letter
+        # spacing, raised text or kerning): a template's master styles cannot reflow it.
         return (
-            f'<a:rPr lang="{self._language}" sz="{paragraph.size * 100}" b="{bold}" i="{italic}"{underline} dirty="0">'
+            f'<a:rPr lang="{self._language}" sz="{paragraph.size * 100}" b="{bold}" i="{italic}" '
+            f'u="{underline}" kern="0" cap="none" spc="0" baseline="0" dirty="0">'
             f'<a:solidFill><a:srgbClr val="{run.colour or paragraph.colour}"/></a:solidFill>'
             f'<a:latin typeface="{family}"/><a:ea typeface="{family}"/><a:cs typeface="{family}"/>{click}</a:rPr>'
         )
@@ -309,6 +356,40 @@ class ElementWriter:
             return ""
         action = f' action="{SLIDE_JUMP}"' if jump else ""
         return f'<a:hlinkClick r:id="{rel_id}"{action}/>'
+
+
+def is_decorative(element) -> bool:
+    """Whether *element* is written decorative: marked so, a shape that says nothing (no text,
+    no description, no link: a band, rule, panel or stripe), or a group of such."""
+    if isinstance(element, Group):
+        return element.decorative or (
+            not element.description and all(is_decorative(member) for member in element.elements)
+        )
+    if not isinstance(element, Shape):
+        return bool(getattr(element, "decorative", False))
+    if element.decorative:
+        return True
+    if element.description or element.link or element.is_title or element.placeholder is not None:
+        return False
+    return element.text is None or not any(p.text.strip() for p in element.text.paragraphs)
+
+
+def right_to_left(text: str) -> bool:
+    """Whether *text* reads right to left: its first letter is Arabic, Hebrew or the like."""
+    return bool(_direction(text))
+
+
+@lru_cache(maxsize=8192)
+def _direction(text: str) -> bool | None:
+    """True when the first letter of *text* that has a direction is right to left, False when
+    it is left to right, None when there is none (digits, punctuation, an empty run)."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction == "L":
+            return False
+        if direction in ("R", "AL"):
+            return True
+    return None
 
 
 def _xfrm(box: Box, flip_h: bool = False, flip_v: bool = False, rotation: int = 0) -> str:
