@@ -90,6 +90,13 @@ def _label(item: Persona | UseCase) -> str:
     return f"{item.id}  {item.name}"
 
 
+def _use_case_description(use_case: UseCase) -> str:
+    # Says more than the chip's own text, which a screen reader reads anyway.
+    count = len(use_case.stories)
+    stories = "no user stories yet" if not count else "1 user story" if count == 1 else f"{count} user stories"
+    return f"Use case {use_case.id}, {use_case.name}: {stories}"
+
+
 def _item_height(item: Item, width: int, fonts: Fonts) -> int:
     if isinstance(item, str):
         return round(line_height(NAME_SIZE) * EMU_PER_PT) + pt(6)
@@ -148,7 +155,7 @@ def _item_shape(deck: Deck, item: Item, box: Box, column: str) -> Shape:
             text=TextFrame((paragraph,), anchor="ctr", inset=inset),
             adjust=20000,
             link=f"#use-case:{item.id}",
-            description=f"Use case {item.id}: {item.name}",
+            description=_use_case_description(item),
         )
     paragraph = Paragraph((Run(_label(item)),), NAME_SIZE, colour=text_on(item.colour.hex))
     return Shape(
