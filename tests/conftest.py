@@ -29,6 +29,22 @@ def write_deck(tmp_path):
 
 
 CORPUS = {deck.name: deck for deck in corpus()}
+INNER_LOOP_DECKS = {"mlops-default", "custom-architecture", "generated-6", "mixed-script"}
+"""The corpus decks the inner loop (``-m "not slow"``) checks: a shipped deck, a custom
+architecture, a small generated deck and long mixed-script names.
+The full suite checks every corpus deck."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test run once per corpus deck is slow for the decks the inner loop leaves out."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        values = callspec.params.values() if callspec else ()
+        if any(
+            isinstance(value, str) and value in CORPUS and value not in INNER_LOOP_DECKS for value in values
+        ):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from pptx import Presentation as OpenPptx
 
@@ -247,6 +248,7 @@ def test_larger_architectures_split_by_layer_group_with_a_note(write_deck, tmp_p
     assert components == 60
 
 
+@pytest.mark.slow
 def test_many_personas_are_paged_with_every_badge_kept_once(write_deck, tmp_path):
     """50 personas on the same components, and a layer too long for one zone: no page
     overflows, no slide shows more than 15 personas, and every use appears exactly once."""

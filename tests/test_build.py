@@ -206,6 +206,7 @@ def test_example_decks_build_without_warnings(tmp_path):
         assert [str(w) for w in report.warnings] == [], deck_file.name
 
 
+@pytest.mark.slow
 def test_the_executable_reports_and_exits_with_the_right_status(tmp_path, write_deck):
     """``python -m cardforge`` exits at once after its work; output and status must survive that."""
     import subprocess

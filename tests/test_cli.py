@@ -61,6 +61,7 @@ def test_help_documents_the_exit_codes():
         assert code in flat
 
 
+@pytest.mark.slow
 def test_usage_errors_exit_2_and_missing_tools_3(tmp_path):
     assert cardforge_cli("build").returncode == 2
     assert cardforge_cli("build", str(MLOPS), "--no-such-option").returncode == 2
@@ -68,6 +69,7 @@ def test_usage_errors_exit_2_and_missing_tools_3(tmp_path):
     assert no_tools.returncode == 3 and "libreoffice-impress" in no_tools.stderr
 
 
+@pytest.mark.slow
 def test_piped_output_has_no_colour_codes():
     """Captured output is not a terminal: diagnostics and the palette list are plain text."""
     themes = cardforge_cli("themes")
@@ -78,6 +80,7 @@ def test_piped_output_has_no_colour_codes():
     assert f"{SEVERAL}:11:1: error: unknown key `subtitel`; did you mean `subtitle`? [CF403]" in failed.stderr
 
 
+@pytest.mark.slow
 def test_colour_on_a_terminal_and_none_with_no_color():
     forced = {"FORCE_COLOR": "1", "TERM": "xterm-256color"}
     coloured = cardforge_cli("themes", env=forced)
@@ -90,6 +93,7 @@ def test_colour_on_a_terminal_and_none_with_no_color():
     assert ANSI not in plain_errors.stderr
 
 
+@pytest.mark.slow
 def test_validate_json_lists_every_diagnostic_with_its_parts():
     result = cardforge_cli("validate", "--format", "json", str(SEVERAL))
     assert result.returncode == 1
@@ -116,6 +120,7 @@ def test_validate_json_lists_every_diagnostic_with_its_parts():
     assert rebuilt == text[: len(rebuilt)]
 
 
+@pytest.mark.slow
 def test_validate_takes_several_decks_and_fails_if_any_fails(tmp_path):
     result = cardforge_cli("validate", "--format", "json", str(MLOPS), str(SEVERAL))
     assert result.returncode == 1
@@ -139,6 +144,7 @@ def test_every_error_of_the_malformed_catalogue_has_a_documented_code():
             assert diagnostic.code in {**CODES, **KINDS}, (case.name, str(diagnostic))
 
 
+@pytest.mark.slow
 def test_init_points_editors_at_a_schema_that_accepts_the_starter(tmp_path):
     deck = tmp_path / "team.yaml"
     result = cardforge_cli("init", str(deck))

@@ -96,6 +96,7 @@ _REFERENCE_FLOW_HEX = re.compile(r"[{\[][^#\n]*?:[ \t]+(#[0-9A-Fa-f]{6})\b")
 
 @settings(max_examples=examples(300), **PROPERTY)
 @given(st.text(alphabet="{[]}:# \tab0F,'\"", max_size=60), st.integers(0, 60), st.booleans())
+@pytest.mark.slow
 def test_flow_colour_scan_finds_what_the_pattern_found(line, where, colour):
     from cardforge.spec.yamlread import _flow_hex
 
@@ -194,6 +195,7 @@ def test_the_deck_wide_list_limit_stops_at_the_persona_that_crosses_it(tmp_path_
         assert errors[0].endswith("[CF410]")
 
 
+@pytest.mark.slow
 def test_many_unknown_references_are_reported_quickly_with_suggestions_first(tmp_path):
     """Tens of thousands of unknown references among many ids took minutes; suggestions now
     have a budget."""
@@ -216,6 +218,7 @@ def test_many_unknown_references_are_reported_quickly_with_suggestions_first(tmp
 
 @settings(max_examples=examples(200), **PROPERTY)
 @given(st.text(max_size=12), st.lists(st.text(max_size=12), max_size=30), st.sampled_from([0.6, 0.8]))
+@pytest.mark.slow
 def test_closest_is_difflib_within_its_budget_and_nothing_past_it(word, choices, cutoff):
     import difflib
 
@@ -780,6 +783,7 @@ COLLIDING_IDS = st.lists(
 
 @settings(max_examples=examples(40), **PROPERTY)
 @given(COLLIDING_IDS)
+@pytest.mark.slow
 def test_markdown_file_names_are_unique_and_every_link_reaches_its_file(tmp_path_factory, ids):
     from cardforge.export.markdown import read_persona_markdown
 
@@ -853,6 +857,7 @@ def test_an_interrupted_two_process_write_leaves_no_helper(monkeypatch, stop_at)
         os.waitpid(-1, os.WNOHANG)  # the helper was reaped: no child is left
 
 
+@pytest.mark.slow
 def test_the_converter_s_whole_process_group_ends_on_a_timeout():
     from cardforge.export import libreoffice as lo
 
@@ -1340,6 +1345,7 @@ def _extends_outcome(length: int, back_to: int | None, most: int) -> str | None:
         st.floats(allow_nan=True, allow_infinity=True).map(str),
     )
 )
+@pytest.mark.slow
 def test_a_bleed_that_is_not_a_number_of_millimetres_is_named(tmp_path_factory, value):
     folder = tmp_path_factory.mktemp("bleed")
     deck = folder / "deck.yaml"
@@ -1391,6 +1397,7 @@ def test_a_long_unknown_key_is_echoed_cut_with_its_length(tmp_path_factory, leng
 
 @settings(max_examples=examples(5), **PROPERTY)
 @given(st.integers(limits.SHOWN_DIAGNOSTICS + 1, 5_000))
+@pytest.mark.slow
 def test_a_flood_of_errors_is_capped_and_counted_in_text_and_json(tmp_path_factory, count):
     folder = tmp_path_factory.mktemp("flood")
     keys = "".join(f", k{i}: 1" for i in range(count))

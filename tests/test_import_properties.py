@@ -15,6 +15,7 @@ import io
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -22,6 +23,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 import cardforge
 from cardforge.diagnostics import CODES, Report
 from cardforge.importers import import_personas
+
+pytestmark = pytest.mark.slow  # many generated tables each; the full suite runs them
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="cardforge-hypothesis-"))
 

@@ -54,6 +54,7 @@ def test_case_reports_expected_diagnostics(case: Path):
     assert len(errors) == len(expected_errors), "unexpected extra errors:\n  " + "\n  ".join(got)
 
 
+@pytest.mark.slow
 def test_every_case_fails_the_cli_without_writing(tmp_path, capsys):
     for case in CASES:
         if not any(e[2] == "error" for e in expectations(case)):

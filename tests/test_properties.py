@@ -1162,6 +1162,7 @@ def test_any_value_in_any_place(deck, seed):
 
 @settings(max_examples=examples(25), **PROPERTY)
 @given(value=values, seed=st.integers(0, 2**16))
+@pytest.mark.slow
 def test_any_document_whatsoever(value, seed):
     text = to_yaml(value, seed)
     note(text)
@@ -1277,6 +1278,7 @@ def test_random_yaml_text(body, header):
         ),
     )
 )
+@pytest.mark.slow
 def test_random_bytes(data):
     note(repr(data))
     with deck_file(data) as path:

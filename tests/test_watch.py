@@ -94,6 +94,7 @@ def save(path: Path, text: str) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+@pytest.mark.slow
 def test_watch_rebuilds_on_change_and_keeps_the_last_good_output(tmp_path):
     deck, theme, output = tmp_path / "team.yaml", tmp_path / "brand.yaml", tmp_path / "out" / "team.pptx"
     output.parent.mkdir()

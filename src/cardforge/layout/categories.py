@@ -93,7 +93,9 @@ def _label(item: Persona | UseCase) -> str:
 def _use_case_description(use_case: UseCase) -> str:
     # Says more than the chip's own text, which a screen reader reads anyway.
     count = len(use_case.stories)
-    stories = "no user stories yet" if not count else "1 user story" if count == 1 else f"{count} user stories"
+    stories = (
+        "no user stories yet" if not count else "1 user story" if count == 1 else f"{count} user stories"
+    )
     return f"Use case {use_case.id}, {use_case.name}: {stories}"
 
 

@@ -309,10 +309,12 @@ class Router:
                 base = (to * 4 + new_heading) * levels
                 new_bends = bends + turning
                 # Dominated: reached the same node and heading as cheaply with no more bends.
-                if any(best.get(base + b, math.inf) <= new_cost for b in range(new_bends + 1)):
-                    continue
-                new_state = base + new_bends
-                if new_cost < best.get(new_state, math.inf):
+                # (A loop, not any() over a generator: this is the search's innermost step.)
+                for fewer in range(base, base + new_bends + 1):
+                    if best.get(fewer, math.inf) <= new_cost:
+                        break
+                else:
+                    new_state = base + new_bends  # cheaper than best[new_state] too
                     best[new_state] = new_cost
                     came[new_state] = state
                     x, y = xs[to // ny], ys[to % ny]
