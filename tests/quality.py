@@ -746,6 +746,24 @@ def connector_through_shape(deck: BuiltDeck) -> list[str]:
     return found
 
 
+@measure("diagonal connectors")
+def diagonal_connectors(deck: BuiltDeck) -> list[str]:
+    """Every segment of a connector runs across or down the slide: one slanted line among
+    routed ones reads as a different kind of link, and cuts across the lanes beside it."""
+    found = []
+    slack = 0.5 * EMU_PER_PT
+    for number, root in enumerate(deck.slides, start=1):
+        for item in drawn(root):
+            if etree.QName(item.element).localname != "cxnSp":
+                continue
+            path = connector_path(item) or []
+            for (ax, ay), (bx, by) in pairwise(path):
+                if abs(ax - bx) > slack and abs(ay - by) > slack:
+                    found.append(f"{where(number, root)}: {item.name} runs slanted")
+                    break
+    return found
+
+
 OVERLAP_SLACK_PT = 0.5
 """Overlaps thinner than this are rounding, not one text covering another."""
 

@@ -358,3 +358,17 @@ def test_diagram_slides_meet_every_measure(measure, deck, built):
     assert any(_is_diagram(root) for root in target.slides) or deck == "mixed-script"
     findings = MEASURES[measure](target)
     assert not findings, f"{len(findings)} problems:\n" + "\n".join(findings[:40])
+
+
+def test_diagonal_measure_finds_a_slanted_line_and_spares_elbows():
+    """A straight connector between boxes at different heights slants; an elbow between the
+    same boxes, and a level straight line, do not."""
+    a = _box(2, "A", 0, 25, 100, 50)
+    b = _box(3, "B", 300, 125, 100, 50)
+    slanted = _connector("flow", (2, 3), (100, 50, 200, 100), "straightConnector1")
+    elbow = _connector("flow", (2, 3), (100, 50, 200, 100), "bentConnector3", adj=(50000,))
+    level = _connector("flow", (2, 3), (100, 50, 200, 0), "straightConnector1")
+    diagonal = MEASURES["diagonal connectors"]
+    assert diagonal(_deck_of(a + b + slanted)) == ["slide 1: flow runs slanted"]
+    assert diagonal(_deck_of(a + b + elbow)) == []
+    assert diagonal(_deck_of(a + b + level)) == []

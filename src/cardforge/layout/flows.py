@@ -99,7 +99,14 @@ def draw_flows(
     """Connectors along routes between *boxes* (keyed as in *flows*, drawn as the shapes
     *shape_names* names) around *obstacles* within *bounds*, and their numbers."""
     router = _router(flows, boxes, obstacles, bounds)
-    routes = [_route(router, flow, boxes, shape_names) for flow in flows]
+    routes: list[_Routed] = []
+    for flow in flows:
+        routed = _route(router, flow, boxes, shape_names)
+        if routed[0] is None:
+            routed = _route_closer(flow, routes, flows, boxes, shape_names, obstacles, bounds)
+            if routed[0] is not None:
+                router.commit(routed[0], lanes=False)
+        routes.append(routed)
     texts = {i: _label_text(f.label, fonts) for i, f in enumerate(flows) if f.label}
     placed, unplaced = _place_labels(routes, texts, obstacles)
     for index in unplaced:  # rip up and reroute: this flow, else the flows under its number
@@ -132,6 +139,24 @@ def _router(flows: list[FlowSpec], boxes: dict[str, Box], obstacles: list[Box], 
 
 
 _Routed = tuple[Route | None, list[Point]]
+
+
+def _route_closer(
+    flow: FlowSpec,
+    routes: list[_Routed],
+    flows: list[FlowSpec],
+    boxes: dict[str, Box],
+    names: dict[str, str],
+    obstacles: list[Box],
+    bounds: Box,
+) -> _Routed:
+    """*flow* routed again when no free track was left for it, now allowed to end closer to
+    where earlier flows end: a line beside another reads better than a diagonal across."""
+    router = _router(flows, boxes, obstacles, bounds)
+    for route, _ in routes:
+        if route is not None:
+            router.commit(route, lanes=False)
+    return _route(router, flow, boxes, names)
 
 
 def _route(router: Router, flow: FlowSpec, boxes: dict[str, Box], names: dict[str, str]) -> _Routed:

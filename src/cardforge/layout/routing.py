@@ -338,9 +338,9 @@ class Router:
     def _blocked_node(self, node: int) -> bool:
         return bool(self._blocked[node] or self._turns[node])
 
-    def commit(self, route: Route) -> None:
-        """Later routes keep off *route*: its edges, its turns, its ends and a lane either side
-        of where it meets each box."""
+    def commit(self, route: Route, lanes: bool = True) -> None:
+        """Later routes keep off *route*: its edges, its turns, its ends and (with *lanes*) a
+        lane either side of where it meets each box."""
         for a, b in pairwise(route.grid):
             self._mark_segment(a, b)
         corners = set(route.points)
@@ -349,7 +349,8 @@ class Router:
                 self._turns[self._node(point)] = 1
         for point, side in ((route.grid[0], route.start), (route.grid[-1], route.end)):
             self._turns[self._node(point)] = 1
-            self._keep_clear(point, side.heading)
+            if lanes:
+                self._keep_clear(point, side.heading)
 
     def _node(self, point: Point) -> int:
         return bisect_left(self._xs.values, point[0]) * len(self._ys.values) + bisect_left(
