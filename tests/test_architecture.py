@@ -423,3 +423,32 @@ def test_pages_that_share_a_layout_keep_their_own_notes(write_deck, tmp_path):
     for slide in prs.slides:
         notes = slide.notes_slide.notes_text_frame.text
         assert notes.count("Not on this diagram") <= 1
+
+
+def test_two_flows_between_one_pair_keep_one_number_on_the_slide(write_deck, tmp_path):
+    """Two flows join the same two components, only the second numbered, with a long number
+    on a route along the slide's edge: each flow is a shape of its own name, the number is
+    drawn once, after its own line, and stays on the slide."""
+    deck = write_deck(
+        """\
+cardforge: 1
+title: Pair
+architectures:
+  - id: pair
+    layers:
+      - {name: A, components: [{id: c0, name: Source}, {id: c1, name: Middle}, {id: c2, name: Sink}]}
+      - {name: B, components: [{id: c3, name: Other}]}
+    flows:
+      - {from: c0, to: c2}
+      - {from: c0, to: c2, label: "0000000000000"}
+personas:
+  - {id: P1, name: Engineer, architectures: [pair]}
+"""
+    )
+    output = build(deck, tmp_path / "pair.pptx", "architecture:pair")
+    check_geometry(output)
+    ((_name, root),) = slide_xml(output)
+    names = [element.get("name") for element in root.iter(f"{{{NS['p']}}}cNvPr")]
+    flows = [name for name in names if name.startswith("flow:")]
+    assert flows == ["flow:c0->c2", "flow:c0->c2:2", "flow:c0->c2:2:label"]
+    assert len(names) == len(set(names))

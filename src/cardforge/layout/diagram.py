@@ -19,6 +19,7 @@ Every text on the slide is 10 pt or more: when badges do not fit, pagination
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -574,16 +575,20 @@ def _flows(
         f for f in architecture.flows if f.source in boxes and f.target in boxes and f.source != f.target
     ]
     names = {c.id: c.name for c in architecture.components()}
-    specs = [
-        FlowSpec(
-            f"flow:{f.source}->{f.target}",
-            f.source,
-            f.target,
-            f.label,
-            f"{names[f.source]} to {names[f.target]}",
+    seen: Counter[tuple[str, str]] = Counter()
+    specs = []
+    for f in shown:
+        seen[f.source, f.target] += 1
+        again = seen[f.source, f.target]  # a second flow between the same pair is named apart
+        specs.append(
+            FlowSpec(
+                f"flow:{f.source}->{f.target}" + (f":{again}" if again > 1 else ""),
+                f.source,
+                f.target,
+                f.label,
+                f"{names[f.source]} to {names[f.target]}",
+            )
         )
-        for f in shown
-    ]
     shape_names = {cid: f"component:{cid}" for cid in boxes}
     return draw_flows(specs, boxes, shape_names, obstacles, body, colour, fonts), _flow_note(
         architecture, shown

@@ -68,15 +68,16 @@ class Flows:
     labels: list[Shape] = field(default_factory=list)
     sites: dict[str, list[Site]] = field(default_factory=dict)
     """Box key -> its connection sites: a rounded rectangle's four, then where flows meet it."""
+    label_of: dict[int, Shape] = field(default_factory=dict)
+    """Index in *lines* -> that line's number (two flows may join the same pair of boxes)."""
 
     def in_reading_order(self) -> list[Connector | Shape]:
         """Each line followed by its number: a screen reader reads a flow as one."""
-        labels = {label.name: label for label in self.labels}
         ordered: list[Connector | Shape] = []
-        for line in self.lines:
+        for index, line in enumerate(self.lines):
             ordered.append(line)
-            if f"{line.name}:label" in labels:
-                ordered.append(labels[f"{line.name}:label"])
+            if index in self.label_of:
+                ordered.append(self.label_of[index])
         return ordered
 
 
@@ -108,7 +109,7 @@ def draw_flows(
                 router.commit(routed[0], lanes=False)
         routes.append(routed)
     texts = {i: _label_text(f.label, fonts) for i, f in enumerate(flows) if f.label}
-    placed, unplaced = _place_labels(routes, texts, obstacles)
+    placed, unplaced = _place_labels(routes, texts, obstacles + _outside(bounds))
     for index in unplaced:  # rip up and reroute: this flow, else the flows under its number
         context = _Context(flows, routes, placed, texts, boxes, shape_names, obstacles, bounds)
         if not _move_flow(index, context):
@@ -119,7 +120,9 @@ def draw_flows(
         line = _connector(flow, routes[index], boxes, shape_names, line_colour, result.sites)
         if index in placed:  # the number says what the flow is; the line is decorative
             result.lines.append(replace(line, decorative=True))
-            result.labels.append(_label_shape(flow, texts[index][0], placed[index], line_colour))
+            spot = _inside(placed[index], bounds)  # a number on a flow along the edge stays on the slide
+            result.labels.append(_label_shape(flow, texts[index][0], spot, line_colour))
+            result.label_of[len(result.lines) - 1] = result.labels[-1]
         else:
             result.lines.append(replace(line, description=flow_description(flow), decorative=flow.decorative))
     return result
@@ -203,7 +206,8 @@ def _spot_on(index: int, points: list[Point], context: _Context, ignore: set[int
     others = [p for i, (_, p) in enumerate(context.routes) if i != index and i not in ignore]
     taken = [_grow(box, pt(MARGIN_PT)) for i, box in context.placed.items() if i != index and i not in ignore]
     width = context.texts[index][1]
-    return next(iter(_free_spots(points, width, pt(LABEL_PT), context.obstacles + taken, others)), None)
+    keep_off = context.obstacles + taken + _outside(context.bounds)
+    return next(iter(_free_spots(points, width, pt(LABEL_PT), keep_off, others)), None)
 
 
 def _move_flow(index: int, context: _Context) -> bool:
@@ -398,6 +402,24 @@ def _least_covering(points: list[Point], width: int, height: int, obstacles: lis
         middle = points[len(points) // 2]
         return Box(middle[0] - width // 2, middle[1] - height // 2, width, height)
     return best[1]
+
+
+def _inside(box: Box, bounds: Box) -> Box:
+    """*box* moved as little as it takes to lie within *bounds* (where it fits)."""
+    x = max(bounds.x, min(box.x, bounds.right - box.w))
+    y = max(bounds.y, min(box.y, bounds.bottom - box.h))
+    return Box(x, y, box.w, box.h)
+
+
+def _outside(bounds: Box) -> list[Box]:
+    """Four boxes around *bounds*: a number placed as if they were obstacles stays inside."""
+    far = 10 * max(bounds.w, bounds.h)
+    return [
+        Box(bounds.x - far, bounds.y - far, 2 * far + bounds.w, far),
+        Box(bounds.x - far, bounds.bottom, 2 * far + bounds.w, far),
+        Box(bounds.x - far, bounds.y, far, bounds.h),
+        Box(bounds.right, bounds.y, far, bounds.h),
+    ]
 
 
 def _overlap(a: Box, b: Box) -> int:
