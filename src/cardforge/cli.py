@@ -55,6 +55,7 @@ OnlyOption = Annotated[
     list[str] | None,
     typer.Option(
         "--only",
+        metavar="SECTION",
         help="Only this section (repeatable): title, persona-table, cards, cards:P001,P003, process-map, "
         "architecture:lambda, interactions, categories, rbac, gaps.",
     ),
@@ -338,7 +339,8 @@ def print_cards(
     ] = False,
     theme: ThemeOption = None,
     only: Annotated[
-        list[str] | None, typer.Option("--only", help="Print only these personas' cards (repeatable ids).")
+        list[str] | None,
+        typer.Option("--only", metavar="ID", help="Print only these personas' cards (repeatable ids)."),
     ] = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -413,7 +415,8 @@ def handout(
     ] = None,
     theme: ThemeOption = None,
     only: Annotated[
-        list[str] | None, typer.Option("--only", help="Only these personas' pages (repeatable ids).")
+        list[str] | None,
+        typer.Option("--only", metavar="ID", help="Only these personas' pages (repeatable ids)."),
     ] = None,
     quiet: QuietOption = False,
 ) -> None:

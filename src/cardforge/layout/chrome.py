@@ -171,30 +171,45 @@ def slide_title(
     return box.bottom, None if whole else text
 
 
-def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: str | None = None) -> Shape:
-    """A rounded chip in the persona's colour holding its ID: readable in greyscale too.
-
-    It says no more than its ID to a screen reader: its persona's name stands beside it."""
+def id_chip(
+    persona,
+    box: Box,
+    size: int,
+    name: str,
+    *,
+    text: str | None = None,
+    description: str = "",
+    link: str | None = None,
+    adjust: int = 30000,
+    fill: str | None = None,
+) -> Shape:
+    """A rounded chip in the persona's colour (or *fill*, on a band of that colour) holding
+    its ID (or *text*, the ID cut to fit), in the colour that reads on it."""
     from ..theme.contrast import text_on
 
-    fill = persona.colour.hex
-    colour = text_on(fill)
-    height_pt = box.h / EMU_PER_PT
-    size = max(7, min(12, int(height_pt * 0.55)))
-    while size > 7 and fonts.width_pt(persona.id, size, "body", True) > box.w / EMU_PER_PT - 6:
-        size -= 1
-    text = ellipsize(persona.id, box.w / EMU_PER_PT - 4, size, fonts.body, True)
-    paragraph = Paragraph((Run(text),), size, colour=colour, bold=True, align="ctr")
+    fill = fill or persona.colour.hex
+    paragraph = Paragraph((Run(text or persona.id),), size, colour=text_on(fill), bold=True, align="ctr")
     return Shape(
         name,
         box,
         geometry="roundRect",
         fill=fill,
-        line=None,
         text=TextFrame((paragraph,), anchor="ctr"),
-        adjust=25000,
+        adjust=adjust,
+        description=description,
         link=link,  # on the shape, not the text: a text link would take the link colour
     )
+
+
+def persona_chip(persona, box: Box, fonts: Fonts, name: str, link: str | None = None) -> Shape:
+    """An ID chip sized to *box*. It says no more than its ID to a screen reader: its
+    persona's name stands beside it."""
+    height_pt = box.h / EMU_PER_PT
+    size = max(7, min(12, int(height_pt * 0.55)))
+    while size > 7 and fonts.width_pt(persona.id, size, "body", True) > box.w / EMU_PER_PT - 6:
+        size -= 1
+    text = ellipsize(persona.id, box.w / EMU_PER_PT - 4, size, fonts.body, True)
+    return id_chip(persona, box, size, name, text=text, link=link, adjust=25000)
 
 
 def overview_frame(deck: Deck, fonts: Fonts, title: str, page_label: str) -> tuple[Slide, Box, list[str]]:

@@ -17,7 +17,7 @@ from ..model import Deck, Grant, Persona, Story, UseCase
 from ..model.lint import rank
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
-from .chrome import fitted_title
+from .chrome import fitted_title, id_chip
 from .deck import brand_of
 from .flow import Page, Unit, balanced
 from .fonts import Fonts
@@ -218,17 +218,13 @@ class HandoutPage:
         chip_w = pt(fonts.width_pt(persona.id, 11, "body", True) + 14)
         chip = Box(band.x + pad, chip_y, chip_w, chip_h)
         elements.append(
-            Shape(
-                f"persona:{persona.id}:chip",
+            id_chip(
+                persona,
                 chip,
-                geometry="roundRect",
-                fill=colour,
-                adjust=30000,
-                text=TextFrame(
-                    (Paragraph((Run(persona.id),), 11, colour=text_on(colour), bold=True, align="ctr"),),
-                    anchor="ctr",
-                ),
+                11,
+                f"persona:{persona.id}:chip",
                 description=f"Persona ID {persona.id}",
+                fill=colour,
             )
         )
         facts = [persona.colour.name]

@@ -21,7 +21,7 @@ from ..diagnostics import Report
 from ..model import Deck, Persona
 from ..text.fit import ellipsize, line_height
 from ..theme.contrast import text_on
-from .chrome import fitted_title
+from .chrome import fitted_title, id_chip
 from .fonts import Fonts
 from .labels import partner_labels
 from .qr import qr_fits, qr_shapes
@@ -446,18 +446,16 @@ class PrintCards:
         chip_w = min(pt(fonts.width_pt(persona.id, size, "body", True) + 10), frame.content_w // 2)
         chip = Box(band.x + frame.padding, chip_y, chip_w, chip_h)
         chip_text = ellipsize(persona.id, chip.w / EMU_PER_PT - 6, size, fonts.body, True)
+        chip_name = f"persona:{persona.id}:chip"
         elements.append(
-            Shape(
-                f"persona:{persona.id}:chip",
+            id_chip(
+                persona,
                 chip,
-                geometry="roundRect",
-                fill=colour,
-                adjust=30000,
-                text=TextFrame(
-                    (Paragraph((Run(chip_text),), size, colour=text_on(colour), bold=True, align="ctr"),),
-                    anchor="ctr",
-                ),
+                size,
+                chip_name,
+                text=chip_text,
                 description=f"Persona ID {persona.id}",
+                fill=colour,
             )
         )
         agent_w = pt(fonts.width_pt("AGENT", size, "body", True) + 12) if persona.is_agent else 0

@@ -17,8 +17,7 @@ from ..diagnostics import Report
 from ..model import Deck, Persona, Process
 from ..spec.slides import Options
 from ..text.fit import line_height
-from ..theme.contrast import text_on
-from .chrome import numbered, overview_frame, text_box
+from .chrome import id_chip, numbered, overview_frame, text_box
 from .fonts import Fonts
 from .paging import balanced_pages
 from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, TextFrame, pt
@@ -262,7 +261,7 @@ def _draw(
         for (offset, width), process in zip(geometry.spans, processes):
             if process.name in persona.processes:
                 for name, box in _marks(persona, process, left + offset, width, y, height, geometry):
-                    slide.add(_chip(persona, box, name))
+                    slide.add(id_chip(persona, box, CHIP_SIZE, name, description=persona.title))
         y += height
 
 
@@ -298,26 +297,19 @@ def _marks(persona: Persona, process: Process, x: int, width: int, y: int, heigh
     return marks
 
 
-def _chip(persona: Persona, box: Box, name: str, link: str | None = None) -> Shape:
-    """A rounded chip in the persona's colour holding its ID, at a readable size."""
-    colour = text_on(persona.colour.hex)
-    paragraph = Paragraph((Run(persona.id),), CHIP_SIZE, colour=colour, bold=True, align="ctr")
-    return Shape(
-        name,
-        box,
-        geometry="roundRect",
-        fill=persona.colour.hex,
-        text=TextFrame((paragraph,), anchor="ctr"),
-        adjust=30000,
-        description=persona.title,
-        link=link,
-    )
-
-
 def _label(deck: Deck, fonts: Fonts, slide: Slide, persona: Persona, row: Box, geometry: Geometry) -> None:
     chip_h = min(pt(CHIP_MAX_PT), row.h - pt(ROW_PAD_PT))
     chip = Box(row.x + pt(4), row.y + (row.h - chip_h) // 2, geometry.chip_w, chip_h)
-    slide.add(_chip(persona, chip, f"persona:{persona.id}", link=f"#card:{persona.id}"))
+    slide.add(
+        id_chip(
+            persona,
+            chip,
+            CHIP_SIZE,
+            f"persona:{persona.id}",
+            description=persona.title,
+            link=f"#card:{persona.id}",
+        )
+    )
     name_box = Box(chip.right + pt(8), row.y, geometry.label_w - geometry.chip_w - pt(12), row.h)
     paragraph = Paragraph((Run(persona.name),), geometry.name_size, colour=deck.theme.text)
     slide.add(text_box(f"persona:{persona.id}:name", name_box, [paragraph], anchor="ctr"))
