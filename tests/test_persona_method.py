@@ -182,6 +182,24 @@ def test_sixty_personas_flow_over_balanced_organisation_slides(tmp_path):
     assert min(sizes) >= 1000
 
 
+def test_a_row_taller_than_the_slide_is_cut_between_words_and_stays_on_it(tmp_path):
+    """A name typed over many lines reads as one line; fifty long example roles end in an
+    ellipsis after a few lines, between words: the slide is built, and nothing leaves it."""
+    role = " ".join(["word"] * 38)
+    roles = "".join(f'      - "{role} {i}"\n' for i in range(50))
+    deck = (
+        'cardforge: 1\ntitle: Org\npersonas:\n  - id: P001\n    name: "0\\n0\\n0\\n0"\n'
+        f"  - id: P002\n    name: Roles galore\n    team: Big Team\n    example_roles:\n{roles}"
+    )
+    output = built(tmp_path, write(tmp_path, deck), "organisation")
+    ((_, root),) = slide_xml(output)
+    lines = texts(root)
+    assert "0 0 0 0" in lines
+    roles_line = next(line for line in lines if line.startswith("e.g. "))
+    assert roles_line.endswith(" …") and len(roles_line) < 1000
+    assert structural_problems(output) == []
+
+
 def test_use_case_slide_tells_its_stories(tmp_path):
     output = built(tmp_path, write(tmp_path), "use-cases")
     (_, first), (_, second) = slide_xml(output)

@@ -13,11 +13,12 @@ Small decks get larger type; large ones flow over balanced columns and numbered 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagnostics import Report
 from ..model import Deck, Partner, Persona, Team
 from ..spec.slides import Options
+from ..text.fit import ellipsize
 from .chrome import numbered, overview_frame, persona_chip, text_box
 from .flow import Page, Placed, Unit, balanced
 from .fonts import Fonts
@@ -30,6 +31,8 @@ GUTTER_PT = 20
 PAD_PT = 6
 CHIP_GAP_PT = 6
 MIN_COLUMN_PT = 190
+MAX_ROLE_LINES = 3
+"""Example roles beyond this many lines end in an ellipsis: the card lists them all."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,13 @@ def _best_flow(deck: Deck, fonts: Fonts, teams: list[Team], area: Box) -> tuple[
             key = (len(pages), rank, height)
             if best is None or key < best[0]:
                 best = (key, pages, scale, width)
-    assert best is not None, "the smallest scale fits any team row in a full-height column"
+    if best is None:  # a row taller than the slide even in the smallest type: cut to a third
+        scale, width = SCALES[-1], area.w  # (the headings it repeats must fit beside it)
+        units = [
+            replace(u, height=min(u.height, area.h // 3)) for u in _units(deck, fonts, scale, teams, width)
+        ]
+        pages, _ = balanced(units, 1, area.h) or ([], 0)
+        return pages, scale, width
     return best[1], best[2], best[3]
 
 
@@ -178,15 +187,36 @@ def _team_paragraphs(
     return paragraphs
 
 
-def _member_paragraphs(deck: Deck, scale: Scale, persona: Persona) -> list[Paragraph]:
-    runs = [Run(persona.name)]
+def _member_paragraphs(
+    deck: Deck, fonts: Fonts, scale: Scale, persona: Persona, width: int
+) -> list[Paragraph]:
+    runs = [Run(_one_line(persona.name))]
     if persona.is_agent:
         runs.append(Run("  agent", bold=True, colour=deck.theme.muted))
     paragraphs = [Paragraph(tuple(runs), scale.name, colour=deck.theme.text)]
     if persona.example_roles:
-        roles = "e.g. " + ", ".join(persona.example_roles)
+        roles = _roles_text(fonts, scale, persona, width)
         paragraphs.append(Paragraph((Run(roles),), scale.role, colour=deck.theme.muted))
     return paragraphs
+
+
+def _roles_text(fonts: Fonts, scale: Scale, persona: Persona, width: int) -> str:
+    """ "e.g." and the example roles, cut after a few lines: examples, not the list (the card
+    has it)."""
+    roles = "e.g. " + ", ".join(_one_line(role) for role in persona.example_roles)
+    lines = fonts.wrapped(roles, width, scale.role)
+    if len(lines) <= MAX_ROLE_LINES:
+        return roles
+    words = " ".join(lines[MAX_ROLE_LINES - 1 : MAX_ROLE_LINES + 1]).split()
+    while len(words) > 1 and fonts.body.width(" ".join(words) + " …", scale.role) > width / EMU_PER_PT:
+        words.pop()  # cut between words, never inside one
+    last = ellipsize(" ".join(words) + " …", width / EMU_PER_PT, scale.role, fonts.body)
+    return " ".join([*lines[: MAX_ROLE_LINES - 1], last])
+
+
+def _one_line(text: str) -> str:
+    """*text* with its line breaks as spaces: a row wraps to its column, not where typed."""
+    return " ".join(text.split())
 
 
 def _chip_width(fonts: Fonts, scale: Scale, persona: Persona) -> int:
@@ -200,7 +230,8 @@ def _chip_text_size(scale: Scale) -> int:
 
 def _member_height(deck: Deck, fonts: Fonts, scale: Scale, persona: Persona, inner: int) -> int:
     text_width = inner - _chip_width(fonts, scale, persona) - pt(CHIP_GAP_PT)
-    return max(pt(scale.chip), _text_height(fonts, _member_paragraphs(deck, scale, persona), text_width))
+    paragraphs = _member_paragraphs(deck, fonts, scale, persona, text_width)
+    return max(pt(scale.chip), _text_height(fonts, paragraphs, text_width))
 
 
 def _heading_height(fonts: Fonts, size: int, text: str, width: int) -> int:
@@ -267,7 +298,7 @@ def _draw_member(deck: Deck, fonts: Fonts, scale: Scale, slide: Slide, persona: 
     chip = Box(box.x, box.y, chip_w, pt(scale.chip))
     slide.add(persona_chip(persona, chip, fonts, f"persona:{persona.id}:chip:{box.y}", f"#card:{persona.id}"))
     text = Box(chip.right + pt(CHIP_GAP_PT), box.y, box.w - chip_w - pt(CHIP_GAP_PT), box.h - pt(4))
-    paragraphs = _member_paragraphs(deck, scale, persona)
+    paragraphs = _member_paragraphs(deck, fonts, scale, persona, text.w)
     if text.h <= pt(scale.chip):  # one line beside the chip: centred on it
         text = Box(text.x, chip.y, text.w, chip.h)
         slide.add(text_box(f"persona:{persona.id}:name:{box.y}", text, paragraphs, anchor="ctr"))
