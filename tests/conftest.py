@@ -1,6 +1,8 @@
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import cardforge
 from corpus import CorpusDeck, corpus
@@ -27,6 +29,13 @@ def write_deck(tmp_path):
 
     return _write
 
+
+# CI is a gate and must give the same verdict on the same commit: there Hypothesis draws the
+# same examples every run (`CARDFORGE_HYPOTHESIS_PROFILE=ci`, set by .ci/run). Anywhere else
+# each run draws new ones, which is how a property test finds what nobody thought to write.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("CARDFORGE_HYPOTHESIS_PROFILE", "explore"))
 
 CORPUS = {deck.name: deck for deck in corpus()}
 INNER_LOOP_DECKS = {"mlops-default", "custom-architecture", "generated-6", "mixed-script"}
