@@ -42,7 +42,7 @@ MEMBER_GAP_PT = 8
 CHIP_H_PT = 18
 CHIP_GAP_PT = 4
 SIZES = (12, 11, 10)
-ROOMY = ((56, 20), (48, 16), (40, 14), (34, 12), (30, 10), (26, 8))
+ROOMY = ((72, 24), (64, 22), (56, 20), (48, 16), (40, 14), (34, 12), (30, 10), (26, 8))
 """Least persona box heights and gaps, tried from the roomiest, so the graph fills the slide."""
 LEGEND_PT = 20
 TIES_PER_TEAM = 2
