@@ -45,9 +45,10 @@ LIST_ENTRIES = 50
 """Entries in one list of a persona (services, skills, links, people, processes...). A card
 shows a dozen or two; the rest go to the speaker notes. Shortening a card to fit costs time
 that grows with the square of its lists' length (100 entries in six lists took 0.9 s a card)."""
-DECK_LIST_ENTRIES = 40_000
-"""Entries in all persona lists of a deck together: a deck of 2,400 realistic personas (the
-most a deck file holds) has about 31,000; 130 personas with every list full take 30 s."""
+DECK_LIST_ENTRIES = 100_000
+"""Entries in all persona lists of a deck together: room for the most personas a deck may
+hold (5,000 of the benchmark's, about 57,000 entries), while 333 personas with five lists of
+50 entries each (83,000) build in 24 s."""
 TEAMS = 1000
 PROCESSES = 1000
 USE_CASES = 1000

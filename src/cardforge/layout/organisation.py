@@ -20,7 +20,7 @@ from ..model import Deck, Partner, Persona, Team
 from ..spec.slides import Options
 from ..text.fit import ellipsize
 from .chrome import numbered, overview_frame, persona_chip, text_box
-from .flow import Page, Placed, Unit, balanced
+from .flow import Page, Placed, Unit, balanced, flow
 from .fonts import Fonts
 from .shapes import EMU_PER_PT, Box, Paragraph, Run, Shape, Slide, pt
 
@@ -107,19 +107,33 @@ def _best_flow(deck: Deck, fonts: Fonts, teams: list[Team], area: Box) -> tuple[
 
     Returns the pages, the type scale and the column width.
     """
-    best: tuple[tuple[int, int, int], list[Page], Scale, int] | None = None
+    # Count the pages of every scale and column count at full height first (one pass each),
+    # smallest type first: a larger type whose rows alone (a chip's height each) need more
+    # pages than found so far is not measured at all. Only the fewest pages at the largest
+    # type are then balanced (a search of many passes).
+    rows = sum(len(team.members) for team in teams)
+    combos = []
     for rank, scale in enumerate(SCALES):
         for columns in range(1, 5):
             width = (area.w - pt(GUTTER_PT) * (columns - 1)) // columns
             if width < pt(MIN_COLUMN_PT) and columns > 1:
                 break
-            result = balanced(list(_units(deck, fonts, scale, teams, width)), columns, area.h)
-            if result is None:
-                continue
-            pages, height = result
-            key = (len(pages), rank, height)
-            if best is None or key < best[0]:
-                best = (key, pages, scale, width)
+            combos.append((rank, scale, columns, width))
+    candidates: list[tuple[tuple[int, int], int, Scale, int, list[Unit]]] = []
+    for rank, scale, columns, width in reversed(combos):
+        least_pages = -(-rows * pt(scale.chip) // (columns * area.h))
+        if candidates and least_pages > min(candidate[0][0] for candidate in candidates):
+            continue
+        units = list(_units(deck, fonts, scale, teams, width))
+        full = flow(units, columns, area.h)
+        if full is not None:
+            candidates.append(((len(full), rank), columns, scale, width, units))
+    best: tuple[int, list[Page], Scale, int] | None = None
+    fewest = min((candidate[0] for candidate in candidates), default=None)
+    for key, columns, scale, width, units in sorted(candidates, key=lambda c: (c[0][1], c[1])):
+        result = balanced(units, columns, area.h) if key == fewest else None
+        if result is not None and (best is None or result[1] < best[0]):
+            best = (result[1], result[0], scale, width)
     if best is None:  # a row taller than the slide even in the smallest type: cut to a third
         scale, width = SCALES[-1], area.w  # (the headings it repeats must fit beside it)
         units = [

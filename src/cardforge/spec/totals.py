@@ -23,6 +23,8 @@ PERSONA_LISTS = (
     "skills",
     "learn",
     "people",
+    "responsibilities",
+    "example_roles",
 )
 
 
