@@ -352,6 +352,7 @@ def _resolve_interactions(
     by_id = {p.id.casefold(): p for p in personas}
     by_name = {p.name.casefold(): p for p in personas}
     known_teams = [t.name for t in teams.values()]
+    known_ids = [p.id for p in personas]
     for index, persona in enumerate(spec.personas):
         partners: dict[Partner, None] = {}
         for item, ref in enumerate(persona.interacts_with):
@@ -365,15 +366,15 @@ def _resolve_interactions(
                 partners.setdefault(Partner("everyone", "", item))
             elif ctx.unknown(ref):
                 where = ("personas", index, "interacts_with", item)
-                _warn_near_miss(ref, known_teams, list(by_id.values()), where, ctx)
+                _warn_near_miss(ref, known_teams, known_ids, where, ctx)
                 teams[key] = Team(ref.strip(), declared=False)
                 partners.setdefault(Partner("team", teams[key].name, item))
         personas[index].interacts_with = tuple(partners)
 
 
-def _warn_near_miss(ref: str, teams: list[str], personas: list[Persona], path: PathKey, ctx: Context) -> None:
+def _warn_near_miss(ref: str, teams: list[str], persona_ids: list[str], path: PathKey, ctx: Context) -> None:
     """A name that becomes a team outside the deck, but looks like a typo of a known one."""
-    near = closest(ref, teams, cutoff=0.8) or closest(ref, [p.id for p in personas], cutoff=0.7)
+    near = closest(ref, teams, cutoff=0.8) or closest(ref, persona_ids, cutoff=0.7)
     if near:
         ctx.warning(
             path,
