@@ -1109,6 +1109,7 @@ TITLE = st.text(alphabet="ab <>()[]\"'`*_\\&#!|", min_size=1, max_size=20).filte
 
 @settings(max_examples=examples(60), **PROPERTY)
 @given(st.lists(st.tuples(URL_TAIL, TITLE), min_size=1, max_size=4), TITLE)
+@pytest.mark.slow
 def test_exported_markdown_renders_without_html_or_unexpected_links(tmp_path_factory, links, name):
     from urllib.parse import unquote
 

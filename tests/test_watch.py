@@ -131,6 +131,7 @@ def test_watch_rebuilds_on_change_and_keeps_the_last_good_output(tmp_path):
     assert not list(output.parent.glob(".*")), "no temporary files left beside the output"
 
 
+@pytest.mark.slow
 def test_build_watch_is_the_same_command(tmp_path):
     (tmp_path / "brand.yaml").write_text(THEME.format(blue="#1F4E79"), encoding="utf-8")
     (tmp_path / "team.yaml").write_text(DECK.format(title="Watched"), encoding="utf-8")
