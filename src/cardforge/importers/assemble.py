@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..diagnostics import Report
+from ..model.resolve import ALL_TEAMS
 from ..spec.deck import PersonaSpec, TeamSpec
 from ..spec.types import MAX_TEXT
 from .convert import Draft, Value
@@ -23,7 +24,6 @@ from .records import Where, fail, warn
 from .tables import Grant
 from .values import Item, same_name, split_title
 
-ALL_TEAMS = ("all teams", "all", "everyone")
 MIN_TYPO_NAME = 5
 """Shorter names ("AI", "BI") differ by one letter without being typos."""
 PERSONA_ORDER = (

@@ -12,26 +12,13 @@ from __future__ import annotations
 import difflib
 
 from ..diagnostics import Report
-from .convert import Draft, Value
+from .convert import LISTS, Draft, Value
 from .mapping import LABELS
 from .records import fail, warn
 from .values import Item, same_name
 
 SIMILAR_NAMES = 0.75
-LIST_KEYS = frozenset(
-    {
-        "category",
-        "interacts_with",
-        "processes",
-        "architectures",
-        "skills",
-        "responsibilities",
-        "example_roles",
-        "people",
-        "services",
-        "learn",
-    }
-)
+LIST_KEYS = frozenset((*LISTS, "people", "services", "learn"))
 
 
 def merge_drafts(drafts: list[Draft], report: Report) -> list[Draft]:

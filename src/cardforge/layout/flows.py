@@ -65,11 +65,15 @@ class FlowSpec:
 @dataclass
 class Flows:
     lines: list[Connector] = field(default_factory=list)
-    labels: list[Shape] = field(default_factory=list)
     sites: dict[str, list[Site]] = field(default_factory=dict)
     """Box key -> its connection sites: a rounded rectangle's four, then where flows meet it."""
     label_of: dict[int, Shape] = field(default_factory=dict)
     """Index in *lines* -> that line's number (two flows may join the same pair of boxes)."""
+
+    @property
+    def labels(self) -> list[Shape]:
+        """The flows' numbers, in the order of their lines."""
+        return list(self.label_of.values())
 
     def in_reading_order(self) -> list[Connector | Shape]:
         """Each line followed by its number: a screen reader reads a flow as one."""
@@ -121,8 +125,7 @@ def draw_flows(
         if index in placed:  # the number says what the flow is; the line is decorative
             result.lines.append(replace(line, decorative=True))
             spot = _inside(placed[index], bounds)  # a number on a flow along the edge stays on the slide
-            result.labels.append(_label_shape(flow, texts[index][0], spot, line_colour))
-            result.label_of[len(result.lines) - 1] = result.labels[-1]
+            result.label_of[len(result.lines) - 1] = _label_shape(flow, texts[index][0], spot, line_colour)
         else:
             result.lines.append(replace(line, description=flow_description(flow), decorative=flow.decorative))
     return result

@@ -120,14 +120,16 @@ def _best_flow(deck: Deck, fonts: Fonts, teams: list[Team], area: Box) -> tuple[
                 break
             combos.append((rank, scale, columns, width))
     candidates: list[tuple[tuple[int, int], int, Scale, int, list[Unit]]] = []
+    fewest_pages = None
     for rank, scale, columns, width in reversed(combos):
         least_pages = -(-rows * pt(scale.chip) // (columns * area.h))
-        if candidates and least_pages > min(candidate[0][0] for candidate in candidates):
+        if fewest_pages is not None and least_pages > fewest_pages:
             continue
         units = list(_units(deck, fonts, scale, teams, width))
         full = flow(units, columns, area.h)
         if full is not None:
             candidates.append(((len(full), rank), columns, scale, width, units))
+            fewest_pages = len(full) if fewest_pages is None else min(fewest_pages, len(full))
     best: tuple[int, list[Page], Scale, int] | None = None
     fewest = min((candidate[0] for candidate in candidates), default=None)
     for key, columns, scale, width, units in sorted(candidates, key=lambda c: (c[0][1], c[1])):
