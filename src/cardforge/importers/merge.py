@@ -12,13 +12,14 @@ from __future__ import annotations
 import difflib
 
 from ..diagnostics import Report
-from .convert import LISTS, Draft, Value
+from ..spec.totals import PERSONA_LISTS
+from .convert import Draft, Value
 from .mapping import LABELS
 from .records import fail, warn
 from .values import Item, same_name
 
 SIMILAR_NAMES = 0.75
-LIST_KEYS = frozenset((*LISTS, "people", "services", "learn"))
+LIST_KEYS = frozenset(PERSONA_LISTS)
 
 
 def merge_drafts(drafts: list[Draft], report: Report) -> list[Draft]:
